@@ -1,0 +1,63 @@
+// `npm test`: lint, typecheck, build, then every test layer; the last line is the combined
+// count `N passed, N failed`. Exits non-zero when any step or test fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const resultsDir = mkdtempSync(path.join(tmpdir(), 'aurelis-test-'));
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+function run(title, command, args, env = {}) {
+  console.log(`\n━━ ${title} ━━`);
+  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0 && r.signal === null;
+}
+
+/** A step that is not a test (lint, build): a failure counts as one failed check. */
+function step(title, command, args) {
+  if (!run(title, command, args)) {
+    failed++;
+    problems.push(`${title} failed`);
+    return false;
+  }
+  return true;
+}
+
+/** A test layer that writes its counts to AURELIS_RESULT_FILE. */
+function layer(title, command, args) {
+  const file = path.join(resultsDir, `${title.replace(/\W+/g, '-')}.json`);
+  const ok = run(title, command, args, { AURELIS_RESULT_FILE: file });
+  if (!existsSync(file)) {
+    failed++;
+    problems.push(`${title}: no result (the run did not finish)`);
+    return;
+  }
+  const counts = JSON.parse(readFileSync(file, 'utf8'));
+  passed += counts.passed;
+  failed += counts.failed;
+  if (counts.failed > 0) problems.push(`${title}: ${counts.failed} failed`);
+  else if (!ok) {
+    failed++;
+    problems.push(`${title}: exited with an error although no test failed`);
+  } else if (counts.passed === 0) {
+    failed++;
+    problems.push(`${title}: ran no test`);
+  }
+}
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+step('lint', npx, ['eslint', '.']);
+step('typecheck', npx, ['tsc', '--noEmit', '-p', '.']);
+step('typecheck webview', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
+const built = step('build', process.execPath, ['esbuild.mjs']);
+layer('unit tests', npx, ['mocha']);
+if (!built) problems.push('host and UI tests skipped: the build failed');
+
+rmSync(resultsDir, { recursive: true, force: true });
+console.log('');
+for (const p of problems) console.log(`✗ ${p}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

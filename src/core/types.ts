@@ -1,0 +1,110 @@
+/**
+ * The request and result shapes every stage of the pipeline speaks.
+ * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
+ */
+import { z } from 'zod';
+
+export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general'] as const;
+export const TaskTypeSchema = z.enum(TASK_TYPES);
+export type TaskType = z.infer<typeof TaskTypeSchema>;
+
+export const PROVIDER_IDS = ['openai', 'azure-ai-foundry', 'openrouter', 'ollama', 'lmstudio', 'custom', 'github-models'] as const;
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+export type ProviderId = z.infer<typeof ProviderIdSchema>;
+
+export const ChatMessageSchema = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const ResponseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    name: z.string().min(1),
+    schema: z.record(z.string(), z.unknown()),
+    strict: z.boolean().optional(),
+  }),
+]);
+export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
+
+/** Facts about the code that change the answer (and so are part of the cache key). */
+export const RequestMetadataSchema = z.object({
+  language: z.string().optional(),
+  framework: z.string().optional(),
+  style: z.string().optional(),
+  /** Path relative to the workspace; never an absolute path. */
+  file: z.string().optional(),
+});
+export type RequestMetadata = z.infer<typeof RequestMetadataSchema>;
+
+/**
+ * A model reference: `"<model>"` uses the active provider; `"<provider>:<model>"` names
+ * another provider, so a chain can fall back from a hosted model to a local one
+ * (e.g. `"ollama:qwen2.5-coder"`).
+ */
+export const ModelRefSchema = z.string().min(1);
+
+export const TaskRequestSchema = z
+  .object({
+    task: TaskTypeSchema,
+    prompt: z.string().optional(),
+    systemPrompt: z.string().optional(),
+    messages: z.array(ChatMessageSchema).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    responseFormat: ResponseFormatSchema.optional(),
+    metadata: RequestMetadataSchema.optional(),
+    /** Force one model (skips the task's chain). */
+    model: ModelRefSchema.optional(),
+    stream: z.boolean().optional(),
+    /** "Regenerate": skip the cache lookup (the fresh result is still stored). */
+    bypassCache: z.boolean().optional(),
+    /** Ask routing to prefer the cheapest capable model of the chain (the budget gate sets this). */
+    preferCheapest: z.boolean().optional(),
+    /** The user chose "Allow once" on a budget refusal; recorded in the ledger and audit log. */
+    budgetOverride: z.boolean().optional(),
+  })
+  .refine((r) => (r.prompt !== undefined && r.prompt.length > 0) || (r.messages !== undefined && r.messages.length > 0), {
+    message: 'A request needs a prompt or at least one message.',
+  });
+export type TaskRequest = z.infer<typeof TaskRequestSchema>;
+
+/** Per-call options that are not data: cancellation and streaming callbacks. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Called with each piece of text as it arrives (streamed requests). */
+  onDelta?: (text: string) => void;
+  /** Id to use for this request (the ledger and audit log carry it); generated when absent. */
+  requestId?: string;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  /** True when the server reported no usage and the numbers come from our tokenizer. */
+  estimated: boolean;
+}
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'unknown';
+
+export interface TaskResult {
+  requestId: string;
+  content: string;
+  /** The model that actually answered (after fallback). */
+  model: string;
+  provider: ProviderId;
+  usage: TokenUsage;
+  latencyMs: number;
+  /** Time to first token, for streamed requests. */
+  ttftMs?: number;
+  finishReason: FinishReason;
+  /** 0 when the first model of the chain answered. */
+  fallbackDepth: number;
+  cached: boolean;
+  /** Estimated cost in USD, or null when the model's price is unknown (never shown as $0). */
+  costUsd: number | null;
+}
