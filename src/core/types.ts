@@ -79,6 +79,8 @@ export interface RunOptions {
   onDelta?: (text: string) => void;
   /** Id to use for this request (the ledger and audit log carry it); generated when absent. */
   requestId?: string;
+  /** Budget warnings, throttling, fallbacks and waits the user should hear about. */
+  onNotice?: (notice: import('./pipeline').Notice) => void;
 }
 
 export interface TokenUsage {
