@@ -3,6 +3,7 @@
  * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
  */
 import { z } from 'zod';
+import type { Notice } from './pipeline';
 
 export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general'] as const;
 export const TaskTypeSchema = z.enum(TASK_TYPES);
@@ -80,7 +81,7 @@ export interface RunOptions {
   /** Id to use for this request (the ledger and audit log carry it); generated when absent. */
   requestId?: string;
   /** Budget warnings, throttling, fallbacks and waits the user should hear about. */
-  onNotice?: (notice: import('./pipeline').Notice) => void;
+  onNotice?: (notice: Notice) => void;
 }
 
 export interface TokenUsage {
