@@ -1,0 +1,121 @@
+/**
+ * Task requests built from code context: the one place that decides what each command asks
+ * the model, shared by the editor and the command line.
+ */
+import type { TaskRequest } from '../types';
+import type { CodeContext, ContextDiagnostic, InsertionContext } from './codeContext';
+import { SYSTEM_PROMPTS } from './prompts';
+import { reviewJsonSchema } from './review';
+import type { TestPlan } from './testFramework';
+
+/** Edits want the likeliest code; explanations may vary a little. */
+const EDIT_TEMPERATURE = 0.2;
+
+export function explainRequest(ctx: CodeContext): TaskRequest {
+  return {
+    task: 'explain',
+    systemPrompt: SYSTEM_PROMPTS.explain,
+    prompt: `Explain this code.\n\n${describeCode(ctx)}`,
+    temperature: 0.3,
+    stream: true,
+    metadata: metadata(ctx),
+  };
+}
+
+export function reviewRequest(ctx: CodeContext): TaskRequest {
+  return {
+    task: 'review',
+    systemPrompt: SYSTEM_PROMPTS.review,
+    prompt: `Review this code.\n\n${describeCode(ctx, { numbered: true })}`,
+    temperature: 0,
+    responseFormat: { type: 'json_schema', name: 'review_findings', schema: reviewJsonSchema(), strict: true },
+    metadata: metadata(ctx),
+  };
+}
+
+/** Optimize, Document, or Generate with a selection: the answer replaces `ctx.code`. */
+export function rewriteRequest(task: 'optimize' | 'document' | 'generate', ctx: CodeContext, instruction?: string): TaskRequest {
+  const ask =
+    task === 'optimize'
+      ? 'Optimize this code.'
+      : task === 'document'
+        ? 'Add documentation to this code.'
+        : `Rewrite this code as follows: ${instruction ?? ''}`;
+  return {
+    task,
+    systemPrompt: task === 'generate' ? SYSTEM_PROMPTS.rewrite : SYSTEM_PROMPTS[task],
+    prompt: `${ask}\n\n${describeCode(ctx)}`,
+    temperature: EDIT_TEMPERATURE,
+    metadata: metadata(ctx),
+  };
+}
+
+/** Generate without a selection: new code for the cursor position. */
+export function insertionRequest(ctx: InsertionContext, instruction: string): TaskRequest {
+  const parts = [`Instruction: ${instruction}`, `File: ${ctx.path} (${ctx.language})`, 'The code is inserted where <CURSOR> stands:'];
+  parts.push(fenced(`${ctx.before}<CURSOR>${ctx.after}`, ctx.language));
+  parts.push('Answer with only the new code to insert at <CURSOR>, not the code around it.');
+  return {
+    task: 'generate',
+    systemPrompt: SYSTEM_PROMPTS.generate,
+    prompt: parts.join('\n\n'),
+    temperature: EDIT_TEMPERATURE,
+    metadata: { language: ctx.language, file: ctx.path },
+  };
+}
+
+export function testsRequest(ctx: CodeContext, plan: TestPlan): TaskRequest {
+  const prompt = [
+    `Write tests with ${plan.framework} for this code.`,
+    `The tests go in ${plan.testPath}; ${plan.importHint}.`,
+    describeCode(ctx),
+  ].join('\n\n');
+  return {
+    task: 'test',
+    systemPrompt: SYSTEM_PROMPTS.test,
+    prompt,
+    temperature: EDIT_TEMPERATURE,
+    metadata: { ...metadata(ctx), framework: plan.framework },
+  };
+}
+
+export function fixRequest(ctx: CodeContext, problems: readonly ContextDiagnostic[]): TaskRequest {
+  const list = problems.map(formatDiagnostic).join('\n');
+  return {
+    task: 'fix',
+    systemPrompt: SYSTEM_PROMPTS.fix,
+    prompt: `Fix these problems:\n${list}\n\n${describeCode({ ...ctx, diagnostics: [] })}`,
+    temperature: EDIT_TEMPERATURE,
+    metadata: metadata(ctx),
+  };
+}
+
+function metadata(ctx: CodeContext): NonNullable<TaskRequest['metadata']> {
+  return { language: ctx.language, file: ctx.path };
+}
+
+/** The code and what surrounds it, as the user message shows it to the model. */
+export function describeCode(ctx: CodeContext, options: { numbered?: boolean } = {}): string {
+  const lines = ctx.code.split('\n');
+  const lastLine = ctx.firstLine + lines.length - 1;
+  const body = options.numbered ? numberLines(lines, ctx.firstLine) : ctx.code;
+  const parts = [`File: ${ctx.path} (${ctx.language})`, `Code (${ctx.scope}, lines ${ctx.firstLine}–${lastLine}):`, fenced(body, ctx.language)];
+  if (ctx.diagnostics.length > 0) parts.push(`Problems reported on or near this code:\n${ctx.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return parts.join('\n\n');
+}
+
+function numberLines(lines: string[], first: number): string {
+  const width = String(first + lines.length - 1).length;
+  return lines.map((l, i) => `${String(first + i).padStart(width)}| ${l}`).join('\n');
+}
+
+function formatDiagnostic(d: ContextDiagnostic): string {
+  return `- line ${d.line}, ${d.severity}${d.source ? ` (${d.source})` : ''}: ${d.message}`;
+}
+
+/** A Markdown fence longer than any backtick run inside the code, so the code cannot close it. */
+function fenced(code: string, language: string): string {
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${code}\n${fence}`;
+}

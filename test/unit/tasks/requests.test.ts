@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { TaskRequestSchema } from '../../../src/core/types';
+import { explainRequest, fixRequest, insertionRequest, reviewRequest, rewriteRequest, testsRequest } from '../../../src/core/tasks/requests';
+import type { CodeContext } from '../../../src/core/tasks/codeContext';
+
+const ctx: CodeContext = {
+  language: 'typescript',
+  path: 'src/sum.ts',
+  code: 'export function sum(a: number[]) {\n  let s = 0;\n  for (const x of a) s += x;\n  return s;\n}',
+  firstLine: 10,
+  scope: 'function `sum`',
+  diagnostics: [{ line: 11, severity: 'warning', source: 'eslint', message: 'prefer-const' }],
+};
+
+describe('task requests', () => {
+  it('every builder produces a request the core accepts', () => {
+    const requests = [
+      explainRequest(ctx),
+      reviewRequest(ctx),
+      rewriteRequest('optimize', ctx),
+      rewriteRequest('document', ctx),
+      rewriteRequest('generate', ctx, 'use reduce'),
+      insertionRequest({ language: 'typescript', path: 'src/a.ts', before: 'const a = 1;\n', after: '\n' }, 'add b'),
+      testsRequest(ctx, { framework: 'Vitest', detected: true, testPath: 'src/sum.test.ts', importHint: "import from './sum'" }),
+      fixRequest(ctx, ctx.diagnostics),
+    ];
+    for (const r of requests) TaskRequestSchema.parse(r);
+    assert.deepEqual(requests.map((r) => r.task), ['explain', 'review', 'optimize', 'document', 'generate', 'generate', 'test', 'fix']);
+  });
+
+  it('numbers review lines in file coordinates and asks for JSON with a schema', () => {
+    const r = reviewRequest(ctx);
+    assert.match(r.prompt ?? '', /^10\| export function sum/m);
+    assert.match(r.prompt ?? '', /^14\| }/m);
+    assert.equal(r.responseFormat?.type, 'json_schema');
+    assert.match(r.systemPrompt ?? '', /JSON only/);
+  });
+
+  it('streams explanations and carries language, path and nearby diagnostics', () => {
+    const r = explainRequest(ctx);
+    assert.equal(r.stream, true);
+    assert.deepEqual(r.metadata, { language: 'typescript', file: 'src/sum.ts' });
+    assert.match(r.prompt ?? '', /lines 10–14/);
+    assert.match(r.prompt ?? '', /line 11, warning \(eslint\): prefer-const/);
+  });
+
+  it('asks edit tasks for code only', () => {
+    for (const r of [rewriteRequest('optimize', ctx), rewriteRequest('document', ctx), fixRequest(ctx, ctx.diagnostics)]) {
+      assert.match(r.systemPrompt ?? '', /code only/);
+    }
+  });
+
+  it('uses a fence the code cannot close', () => {
+    const r = explainRequest({ ...ctx, code: 'const md = "```js```";' });
+    assert.match(r.prompt ?? '', /^````typescript$/m);
+  });
+
+  it('names the framework in the tests request and its metadata', () => {
+    const r = testsRequest(ctx, { framework: 'Vitest', detected: true, testPath: 'src/sum.test.ts', importHint: "import from './sum'" });
+    assert.equal(r.metadata?.framework, 'Vitest');
+    assert.match(r.prompt ?? '', /src\/sum\.test\.ts/);
+  });
+});
