@@ -107,7 +107,13 @@ export const SettingsSchema = z.object({
     .prefault({}),
   /** Price overrides per model id, USD per million tokens. */
   prices: z.record(z.string(), PriceSchema).default({}),
-  ledger: z.object({ retentionDays: z.number().int().min(1).default(90) }).prefault({}),
+  ledger: z
+    .object({
+      retentionDays: z.number().int().min(1).default(90),
+      /** Flush each record to the disk before the request completes, so it survives power loss too. */
+      fsync: z.boolean().default(true),
+    })
+    .prefault({}),
   security: z
     .object({
       secretScan: z.enum(['ask', 'redact', 'block', 'off']).default('ask'),
