@@ -6,7 +6,7 @@
  *
  * Weeks start on Monday (ISO 8601), whatever the locale.
  */
-import type { BudgetPeriod } from './analytics-types';
+import type { AnalyticsPeriod, BudgetPeriod, TimeRange } from './analytics-types';
 
 export interface Period {
   start: number;
@@ -71,4 +71,31 @@ export function localTimeZone(): string {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/**
+ * The `[from, to)` an analytics period covers at `now`. Fixed periods end with today (the start
+ * of tomorrow), so a chart of "last 7 days" always shows seven whole local days.
+ */
+export function resolvePeriod(period: AnalyticsPeriod, now: number): TimeRange {
+  const tomorrow = addLocalDays(now, 1);
+  switch (period.kind) {
+    case 'today':
+      return { from: startOfLocalDay(now), to: tomorrow };
+    case 'last7Days':
+      return { from: addLocalDays(now, -6), to: tomorrow };
+    case 'last30Days':
+      return { from: addLocalDays(now, -29), to: tomorrow };
+    case 'thisMonth':
+      return { from: startOfLocalMonth(now), to: tomorrow };
+    case 'custom':
+      return { from: period.from, to: period.to };
+  }
+}
+
+/** Local day starts from the day containing `from` up to the first one at or after `to`. */
+export function localDayStarts(from: number, to: number): number[] {
+  const starts = [startOfLocalDay(from)];
+  while ((starts[starts.length - 1] as number) < to) starts.push(addLocalDays(starts[starts.length - 1] as number, 1));
+  return starts;
 }

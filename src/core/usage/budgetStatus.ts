@@ -1,0 +1,114 @@
+/**
+ * How much of each configured budget the current local day, week and month have used, read
+ * from the ledger's index. Shared by the budget gate (before each request) and by the status
+ * bar and analytics panel, so they can never disagree.
+ *
+ * What counts: tokens are prompt + completion; dollars are the recorded cost of requests whose
+ * price was known. Cache hits count for nothing (nothing was sent). A request with tokens but
+ * an unknown price adds its tokens to token budgets and is counted in `unpricedRequests`.
+ */
+import type { Settings } from '../settings';
+import type { BudgetPeriod, BudgetStatus, BudgetUnit } from './analytics-types';
+import { budgetPeriod, type Period } from './periods';
+import { FLAG_CACHE_HIT, type UsageRows } from './usageRows';
+
+type Budgets = Settings['budgets'];
+
+export interface Spend {
+  usd: number;
+  tokens: number;
+  unpricedRequests: number;
+}
+
+export interface BudgetLimit {
+  period: BudgetPeriod;
+  unit: BudgetUnit;
+  limit: number;
+}
+
+const LIMIT_KEYS: ReadonlyArray<{ period: BudgetPeriod; unit: BudgetUnit; key: keyof Budgets }> = [
+  { period: 'daily', unit: 'usd', key: 'dailyUsd' },
+  { period: 'daily', unit: 'tokens', key: 'dailyTokens' },
+  { period: 'weekly', unit: 'usd', key: 'weeklyUsd' },
+  { period: 'weekly', unit: 'tokens', key: 'weeklyTokens' },
+  { period: 'monthly', unit: 'usd', key: 'monthlyUsd' },
+  { period: 'monthly', unit: 'tokens', key: 'monthlyTokens' },
+];
+
+export function configuredLimits(budgets: Budgets): BudgetLimit[] {
+  const limits: BudgetLimit[] = [];
+  for (const { period, unit, key } of LIMIT_KEYS) {
+    const limit = budgets[key];
+    if (typeof limit === 'number' && limit > 0) limits.push({ period, unit, limit });
+  }
+  return limits;
+}
+
+/** Spend in the local day, week and month containing `now`, in one pass over the index. */
+export function currentSpend(rows: UsageRows, now: number): Record<BudgetPeriod, Spend & Period> {
+  const periods = {
+    daily: { ...budgetPeriod('daily', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+    weekly: { ...budgetPeriod('weekly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+    monthly: { ...budgetPeriod('monthly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+  };
+  const all = [periods.daily, periods.weekly, periods.monthly];
+  const earliest = Math.min(periods.weekly.start, periods.monthly.start);
+  const latest = Math.max(periods.weekly.end, periods.monthly.end);
+  const { ts, flags, promptTokens, completionTokens, costUsd } = rows;
+  for (let i = 0; i < rows.length; i++) {
+    const t = ts[i] as number;
+    if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
+    const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
+    const cost = costUsd[i] as number;
+    for (const p of all) {
+      if (t < p.start || t >= p.end) continue;
+      p.tokens += tokens;
+      if (Number.isNaN(cost)) {
+        if (tokens > 0) p.unpricedRequests++;
+      } else p.usd += cost;
+    }
+  }
+  return periods;
+}
+
+/** Tolerance for comparing dollar sums, which carry floating-point dust. */
+export const EPSILON = 1e-9;
+
+export function stateOf(fraction: number, budgets: Budgets): BudgetStatus['state'] {
+  if (fraction >= budgets.stopAt - EPSILON) return 'stop';
+  if (fraction >= budgets.throttleAt - EPSILON) return 'throttle';
+  if (fraction >= budgets.warnAt - EPSILON) return 'warn';
+  return 'ok';
+}
+
+export function budgetStatuses(rows: UsageRows, budgets: Budgets, now: number): BudgetStatus[] {
+  const limits = configuredLimits(budgets);
+  if (limits.length === 0) return [];
+  const spend = currentSpend(rows, now);
+  return limits.map(({ period, unit, limit }) => {
+    const s = spend[period];
+    const spent = unit === 'usd' ? s.usd : s.tokens;
+    const fraction = spent / limit;
+    return {
+      period,
+      unit,
+      limit,
+      spent,
+      fraction,
+      warnAt: budgets.warnAt,
+      throttleAt: budgets.throttleAt,
+      stopAt: budgets.stopAt,
+      periodStart: s.start,
+      periodEnd: s.end,
+      state: stateOf(fraction, budgets),
+      unpricedRequests: unit === 'usd' ? s.unpricedRequests : 0,
+    };
+  });
+}
+
+/** The budget nearest to (or furthest past) its limit. */
+export function tightest(statuses: BudgetStatus[]): BudgetStatus | null {
+  let best: BudgetStatus | null = null;
+  for (const s of statuses) if (!best || s.fraction > best.fraction) best = s;
+  return best;
+}
