@@ -14,7 +14,6 @@ import {
   modelPerformanceTable,
   providerTable,
   recentFailuresTable,
-  requestsByHourTable,
   summaryCards,
   taskTable,
   type Table,
