@@ -67,6 +67,23 @@ export class UsageRows {
     if (r.outcome !== 'ok' && r.errorMessage !== undefined) this.errorMessages.set(i, r.errorMessage);
   }
 
+  targetAt(id: number): ModelTarget {
+    return this.targets[id] as ModelTarget;
+  }
+  providerAt(id: number): ProviderId {
+    return PROVIDER_IDS[id] ?? 'openai';
+  }
+  taskAt(id: number): TaskType {
+    return TASK_TYPES[id] ?? 'general';
+  }
+  /** Column value for a provider, for fast filtering. */
+  providerIndexOf(provider: ProviderId): number {
+    return providerIndex.get(provider) ?? -1;
+  }
+  taskIndexOf(task: TaskType): number {
+    return taskIndex.get(task) ?? -1;
+  }
+
   providerOf(row: number): ProviderId {
     return PROVIDER_IDS[this.provider[row] ?? 0] ?? 'openai';
   }
