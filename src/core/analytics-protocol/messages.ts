@@ -10,7 +10,7 @@
  * Browser-safe: no `vscode`, no Node built-ins — the webview bundle imports this file too.
  */
 import { z } from 'zod';
-import { AnalyticsFilterSchema, AnalyticsReportSchema, EXPORT_FORMATS } from '../usage/analytics-types';
+import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../usage/analytics-types';
 import { ProviderIdSchema, TaskTypeSchema } from '../types';
 
 /** The ledger's export formats plus the panel's self-contained HTML report. */
@@ -36,7 +36,15 @@ export const PANEL_REQUESTS = {
   /** The aggregated report for a filter; the host runs the ledger query, never sends rows. */
   getReport: {
     params: z.object({ filter: AnalyticsFilterSchema }),
-    result: z.object({ report: AnalyticsReportSchema, choices: FilterChoicesSchema }),
+    result: z.object({
+      report: AnalyticsReportSchema,
+      choices: FilterChoicesSchema,
+      /**
+       * Cost per day for the cost chart: the last 30 days with the same provider, model and task
+       * filters (a "today" report alone would be a single bar), or the custom range itself.
+       */
+      costTrend: CostPerDaySchema,
+    }),
   },
   /** Asks where to save (the save dialog) and writes the export there. */
   exportReport: {

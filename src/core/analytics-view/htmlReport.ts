@@ -5,7 +5,8 @@
  * error messages — is escaped: a model called `<script>` must print as text.
  */
 import type { AnalyticsFilter, AnalyticsReport } from '../usage/analytics-types';
-import { formatDateTime, formatUsd } from './format';
+import { latencyBucketLabels } from './chartData';
+import { formatCount, formatDateTime, formatUsd } from './format';
 import { PERIOD_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';
 import {
   budgetBars,
@@ -110,7 +111,9 @@ export function buildHtmlReport(report: AnalyticsReport, options: HtmlReportOpti
     .map((c) => `<div class="card"><div class="label">${escapeHtml(c.label)}</div><div class="value">${escapeHtml(c.value)}</div><div class="detail">${escapeHtml(c.detail)}</div></div>`)
     .join('\n');
   const perDay = report.costPerDay.days.map((day, i) => ({ label: day, value: report.costPerDay.totalUsd[i] ?? 0, text: formatUsd(report.costPerDay.totalUsd[i] ?? 0) }));
-  const byHour = report.requestsByHour.map((n, h) => ({ label: `${String(h).padStart(2, '0')}:00`, value: n, text: String(n) }));
+  const byHour = report.requestsByHour.map((n, h) => ({ label: `${String(h).padStart(2, '0')}:00`, value: n, text: formatCount(n) }));
+  const bucketLabels = latencyBucketLabels(report.latencyHistogram.boundsMs);
+  const latency = report.latencyHistogram.counts.map((n, i) => ({ label: bucketLabels[i] ?? '', value: n, text: formatCount(n) }));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -136,6 +139,7 @@ ${table(providerTable(report))}
 ${barList('Cost per day', perDay)}
 ${table(costPerDayTable(report))}
 ${barList('Requests by hour of day', byHour)}
+${barList('Latency distribution (answered requests)', latency)}
 ${table(errorKindTable(report))}
 ${table(recentFailuresTable(report))}
 </main>

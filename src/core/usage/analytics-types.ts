@@ -92,6 +92,18 @@ export const LatencyStatsSchema = z.object({
 });
 export type LatencyStats = z.infer<typeof LatencyStatsSchema>;
 
+/** Upper bounds of the latency histogram's buckets, ms (the Prometheus export's buckets). */
+export const LATENCY_HISTOGRAM_BOUNDS_MS = [250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000] as const;
+
+/**
+ * The latency distribution of the same samples as LatencyStats: `counts[i]` answers took at most
+ * `boundsMs[i]` (and more than the bound before); the last count is those above every bound.
+ */
+export const LatencyHistogramSchema = z
+  .object({ boundsMs: z.array(z.number().positive()), counts: z.array(count) })
+  .refine((h) => h.counts.length === h.boundsMs.length + 1, { message: 'A histogram has one count more than bounds.' });
+export type LatencyHistogram = z.infer<typeof LatencyHistogramSchema>;
+
 const breakdownRow = {
   totals: UsageTotalsSchema,
   latency: LatencyStatsSchema,
@@ -195,6 +207,7 @@ export const AnalyticsReportSchema = z.object({
   cache: CacheRateSchema,
   costPerDay: CostPerDaySchema,
   requestsByHour: RequestsByHourSchema,
+  latencyHistogram: LatencyHistogramSchema,
   recentFailures: z.array(RecentFailureSchema).max(50),
   /** Budgets are about the current periods, whatever the filter says. */
   budgets: z.array(BudgetStatusSchema),

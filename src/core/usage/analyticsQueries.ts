@@ -13,6 +13,7 @@ import type {
   CostPerDay,
   ErrorKindRate,
   LatencyStats,
+  LatencyHistogram,
   ModelBreakdownRow,
   ProviderBreakdownRow,
   RecentFailure,
@@ -20,6 +21,7 @@ import type {
   TimeRange,
   UsageTotals,
 } from './analytics-types';
+import { LATENCY_HISTOGRAM_BOUNDS_MS } from './analytics-types';
 import { localDayKey, localDayStarts, startOfLocalDay } from './periods';
 import { OUTCOMES } from './records';
 import { FLAG_CACHE_HIT, FLAG_ESTIMATED, FLAG_OVERRIDE, OUTCOME_OK, type UsageRows } from './usageRows';
@@ -133,6 +135,18 @@ export class LatencySamples {
       ttftP95Ms: percentile(ttft, 0.95),
     };
   }
+
+  /** The latency samples counted into LATENCY_HISTOGRAM_BOUNDS_MS buckets. */
+  histogram(): LatencyHistogram {
+    const boundsMs = [...LATENCY_HISTOGRAM_BOUNDS_MS];
+    const counts = new Array<number>(boundsMs.length + 1).fill(0);
+    for (const ms of this.latency) {
+      const bucket = boundsMs.findIndex((bound) => ms <= bound);
+      const i = bucket === -1 ? boundsMs.length : bucket;
+      counts[i] = (counts[i] as number) + 1;
+    }
+    return { boundsMs, counts };
+  }
 }
 
 /** Nearest rank: the smallest sample with at least p of all samples at or below it. */
@@ -160,6 +174,7 @@ const byRequestsThenCost = (a: { totals: UsageTotals }, b: { totals: UsageTotals
 export interface SliceAnalysis {
   totals: UsageTotals;
   latency: LatencyStats;
+  latencyHistogram: LatencyHistogram;
   byModel: ModelBreakdownRow[];
   byTask: TaskBreakdownRow[];
   byProvider: ProviderBreakdownRow[];
@@ -230,6 +245,7 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
   return {
     totals: all.totals,
     latency: all.latency.stats(),
+    latencyHistogram: all.latency.histogram(),
     byModel: [...models]
       .map(([id, g]) => ({ ...rows.targetAt(id), totals: g.totals, latency: g.latency.stats() }))
       .sort(byRequestsThenCost),

@@ -81,7 +81,7 @@ describe('analytics panel protocol', () => {
       assert.notEqual(a.id, b.id);
       assert.equal(pending.settle({ kind: 'reply', id: b.id, ok: true, result: { saved: true, fileName: 'usage.csv' } }), 'resolved');
       const report = sampleReport();
-      assert.equal(pending.settle({ kind: 'reply', id: a.id, ok: true, result: { report, choices } }), 'resolved');
+      assert.equal(pending.settle({ kind: 'reply', id: a.id, ok: true, result: { report, choices, costTrend: report.costPerDay } }), 'resolved');
       assert.deepEqual(await second, { saved: true, fileName: 'usage.csv' });
       assert.deepEqual((await first).report.totals, report.totals);
       assert.equal(pending.size, 0);
@@ -126,7 +126,7 @@ describe('analytics panel protocol', () => {
   describe('answering requests on the host', () => {
     const report = sampleReport();
     const handlers: RequestHandlers = {
-      getReport: async () => ({ report, choices }),
+      getReport: async () => ({ report, choices, costTrend: report.costPerDay }),
       exportReport: async ({ format }) => {
         if (format === 'html') throw new Error('The disk is full.');
         return { saved: true, fileName: `usage.${format}` };
@@ -144,7 +144,7 @@ describe('analytics panel protocol', () => {
     });
 
     it('refuses to send a result that breaks the reply schema', async () => {
-      const broken: RequestHandlers = { ...handlers, getReport: async () => ({ report: { ...report, requestsByHour: [1, 2] }, choices }) };
+      const broken: RequestHandlers = { ...handlers, getReport: async () => ({ report: { ...report, requestsByHour: [1, 2] }, choices, costTrend: report.costPerDay }) };
       const reply = await answerRequest({ kind: 'request', id: 43, method: 'getReport', params: { filter: { period: { kind: 'today' } } } }, broken);
       assert.equal(reply.ok, false);
       if (!reply.ok) assert.match(reply.error, /invalid getReport reply \(report\.requestsByHour/);

@@ -54,6 +54,7 @@ export function sampleReport(overrides: Partial<AnalyticsReport> = {}): Analytic
       ],
     },
     requestsByHour: Array.from({ length: 24 }, (_, h) => (h >= 9 && h <= 17 ? 1 : 0)).map((n, h) => (h === 9 ? n + 1 : n)),
+    latencyHistogram: { boundsMs: [250, 500, 1000, 2000, 5000], counts: [0, 1, 2, 1, 1, 0] },
     recentFailures: [
       { ts: to - 3_600_000, provider: 'openai', model: 'gpt-4o', task: 'generate', kind: 'timeout', message: 'The model did not answer within 60 s.' },
       { ts: to - 7_200_000, provider: 'ollama', model: 'qwen2.5-coder', task: 'explain', kind: 'cancelled', message: null },
