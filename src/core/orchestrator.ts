@@ -1,0 +1,633 @@
+/**
+ * The orchestrator: every model request goes through `run`, which reads like the pipeline in
+ * the architecture notes —
+ *
+ *   validate → route (chain or forced model) → guard → estimate tokens → budget gate → cache
+ *   → for each model of the chain: global slot → pacing → retries → provider call
+ *   → cache store → record → result
+ *
+ * Each stage is a small module; this file only knows their order. The optional stages (guard,
+ * budget, cache, prices, recorders) are skipped when absent, so the orchestrator also runs bare
+ * (a CLI, a test). Settings are read on every request, so changes apply without a reload.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CatalogModel } from './catalog/catalogSchemas';
+import { ModelCatalog } from './catalog/modelCatalog';
+import { limitsFor, type ModelLimits } from './catalog/modelLimits';
+import { AurelisError, isAurelisError, scrubSecrets } from './errors';
+import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
+import type { BudgetGate, CachedAnswer, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
+import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
+import { connectionWithKey, resolveConnection, type Connection } from './providers/connection';
+import { messagesOf } from './providers/messages';
+import { describeDuration, describeReset, ProviderFailure } from './providers/providerErrors';
+import { providerLabel } from './providers/presets';
+import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
+import { ConcurrencyQueue } from './resilience/concurrencyQueue';
+import { DailyQuota } from './resilience/dailyQuota';
+import { ModelPacer, type PacePermit } from './resilience/modelPacer';
+import { paceLimitsFor } from './resilience/rateTiers';
+import { RetryStop, withRetries } from './resilience/retry';
+import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
+import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
+import { targetKey } from './routing/modelRef';
+import type { Settings } from './settings';
+import { countMessageTokens, countTokens } from './tokens';
+import { TaskRequestSchema, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
+
+export type { CatalogModel } from './catalog/catalogSchemas';
+
+export interface OrchestratorDeps {
+  /** Read live: changes apply without reload. */
+  settings: () => Settings;
+  keys: KeyStore;
+  /** Per-model daily request counts persist in `<storageDir>/ratelimits.json`. */
+  storageDir: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** `GITHUB_TOKEN` for github-models when no key is stored. */
+  env?: Record<string, string | undefined>;
+  /** SHA-256 of the workspace identity, carried into usage records. */
+  workspaceHash?: string;
+  guard?: PromptGuard;
+  budget?: BudgetGate;
+  cache?: ResponseCache;
+  prices?: PriceBook;
+  recorders?: UsageRecorder[];
+  /** Waiting (backoff, pacing, timeouts); tests pass fake timers that move a fake clock. */
+  timers?: Timers;
+  /** Source of backoff jitter, [0, 1). */
+  random?: () => number;
+}
+
+/** When neither the request nor the catalog says how long an answer may be. */
+const DEFAULT_OUTPUT_ALLOWANCE = 4096;
+/** Waits shorter than this are not worth telling the user about. */
+const NOTICE_WAIT_MS = 1000;
+
+/** Errors that end the request instead of trying the chain's next model. */
+const STOPS_THE_CHAIN = new Set<AurelisError['kind']>(['cancelled', 'content_filtered', 'stream_broken', 'budget_exceeded', 'secret_blocked', 'restricted_mode']);
+/** Errors that no other model of the same provider can avoid. */
+const PROVIDER_WIDE = new Set<AurelisError['kind']>(['auth', 'no_key', 'retired', 'config']);
+
+/** One request on its way through the pipeline: what the usage record will say. */
+interface RunState {
+  requestId: string;
+  started: number;
+  request: TaskRequest;
+  signal: AbortSignal;
+  options: RunOptions;
+  target?: ModelTarget;
+  fallbackDepth: number;
+  promptTokens: number;
+  /** Disk writes (daily counts) to finish before the result is handed back. */
+  pendingWrites: Array<Promise<void>>;
+}
+
+interface Answer extends ChatAnswer {
+  target: ModelTarget;
+  fallbackDepth: number;
+}
+
+export class Orchestrator {
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly logger: Logger;
+  private readonly chat: ChatProvider;
+  private readonly catalog: ModelCatalog;
+  private readonly breakers: CircuitBreakers;
+  private readonly quota: DailyQuota;
+  private readonly slots: ConcurrencyQueue;
+  private readonly pacers = new Map<string, ModelPacer>();
+  /** Aborts everything still running when the orchestrator is disposed. */
+  private readonly lifetime = new AbortController();
+
+  constructor(private readonly deps: OrchestratorDeps) {
+    this.clock = deps.timers ?? deps.clock ?? systemClock;
+    this.timers = deps.timers ?? realTimers(this.clock);
+    this.logger = deps.logger ?? silentLogger;
+    this.chat = new ChatProvider(this.timers);
+    this.catalog = new ModelCatalog(this.chat, this.clock, () => this.timeoutMs());
+    this.breakers = new CircuitBreakers(this.clock, () => {
+      const b = deps.settings().breaker;
+      return { failureThreshold: b.failureThreshold, cooldownSeconds: b.cooldownSeconds, halfOpenMaxCalls: b.halfOpenMaxCalls };
+    });
+    this.quota = new DailyQuota(deps.storageDir, this.clock, this.logger);
+    this.slots = new ConcurrencyQueue(() => deps.settings().maxConcurrentRequests);
+  }
+
+  async run(input: TaskRequest, options: RunOptions = {}): Promise<TaskResult> {
+    const run = this.start(input, options);
+    try {
+      const settings = this.deps.settings();
+      let chain = resolveChain(run.request.task, run.request.model, settings);
+      const first = chain[0] as ModelTarget;
+      run.target = first;
+      const request = await this.guard(run, first, settings);
+      run.promptTokens = countMessageTokens(messagesOf(request));
+      const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
+      const hit = await this.cacheLookup(request, first);
+      if (hit) return await this.fromCache(run, hit);
+      if (preferCheapest) chain = this.cheapestFirst(chain, run, request, settings);
+      const answer = await this.walkChain(run, request, chain);
+      await this.cacheStore(request, first, answer);
+      return await this.finish(run, answer);
+    } catch (err) {
+      const error = asAurelisError(err, run.signal);
+      await this.recordFailure(run, error);
+      throw error;
+    }
+  }
+
+  /** Runs every request (the global concurrency limit applies); results keep the input order. */
+  runBatch(requests: TaskRequest[], options: RunOptions = {}): Promise<Array<TaskResult | AurelisError>> {
+    return Promise.all(
+      requests.map((request) =>
+        this.run(request, { ...options, requestId: undefined }).catch((err: unknown) => asAurelisError(err, options.signal)),
+      ),
+    );
+  }
+
+  chainFor(task: TaskType): ModelTarget[] {
+    return chainFor(task, this.deps.settings());
+  }
+
+  /** The provider's models with limits and rate tier (cached for an hour; `refresh` refetches). */
+  async listModels(provider?: ProviderId, opts: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<CatalogModel[]> {
+    const settings = this.deps.settings();
+    const connection = await this.connection(provider ?? settings.provider, settings);
+    const models = await this.catalog.list(connection, opts);
+    return models.map((model) => withLimits(model, settings));
+  }
+
+  /** Checks a key before it is stored, by listing the provider's models with it. */
+  async validateKey(provider: ProviderId, key: string, signal?: AbortSignal): Promise<{ ok: true; models: number } | { ok: false; error: AurelisError }> {
+    try {
+      const connection = connectionWithKey(provider, this.deps.settings(), key.trim());
+      const models = await this.catalog.fetch(connection, signal);
+      return { ok: true, models: models.length };
+    } catch (err) {
+      return { ok: false, error: asAurelisError(err, signal) };
+    }
+  }
+
+  /** One tiny request for the Health Check: no retries, no fallback; paced and counted like any other. */
+  async probe(target: ModelTarget, signal?: AbortSignal): Promise<{ latencyMs: number }> {
+    const settings = this.deps.settings();
+    const connection = await this.connection(target.provider, settings);
+    await this.quota.ready();
+    const permit = await this.pace(target, settings, signal);
+    const started = this.clock.now();
+    try {
+      await this.chat.complete({ connection, model: target.model, messages: [{ role: 'user', content: 'ping' }], maxTokens: 1, stream: false, signal, timeoutMs: this.timeoutMs() });
+      return { latencyMs: this.clock.now() - started };
+    } catch (err) {
+      throw asAurelisError(err, signal);
+    } finally {
+      permit.release();
+    }
+  }
+
+  breakerStates(): BreakerSnapshot[] {
+    return this.breakers.snapshots();
+  }
+
+  /** Cancels everything still running; daily counts already counted are still saved. */
+  dispose(): void {
+    this.lifetime.abort();
+    void this.quota.flush();
+  }
+
+  // ── the stages, in pipeline order ──────────────────────────────────────────────────────
+
+  private start(input: TaskRequest, options: RunOptions): RunState {
+    const requestId = options.requestId ?? randomUUID();
+    const signal = options.signal ? AbortSignal.any([options.signal, this.lifetime.signal]) : this.lifetime.signal;
+    const parsed = TaskRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
+    }
+    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0, pendingWrites: [] };
+  }
+
+  private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
+    if (!this.deps.guard) return run.request;
+    const limits = this.limits(first, settings);
+    const inspected = await this.deps.guard.inspect(run.request, {
+      requestId: run.requestId,
+      target: first,
+      signal: run.signal,
+      ...(limits.maxInputTokens === undefined ? {} : { inputTokenLimit: limits.maxInputTokens }),
+    });
+    throwIfAborted(run.signal);
+    return TaskRequestSchema.parse(inspected);
+  }
+
+  /** Returns whether the gate asked for the cheapest model. Throws 'budget_exceeded'. */
+  private async budgetCheck(run: RunState, request: TaskRequest, first: ModelTarget, settings: Settings): Promise<boolean> {
+    if (!this.deps.budget) return false;
+    const decision = await this.deps.budget.check({
+      requestId: run.requestId,
+      task: request.task,
+      target: first,
+      promptTokens: run.promptTokens,
+      maxOutputTokens: this.outputAllowance(request, first, settings),
+      override: request.budgetOverride === true,
+    });
+    throwIfAborted(run.signal);
+    if (decision.action === 'warn') this.notify(run, { kind: 'budget_warn', message: decision.message });
+    if (decision.action === 'throttle') this.notify(run, { kind: 'budget_throttle', message: decision.message });
+    return decision.action === 'throttle';
+  }
+
+  /** A broken cache is a slower request, never a failed one. */
+  private async cacheLookup(request: TaskRequest, first: ModelTarget): Promise<CachedAnswer | undefined> {
+    if (!this.deps.cache || request.bypassCache) return undefined;
+    try {
+      return await this.deps.cache.get(request, first);
+    } catch (err) {
+      this.logger.warn(`Cache lookup failed; asking the model instead: ${describe(err)}`);
+      return undefined;
+    }
+  }
+
+  private cheapestFirst(chain: ModelTarget[], run: RunState, request: TaskRequest, settings: Settings): ModelTarget[] {
+    const prices = this.deps.prices;
+    if (!prices) return chain;
+    return cheapestFirst(chain, (target) =>
+      prices.cost(target, { promptTokens: run.promptTokens, completionTokens: this.outputAllowance(request, target, settings), cachedTokens: 0 }),
+    );
+  }
+
+  /** Tries each model in turn; a model that cannot answer hands over to the next. */
+  private async walkChain(run: RunState, request: TaskRequest, chain: ModelTarget[]): Promise<Answer> {
+    const failures: Array<{ target: ModelTarget; error: AurelisError }> = [];
+    const deadProviders = new Set<ProviderId>();
+    await this.quota.ready();
+    for (const [depth, target] of chain.entries()) {
+      throwIfAborted(run.signal);
+      const settings = this.deps.settings();
+      if (deadProviders.has(target.provider)) continue;
+      const skip = this.unusable(target, settings);
+      if (skip) {
+        failures.push({ target, error: skip });
+        continue;
+      }
+      const previous = failures[failures.length - 1];
+      if (previous) this.notify(run, { kind: 'fallback', message: `${previous.target.model} could not answer (${previous.error.kind}); trying ${target.model} on ${providerLabel(target.provider)}.` });
+      run.target = target;
+      run.fallbackDepth = depth;
+      try {
+        const answer = await this.tryModel(run, request, target, settings);
+        return { ...answer, target, fallbackDepth: depth };
+      } catch (err) {
+        const error = asAurelisError(err, run.signal);
+        if (STOPS_THE_CHAIN.has(error.kind)) throw error;
+        this.logger.info(`[${run.requestId}] ${target.provider}:${target.model} failed (${error.kind}): ${error.message}`);
+        failures.push({ target, error });
+        if (PROVIDER_WIDE.has(error.kind)) deadProviders.add(target.provider);
+      }
+    }
+    throw chainExhausted(failures, this.clock.now());
+  }
+
+  /** Why selection skips a model right now (open breaker, spent quota), or undefined. */
+  private unusable(target: ModelTarget, settings: Settings): AurelisError | undefined {
+    const label = providerLabel(target.provider);
+    if (this.breakers.isBlocked(target)) {
+      const snap = this.breakers.for(target).snapshot(settings.breaker);
+      const retryAt = (snap.openedAt ?? this.clock.now()) + settings.breaker.cooldownSeconds * 1000;
+      return new AurelisError(
+        'unavailable',
+        `${target.model} on ${label} is paused after ${snap.failures} failures in a row; Aurelis tries it again in ${describeDuration(retryAt - this.clock.now())}. Choose another model, or wait.`,
+        { provider: target.provider, model: target.model, nextSteps: ['chooseModel', 'viewLog'] },
+      );
+    }
+    const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
+    const spentUntil = this.quota.spentUntil(target, limits.requestsPerDay);
+    if (spentUntil !== undefined) {
+      const count = this.quota.count(target);
+      const quota = limits.requestsPerDay !== undefined && count >= limits.requestsPerDay ? ` (${limits.requestsPerDay} requests a day, all used)` : '';
+      return new AurelisError(
+        'rate_limited',
+        `The daily quota of ${target.model} on ${label}${quota} is spent; it resets ${describeReset(spentUntil, this.clock.now())}. Choose another model or provider, or wait.`,
+        { provider: target.provider, model: target.model, status: 429, resetAt: spentUntil, nextSteps: ['chooseModel', 'selectProvider'] },
+      );
+    }
+    return undefined;
+  }
+
+  /** One model: size check, a global slot, then attempts (each paced) with retries. */
+  private async tryModel(run: RunState, request: TaskRequest, target: ModelTarget, settings: Settings): Promise<ChatAnswer> {
+    const connection = await this.connection(target.provider, settings);
+    this.checkSize(run, target, settings);
+    const releaseSlot = await this.slots.acquire(run.signal);
+    try {
+      const retry = settings.retry;
+      return await withRetries(
+        (attempt) => this.attempt(run, request, target, connection, attempt),
+        { maxAttempts: retry.maxAttempts, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs, maxServerWaitMs: retry.maxServerWaitSeconds * 1000 },
+        {
+          timers: this.timers,
+          signal: run.signal,
+          ...(this.deps.random ? { random: this.deps.random } : {}),
+          onWait: (ms, failure) => {
+            this.logger.info(`[${run.requestId}] ${target.model}: ${failure.error.kind}; retrying in ${ms} ms.`);
+            if (ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `${target.model} is busy (${failure.error.kind}); trying again in ${describeDuration(ms)}.` });
+          },
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof RetryStop)) throw err;
+      return this.afterRetries(err, target);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  /** Turns the loop's last failure into the error to report, remembering long quota resets. */
+  private async afterRetries(stop: RetryStop, target: ModelTarget): Promise<never> {
+    const { failure } = stop;
+    const wait = failure.serverWaitMs;
+    if (stop.waitTooLong && wait !== undefined) await this.quota.block(target, this.clock.now() + wait);
+    if (stop.attempts > 1 && (failure.error.kind === 'unavailable' || failure.error.kind === 'timeout')) {
+      throw new AurelisError(failure.error.kind, `${failure.error.message} (Aurelis tried ${stop.attempts} times.)`, {
+        provider: target.provider,
+        model: target.model,
+        nextSteps: failure.error.nextSteps,
+        ...(failure.error.status === undefined ? {} : { status: failure.error.status }),
+        cause: failure.error,
+      });
+    }
+    throw failure.error;
+  }
+
+  /** One attempt: breaker, pacing, the provider call, and what the outcome teaches the breaker. */
+  private async attempt(run: RunState, request: TaskRequest, target: ModelTarget, connection: Connection, attempt: number): Promise<ChatAnswer> {
+    if (!this.breakers.tryPass(target)) {
+      const open = this.unusable(target, this.deps.settings()) ?? new AurelisError('unavailable', `${target.model} is paused by its circuit breaker.`, { provider: target.provider, model: target.model });
+      throw new ProviderFailure(open, false, false);
+    }
+    let permit: PacePermit | undefined;
+    try {
+      permit = await this.pace(target, this.deps.settings(), run.signal, run);
+      if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
+      const answer = await this.chat.complete({
+        connection,
+        model: target.model,
+        messages: messagesOf(request),
+        stream: request.stream === true,
+        signal: run.signal,
+        timeoutMs: this.timeoutMs(),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+        ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
+        ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
+      });
+      this.breakers.recordSuccess(target);
+      return answer;
+    } catch (err) {
+      const failure = err instanceof ProviderFailure ? err : undefined;
+      if (failure?.breakerFailure) this.breakers.recordFailure(target);
+      else this.breakers.recordNeutral(target);
+      throw err;
+    } finally {
+      permit?.release();
+    }
+  }
+
+  /** Waits for the model's pacing slot and counts the request against its daily quota. */
+  private async pace(target: ModelTarget, settings: Settings, signal: AbortSignal | undefined, run?: RunState): Promise<PacePermit> {
+    const key = targetKey(target);
+    let pacer = this.pacers.get(key);
+    if (!pacer) {
+      pacer = new ModelPacer(this.timers);
+      this.pacers.set(key, pacer);
+    }
+    const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
+    const permit = settings.rateLimits.pacing
+      ? await pacer.acquire(limits, signal, (ms) => {
+          if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
+        })
+      : { release: () => undefined };
+    const saved = this.quota.recordRequest(target);
+    if (run) run.pendingWrites.push(saved);
+    return permit;
+  }
+
+  private checkSize(run: RunState, target: ModelTarget, settings: Settings): void {
+    const limits = this.limits(target, settings);
+    if (limits.maxInputTokens === undefined || run.promptTokens <= limits.maxInputTokens) return;
+    throw new AurelisError(
+      'too_large',
+      `The request is about ${run.promptTokens.toLocaleString('en-US')} tokens, more than ${target.model} on ${providerLabel(target.provider)} accepts: ${limits.maxInputTokens.toLocaleString('en-US')} tokens (${limits.inputLimitSource ?? 'its input limit'}). Send a smaller selection, or choose a model with a larger limit.`,
+      { provider: target.provider, model: target.model, nextSteps: ['chooseModel', 'openSettings'] },
+    );
+  }
+
+  /** Only complete answers are stored: never a cut-off ('length') or filtered one. */
+  private async cacheStore(request: TaskRequest, first: ModelTarget, answer: Answer): Promise<void> {
+    if (!this.deps.cache || answer.finishReason !== 'stop') return;
+    try {
+      await this.deps.cache.set(request, first, {
+        content: answer.content,
+        provider: answer.target.provider,
+        model: answer.target.model,
+        usage: this.usageOf(answer, 0),
+        finishReason: answer.finishReason,
+        storedAt: this.clock.now(),
+      });
+    } catch (err) {
+      this.logger.warn(`Could not store the answer in the cache: ${describe(err)}`);
+    }
+  }
+
+  private async finish(run: RunState, answer: Answer): Promise<TaskResult> {
+    const usage = this.usageOf(answer, run.promptTokens);
+    const result: TaskResult = {
+      requestId: run.requestId,
+      content: answer.content,
+      model: answer.target.model,
+      provider: answer.target.provider,
+      usage,
+      latencyMs: this.clock.now() - run.started,
+      finishReason: answer.finishReason,
+      fallbackDepth: answer.fallbackDepth,
+      cached: false,
+      costUsd: this.deps.prices?.cost(answer.target, usage) ?? null,
+    };
+    if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
+    await Promise.all(run.pendingWrites);
+    await this.record(run, result.provider, result.model, { ...resultRecord(result), outcome: 'ok' });
+    return result;
+  }
+
+  /** A cache hit is free, answers at once, and is still recorded (as a hit). */
+  private async fromCache(run: RunState, hit: CachedAnswer): Promise<TaskResult> {
+    if (run.request.stream && hit.content !== '') run.options.onDelta?.(hit.content);
+    const result: TaskResult = {
+      requestId: run.requestId,
+      content: hit.content,
+      model: hit.model,
+      provider: hit.provider,
+      usage: hit.usage,
+      latencyMs: this.clock.now() - run.started,
+      finishReason: hit.finishReason,
+      fallbackDepth: 0,
+      cached: true,
+      costUsd: 0,
+    };
+    await this.record(run, hit.provider, hit.model, { ...resultRecord(result), outcome: 'ok' });
+    return result;
+  }
+
+  private async recordFailure(run: RunState | undefined, error: AurelisError): Promise<void> {
+    if (!run?.target) return;
+    await Promise.all(run.pendingWrites);
+    // A broken or cancelled stream used tokens: the prompt, and what arrived before the break.
+    const partial = error.partialText;
+    const usedTokens = partial !== undefined;
+    const usage: TokenUsage = {
+      promptTokens: usedTokens ? run.promptTokens : 0,
+      completionTokens: usedTokens ? countTokens(partial) : 0,
+      cachedTokens: 0,
+      estimated: usedTokens,
+    };
+    const costUsd = usedTokens ? (this.deps.prices?.cost(run.target, usage) ?? null) : 0;
+    await this.record(run, run.target.provider, run.target.model, {
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      cachedTokens: 0,
+      tokensEstimated: usage.estimated,
+      costUsd,
+      latencyMs: this.clock.now() - run.started,
+      outcome: error.kind,
+      errorMessage: error.message,
+      cacheHit: false,
+      fallbackDepth: run.fallbackDepth,
+    });
+  }
+
+  /** Every recorder hears about every request; a failing recorder is logged, never fatal. */
+  private async record(run: RunState, provider: ProviderId, model: string, fields: Omit<UsageRecord, 'ts' | 'requestId' | 'provider' | 'model' | 'task' | 'workspace'>): Promise<void> {
+    const recorders = this.deps.recorders ?? [];
+    if (recorders.length === 0) return;
+    const record: UsageRecord = {
+      ts: run.started,
+      requestId: run.requestId,
+      provider,
+      model,
+      task: run.request.task,
+      workspace: this.deps.workspaceHash ?? '',
+      ...fields,
+      ...(run.request.budgetOverride ? { budgetOverride: true } : {}),
+    };
+    const outcomes = await Promise.allSettled(recorders.map((r) => r.record(record)));
+    for (const o of outcomes) if (o.status === 'rejected') this.logger.error(`Could not record request ${run.requestId}: ${describe(o.reason)}`);
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+  private connection(provider: ProviderId, settings: Settings): Promise<Connection> {
+    return resolveConnection(provider, { settings, keys: this.deps.keys, env: this.deps.env ?? {} });
+  }
+
+  private limits(target: ModelTarget, settings: Settings): ModelLimits {
+    return limitsFor(target, settings, this.catalog.cached(target));
+  }
+
+  private outputAllowance(request: TaskRequest, target: ModelTarget, settings: Settings): number {
+    return request.maxTokens ?? this.limits(target, settings).maxOutputTokens ?? DEFAULT_OUTPUT_ALLOWANCE;
+  }
+
+  private usageOf(answer: ChatAnswer, promptEstimate: number): TokenUsage {
+    if (answer.usage) return { ...answer.usage, estimated: false };
+    return { promptTokens: promptEstimate, completionTokens: countTokens(answer.content), cachedTokens: 0, estimated: true };
+  }
+
+  private timeoutMs(): number {
+    return this.deps.settings().requestTimeoutSeconds * 1000;
+  }
+
+  private notify(run: RunState, notice: Notice): void {
+    try {
+      run.options.onNotice?.(notice);
+    } catch (err) {
+      this.logger.warn(`A notice handler failed: ${describe(err)}`);
+    }
+  }
+}
+
+function resultRecord(result: TaskResult): Omit<UsageRecord, 'ts' | 'requestId' | 'provider' | 'model' | 'task' | 'workspace' | 'outcome'> {
+  return {
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    cachedTokens: result.usage.cachedTokens,
+    tokensEstimated: result.usage.estimated,
+    costUsd: result.costUsd,
+    latencyMs: result.latencyMs,
+    ...(result.ttftMs === undefined ? {} : { ttftMs: result.ttftMs }),
+    cacheHit: result.cached,
+    fallbackDepth: result.fallbackDepth,
+  };
+}
+
+/** Catalog entries with the built-in limits filled in where the provider gave none. */
+function withLimits(model: CatalogModel, settings: Settings): CatalogModel {
+  if (model.maxInputTokens !== undefined) return model;
+  const limits = limitsFor({ provider: model.provider, model: model.id }, settings, model);
+  return {
+    ...model,
+    ...(limits.maxInputTokens === undefined ? {} : { maxInputTokens: limits.maxInputTokens }),
+    ...(limits.maxOutputTokens === undefined || model.maxOutputTokens !== undefined ? {} : { maxOutputTokens: limits.maxOutputTokens }),
+  };
+}
+
+/**
+ * The error to report when no model of the chain could answer: the first model's (the one the
+ * user expects), naming the others that were tried; if every model is rate limited, the one
+ * that frees up first.
+ */
+function chainExhausted(failures: Array<{ target: ModelTarget; error: AurelisError }>, now: number): AurelisError {
+  const first = failures[0];
+  if (!first) return new AurelisError('config', 'No model of the chain could be used. Check aurelis.models and the provider setting.');
+  if (failures.length === 1) return first.error;
+  const others = failures.slice(1).map((f) => `${f.target.model} (${f.error.kind})`).join(', ');
+  const limited = failures.every((f) => f.error.kind === 'rate_limited');
+  if (limited) {
+    const resets = failures.map((f) => f.error.resetAt).filter((t): t is number => t !== undefined);
+    const soonest = resets.length > 0 ? Math.min(...resets) : undefined;
+    const when = soonest === undefined ? '' : ` The first frees up ${describeReset(soonest, now)}.`;
+    return new AurelisError('rate_limited', `Every model of the chain is rate limited (${failures.map((f) => f.target.model).join(', ')}).${when} Wait, or choose another provider.`, {
+      provider: first.target.provider,
+      model: first.target.model,
+      status: 429,
+      ...(soonest === undefined ? {} : { resetAt: soonest }),
+      nextSteps: ['selectProvider', 'chooseModel'],
+    });
+  }
+  const e = first.error;
+  return new AurelisError(e.kind, `${e.message} Also tried: ${others}.`, {
+    nextSteps: e.nextSteps,
+    ...(e.provider === undefined ? {} : { provider: e.provider }),
+    ...(e.model === undefined ? {} : { model: e.model }),
+    ...(e.status === undefined ? {} : { status: e.status }),
+    ...(e.resetAt === undefined ? {} : { resetAt: e.resetAt }),
+    cause: e,
+  });
+}
+
+/** Anything thrown inside the pipeline, as the typed error the caller gets. */
+function asAurelisError(err: unknown, signal: AbortSignal | undefined): AurelisError {
+  if (err instanceof ProviderFailure) return err.error;
+  if (err instanceof RetryStop) return err.failure.error;
+  if (isAurelisError(err)) return err;
+  if (signal?.aborted) return cancelledError();
+  return new AurelisError('unavailable', `Aurelis failed while handling the request: ${describe(err)}. See the log for details.`, { nextSteps: ['viewLog', 'retry'], cause: err });
+}
+
+function describe(err: unknown): string {
+  return scrubSecrets(err instanceof Error ? err.message : String(err));
+}
+

@@ -1,0 +1,66 @@
+/**
+ * The parts of a chat-completions answer Aurelis reads, checked at the edge: providers that are
+ * "OpenAI-compatible" differ in what they leave out, and a malformed answer must become a clear
+ * 'invalid_response' error instead of a crash deep inside the pipeline.
+ */
+import { z } from 'zod';
+import type { FinishReason } from '../types';
+
+const UsageSchema = z
+  .object({
+    prompt_tokens: z.number().nonnegative(),
+    completion_tokens: z.number().nonnegative(),
+    prompt_tokens_details: z.object({ cached_tokens: z.number().nonnegative().nullish() }).nullish(),
+  })
+  .nullish();
+
+export const CompletionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: UsageSchema,
+});
+
+export const ChunkSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z.object({ content: z.string().nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: UsageSchema,
+});
+
+export interface ReportedUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+}
+
+export function usageOf(usage: z.infer<typeof UsageSchema>): ReportedUsage | undefined {
+  if (!usage) return undefined;
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+  };
+}
+
+export function finishReasonOf(raw: string | null | undefined): FinishReason {
+  switch (raw) {
+    case 'stop':
+    case 'length':
+    case 'content_filter':
+    case 'tool_calls':
+      return raw;
+    default:
+      return 'unknown';
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Turns whatever a provider call threw into an AurelisError a person can act on, plus what the
+ * retry loop and the breaker need to know about it. Text from the provider passes through
+ * `scrubSecrets` (AurelisError does it again) and is cut short; keys never reach a message.
+ */
+import { APIConnectionError, APIError } from 'openai';
+import { AurelisError, scrubSecrets, type ErrorKind, type NextStep } from '../errors';
+import { serverWaitMs } from '../resilience/backoff';
+import type { Connection } from './connection';
+
+export interface FailureContext {
+  connection: Pick<Connection, 'provider' | 'label' | 'baseUrl' | 'local'>;
+  model: string;
+  now: number;
+}
+
+/** A failed attempt, as the retry loop and the circuit breaker see it. */
+export class ProviderFailure extends Error {
+  constructor(
+    readonly error: AurelisError,
+    /** 429, 5xx, network errors and timeouts; never 4xx, content filters or broken streams. */
+    readonly retryable: boolean,
+    /** Says something about the model's health (opens the breaker when repeated). */
+    readonly breakerFailure: boolean,
+    /** The wait the server asked for, when it said. */
+    readonly serverWaitMs?: number,
+  ) {
+    super(error.message);
+    this.name = 'ProviderFailure';
+  }
+}
+
+export const RETIRED_MESSAGE = 'GitHub Models was retired on 2026-07-30 — choose another provider (GitHub recommends Azure AI Foundry).';
+
+export function classifyFailure(err: unknown, ctx: FailureContext): ProviderFailure {
+  if (err instanceof ProviderFailure) return err;
+  if (err instanceof AurelisError) return new ProviderFailure(err, false, false);
+  if (err instanceof APIConnectionError) return networkFailure(err, ctx);
+  if (err instanceof APIError && err.status !== undefined) return statusFailure(err, err.status, ctx);
+  if (err instanceof APIError) return inStreamFailure(err, ctx);
+  if (err instanceof SyntaxError) return unreadable(ctx, 'its answer was not valid JSON');
+  return networkFailure(err, ctx);
+}
+
+function statusFailure(err: APIError, status: number, ctx: FailureContext): ProviderFailure {
+  const { label, provider } = ctx.connection;
+  const model = ctx.model;
+  const body = bodyOf(err);
+  const said = body.message ? ` The server said: "${body.message}"` : '';
+  const opts = (nextSteps?: NextStep[]) => ({ provider, model, status, cause: err, ...(nextSteps ? { nextSteps } : {}) });
+  const fail = (kind: ErrorKind, message: string, nextSteps?: NextStep[]) => new ProviderFailure(new AurelisError(kind, message, opts(nextSteps)), false, false);
+
+  if (body.code === 'content_filter' || body.innerCode === 'ResponsibleAIPolicyViolation') {
+    return fail('content_filtered', contentFilterMessage(label, body.filtered));
+  }
+  switch (status) {
+    case 401:
+      return fail('auth', authMessage(ctx, 401, said));
+    case 403:
+      return fail('auth', authMessage(ctx, 403, said));
+    case 404:
+      return fail('unknown_model', unknownModelMessage(ctx), ['chooseModel', 'openSettings']);
+    case 410:
+      return provider === 'github-models'
+        ? fail('retired', RETIRED_MESSAGE, ['selectProvider'])
+        : fail('retired', `${label} says the model "${model}" is gone (HTTP 410). Choose another model or provider.`, ['chooseModel', 'selectProvider']);
+    case 413:
+      return fail('too_large', tooLargeByServerMessage(label, model, body.message), ['chooseModel']);
+    case 429:
+      return rateLimited(err, body, ctx);
+  }
+  if (status >= 500) {
+    const error = new AurelisError('unavailable', `${label} could not answer with ${model} (HTTP ${status}).${said} Try again later or choose another provider.`, opts());
+    return new ProviderFailure(error, true, true, serverWaitMs(err.headers, undefined, ctx.now));
+  }
+  return fail('bad_request', `${label} refused the request to ${model} (HTTP ${status}).${said} Check the model's settings (aurelis.models) or choose another model.`, ['chooseModel', 'viewLog']);
+}
+
+function rateLimited(err: APIError, body: ErrorBody, ctx: FailureContext): ProviderFailure {
+  const wait = serverWaitMs(err.headers, body.message, ctx.now);
+  const limitType = err.headers?.get('x-ratelimit-type') ?? undefined;
+  const error = rateLimitedError(ctx.connection.label, ctx.connection.provider, ctx.model, ctx.now, wait === undefined ? undefined : ctx.now + wait, limitType, err);
+  return new ProviderFailure(error, true, false, wait);
+}
+
+export function rateLimitedError(
+  label: string,
+  provider: Connection['provider'],
+  model: string,
+  now: number,
+  resetAt: number | undefined,
+  limitType?: string,
+  cause?: unknown,
+): AurelisError {
+  const which = limitType ? ` (${limitType})` : '';
+  const when = resetAt === undefined ? 'It usually resets within a minute' : `It resets ${describeReset(resetAt, now)}`;
+  return new AurelisError('rate_limited', `${label} rate limit reached for ${model}${which}. ${when}; wait, or choose another model or provider.`, {
+    provider,
+    model,
+    status: 429,
+    ...(resetAt === undefined ? {} : { resetAt }),
+    nextSteps: ['chooseModel', 'selectProvider'],
+    cause,
+  });
+}
+
+/** "at 14:05 (in 1 h 34 min)" in the user's local time. */
+export function describeReset(resetAt: number, now: number): string {
+  const at = new Date(resetAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return `at ${at} (in ${describeDuration(resetAt - now)})`;
+}
+
+export function describeDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.ceil(ms / 1000));
+  if (totalSeconds < 60) return `${totalSeconds} s`;
+  const minutes = Math.ceil(totalSeconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+function authMessage(ctx: FailureContext, status: 401 | 403, said: string): string {
+  const { label, provider } = ctx.connection;
+  if (provider === 'github-models') {
+    const refused = status === 401 ? 'GitHub Models did not accept the token (HTTP 401).' : `GitHub Models refused access to ${ctx.model} (HTTP 403).`;
+    const extra = status === 403 ? ' Your organization must also have GitHub Models enabled, and some models are not available on every Copilot plan.' : '';
+    return `${refused}${said} The token needs the \`models: read\` permission (fine-grained token or GitHub App; classic tokens work as they are).${extra} Run "Aurelis: Set API Key" with such a token.`;
+  }
+  const refused = status === 401 ? `${label} did not accept the API key (HTTP 401).` : `${label} refused access to ${ctx.model} (HTTP 403).`;
+  return `${refused}${said} Check the key with "Aurelis: Set API Key", or that your account may use this model.`;
+}
+
+function unknownModelMessage(ctx: FailureContext): string {
+  const { label, provider } = ctx.connection;
+  const m = ctx.model;
+  if (provider === 'ollama') return `Ollama has no model "${m}". Pull it first (ollama pull ${m}), or choose a model you have.`;
+  if (provider === 'lmstudio') return `LM Studio has no model "${m}" loaded. Download and load it in LM Studio, or choose a model you have.`;
+  return `${label} has no model "${m}" (unknown_model). Choose a model from the provider's catalog ("Aurelis: Models") or fix the id in aurelis.models.`;
+}
+
+function tooLargeByServerMessage(label: string, model: string, serverMessage: string | undefined): string {
+  const max = serverMessage ? /max size:\s*([\d,]+)\s*tokens/i.exec(serverMessage)?.[1] : undefined;
+  const limit = max ? ` The limit is ${max} tokens per request.` : '';
+  return `${label} refused the request as too large for ${model} (HTTP 413 tokens_limit_reached).${limit} Send a smaller selection or choose a model with a larger limit.`;
+}
+
+export function contentFilterMessage(label: string, categories: string[]): string {
+  const which = categories.length > 0 ? ` (${categories.join(', ')})` : '';
+  return `${label}'s content filter blocked this request${which}. Rephrase the prompt or leave out the flagged text; Aurelis does not retry filtered requests.`;
+}
+
+function networkFailure(err: unknown, ctx: FailureContext): ProviderFailure {
+  const { label, baseUrl, local } = ctx.connection;
+  const code = errorCode(err);
+  const why = code ? ` (${code})` : '';
+  const hint = local ? ` Is ${label} running?` : ' Check your network connection, proxy and aurelis.endpoints.';
+  const error = new AurelisError('unavailable', `Could not reach ${label} at ${baseUrl}${why}.${hint}`, {
+    provider: ctx.connection.provider,
+    model: ctx.model,
+    cause: err,
+  });
+  return new ProviderFailure(error, true, true);
+}
+
+/** An error event inside an SSE stream (no HTTP status). */
+function inStreamFailure(err: APIError, ctx: FailureContext): ProviderFailure {
+  const body = bodyOf(err);
+  if (body.code === 'content_filter') {
+    return new ProviderFailure(new AurelisError('content_filtered', contentFilterMessage(ctx.connection.label, body.filtered), { provider: ctx.connection.provider, model: ctx.model, cause: err }), false, false);
+  }
+  const said = body.message ? `: "${body.message}"` : '';
+  const error = new AurelisError('unavailable', `${ctx.connection.label} reported an error while answering with ${ctx.model}${said}. Try again or choose another model.`, {
+    provider: ctx.connection.provider,
+    model: ctx.model,
+    cause: err,
+  });
+  return new ProviderFailure(error, true, true);
+}
+
+export function unreadable(ctx: FailureContext, what: string): ProviderFailure {
+  const error = new AurelisError('invalid_response', `${ctx.connection.label} sent an answer Aurelis could not read from ${ctx.model}: ${what}. Try again or choose another model.`, {
+    provider: ctx.connection.provider,
+    model: ctx.model,
+    nextSteps: ['retry', 'chooseModel', 'viewLog'],
+  });
+  return new ProviderFailure(error, false, true);
+}
+
+interface ErrorBody {
+  code?: string;
+  innerCode?: string;
+  message?: string;
+  filtered: string[];
+}
+
+function bodyOf(err: APIError): ErrorBody {
+  const raw = err.error;
+  const body: ErrorBody = { filtered: [] };
+  if (typeof raw !== 'object' || raw === null) return body;
+  const rec = raw as Record<string, unknown>;
+  if (typeof rec['code'] === 'string') body.code = rec['code'];
+  if (typeof rec['message'] === 'string' && rec['message'].trim()) body.message = clip(scrubSecrets(rec['message'].trim()));
+  const inner = rec['innererror'] ?? rec['inner_error'];
+  if (typeof inner === 'object' && inner !== null) {
+    const innerRec = inner as Record<string, unknown>;
+    if (typeof innerRec['code'] === 'string') body.innerCode = innerRec['code'];
+    const result = innerRec['content_filter_result'];
+    if (typeof result === 'object' && result !== null) {
+      for (const [category, verdict] of Object.entries(result)) {
+        if (typeof verdict === 'object' && verdict !== null && (verdict as Record<string, unknown>)['filtered'] === true) body.filtered.push(category.replace(/_/g, ' '));
+      }
+    }
+  }
+  return body;
+}
+
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 297)}…` : text;
+}
+
+/** ECONNREFUSED, ENOTFOUND, … from the error or its causes (fetch wraps them twice). */
+function errorCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * Pacing for one model: requests wait their turn (first come, first served) instead of
+ * collecting 429s, within a requests-per-minute window and a concurrency limit.
+ *
+ * A request holds its place in the minute window from the moment it is let through until one
+ * window after it finished. Counting from the finish rather than the start makes the pacing
+ * safe however long the request took to reach the server: any request the server saw inside
+ * one of its windows is still counted here when the next one is let through.
+ */
+import { ChangeSignal } from './changeSignal';
+import type { PaceLimits } from './rateTiers';
+import { throwIfAborted, type Timers } from './timers';
+
+export const PACING_WINDOW_MS = 60_000;
+
+export interface PacePermit {
+  /** Call exactly once, when the request has finished (success or failure). */
+  release(): void;
+}
+
+export class ModelPacer {
+  private inFlight = 0;
+  /** When recent requests finished, oldest first. */
+  private finishedAt: number[] = [];
+  private readonly queue: object[] = [];
+  private readonly changed = new ChangeSignal();
+
+  constructor(private readonly timers: Timers) {}
+
+  /** Waits until this request may go; `onWait` hears about a timed wait once, before it starts. */
+  async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void): Promise<PacePermit> {
+    const ticket = {};
+    this.queue.push(ticket);
+    let told = false;
+    try {
+      for (;;) {
+        throwIfAborted(signal);
+        if (this.queue[0] !== ticket) {
+          await this.changed.wait(signal);
+          continue;
+        }
+        const wait = this.waitNeeded(limits);
+        if (wait === 0) {
+          this.inFlight++;
+          return this.permit();
+        }
+        if (!told && Number.isFinite(wait)) {
+          told = true;
+          onWait?.(wait);
+        }
+        await this.pause(wait, signal);
+      }
+    } finally {
+      const index = this.queue.indexOf(ticket);
+      if (index >= 0) this.queue.splice(index, 1);
+      this.changed.notify();
+    }
+  }
+
+  /** Requests let through and not yet finished, plus those finished within the window. */
+  inWindow(): number {
+    this.prune(this.timers.now());
+    return this.inFlight + this.finishedAt.length;
+  }
+
+  /** 0 when a request may go now, Infinity when only a release can help, else ms to wait. */
+  private waitNeeded(limits: PaceLimits): number {
+    const now = this.timers.now();
+    this.prune(now);
+    if (limits.concurrent !== undefined && this.inFlight >= limits.concurrent) return Infinity;
+    if (limits.requestsPerMinute !== undefined && this.inFlight + this.finishedAt.length >= limits.requestsPerMinute) {
+      const oldest = this.finishedAt[0];
+      return oldest === undefined ? Infinity : Math.max(1, oldest + PACING_WINDOW_MS - now);
+    }
+    return 0;
+  }
+
+  private prune(now: number): void {
+    let drop = 0;
+    while (drop < this.finishedAt.length && (this.finishedAt[drop] as number) + PACING_WINDOW_MS <= now) drop++;
+    if (drop > 0) this.finishedAt = this.finishedAt.slice(drop);
+  }
+
+  /** Sleeps for `ms`, or less if a release or a queue change comes first; the caller re-checks abort. */
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const stop = new AbortController();
+    const forward = (): void => stop.abort();
+    signal?.addEventListener('abort', forward, { once: true });
+    // Both sides settle quietly: whichever loses is stopped below, and a cancel is seen by the loop.
+    const woken = this.changed.wait(stop.signal).catch(() => undefined);
+    const slept = Number.isFinite(ms) ? this.timers.sleep(ms, stop.signal).catch(() => undefined) : woken;
+    try {
+      await Promise.race([slept, woken]);
+    } finally {
+      signal?.removeEventListener('abort', forward);
+      stop.abort();
+    }
+  }
+
+  private permit(): PacePermit {
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        this.finishedAt.push(this.timers.now());
+        this.changed.notify();
+      },
+    };
+  }
+}

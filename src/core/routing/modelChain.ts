@@ -1,0 +1,58 @@
+/**
+ * Which models a request may use, in order: the task's chain from settings (or the active
+ * provider's defaults), or the one model a request forces. Skipping open breakers and spent
+ * quotas happens while the chain is walked, because both change while a request runs.
+ */
+import { AurelisError } from '../errors';
+import type { ModelTarget } from '../pipeline';
+import { providerLabel } from '../providers/presets';
+import type { Settings } from '../settings';
+import type { TaskType } from '../types';
+import { DEFAULT_CHAINS } from './defaultChains';
+import { parseModelRef, targetKey } from './modelRef';
+
+export function chainFor(task: TaskType, settings: Settings): ModelTarget[] {
+  const configured = settings.models[task];
+  const refs = configured !== undefined && configured.length > 0 ? configured : DEFAULT_CHAINS[settings.provider][task];
+  return unique(refs.map((ref) => parseModelRef(ref, settings.provider)));
+}
+
+/** The chain a request runs: its forced model alone, or the task's chain; never empty. */
+export function resolveChain(task: TaskType, forcedModel: string | undefined, settings: Settings): ModelTarget[] {
+  if (forcedModel !== undefined) return [parseModelRef(forcedModel, settings.provider)];
+  const chain = chainFor(task, settings);
+  if (chain.length === 0) {
+    throw new AurelisError(
+      'config',
+      `No model is set for "${task}" requests on ${providerLabel(settings.provider)}. Add model ids to the setting aurelis.models.${task}.`,
+      { provider: settings.provider, nextSteps: ['openSettings', 'chooseModel'] },
+    );
+  }
+  return chain;
+}
+
+/**
+ * The chain reordered cheapest first (the budget gate's throttle), by what this request would
+ * cost on each model. Unknown prices go last: "unknown" must never win as if it were free.
+ * The sort is stable, so equally priced models keep the chain's order.
+ */
+export function cheapestFirst(chain: readonly ModelTarget[], costOf: (target: ModelTarget) => number | null): ModelTarget[] {
+  const priced = chain.map((target, index) => ({ target, index, cost: costOf(target) }));
+  priced.sort((a, b) => {
+    if (a.cost === null && b.cost === null) return a.index - b.index;
+    if (a.cost === null) return 1;
+    if (b.cost === null) return -1;
+    return a.cost - b.cost || a.index - b.index;
+  });
+  return priced.map((p) => p.target);
+}
+
+function unique(targets: ModelTarget[]): ModelTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = targetKey(t);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,51 @@
+/** What the fake server can be told to answer. Plain data, so tests read like a script. */
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens: number };
+}
+
+export type FakeReply =
+  /** A normal answer: JSON, or SSE chunks when the request asked to stream. */
+  | {
+      type: 'answer';
+      content?: string;
+      /** How a streamed answer is split (default: word by word). Ignored for JSON answers. */
+      chunks?: string[];
+      /** `null` sends no finish_reason at all (a stream that stops without finishing). */
+      finishReason?: 'stop' | 'length' | 'content_filter' | 'tool_calls' | null;
+      /** `null` leaves usage out (JSON) or sends no usage chunk (SSE). Default: computed. */
+      usage?: FakeUsage | null;
+      /** Real milliseconds before the headers. */
+      delayMs?: number;
+      /** Real milliseconds between SSE chunks. */
+      chunkDelayMs?: number;
+    }
+  /** An HTTP error: `body` is sent as JSON, `rawBody` as text (e.g. '' for GitHub's empty 403). */
+  | { type: 'error'; status: number; body?: unknown; rawBody?: string; headers?: Record<string, string>; delayMs?: number }
+  /** Sends `chunks` as SSE content deltas, then destroys the connection. */
+  | { type: 'broken-stream'; chunks: string[]; chunkDelayMs?: number }
+  /** 200 with a body that is not valid JSON (or an SSE chunk that is not). */
+  | { type: 'malformed'; delayMs?: number }
+  /** Never answers; the connection stays open until the client gives up or the server stops. */
+  | { type: 'hang' };
+
+export const reply = {
+  text(content: string, extra: Omit<Extract<FakeReply, { type: 'answer' }>, 'type' | 'content'> = {}): FakeReply {
+    return { type: 'answer', content, ...extra };
+  },
+  error(status: number, body?: unknown, headers?: Record<string, string>): FakeReply {
+    return { type: 'error', status, body: body ?? { error: { code: 'error', message: `HTTP ${status}` } }, ...(headers ? { headers } : {}) };
+  },
+  brokenStream(chunks: string[]): FakeReply {
+    return { type: 'broken-stream', chunks };
+  },
+  malformed(): FakeReply {
+    return { type: 'malformed' };
+  },
+  hang(): FakeReply {
+    return { type: 'hang' };
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * Shared setup for the orchestrator tests: fake timers that move a fake clock instead of
+ * sleeping, settings built from a partial object, a temporary storage folder, and an
+ * orchestrator wired to a FakeOpenAIServer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryKeyStore } from '../../../src/core/host';
+import { Orchestrator, type OrchestratorDeps } from '../../../src/core/orchestrator';
+import { cancelledError, type Timers } from '../../../src/core/resilience/timers';
+import { SettingsSchema, type Settings } from '../../../src/core/settings';
+import { FakeOpenAIServer, type FakeServerOptions } from '../../fake-server';
+
+/** 2026-05-04 10:00 UTC: a Monday morning, far from a UTC day boundary. */
+export const T0 = Date.UTC(2026, 4, 4, 10, 0, 0);
+
+export class FakeTimers implements Timers {
+  private t: number;
+  /** Every wait asked for, in order (backoff, pacing). */
+  readonly sleeps: number[] = [];
+
+  /** `timeoutScale` shrinks request timeouts into real milliseconds (0.05: 1 s → 50 ms). */
+  constructor(
+    start = T0,
+    private readonly timeoutScale = 1,
+  ) {
+    this.t = start;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  advance(ms: number): void {
+    this.t += ms;
+  }
+
+  /** Moves the clock instead of waiting, then lets other work run. */
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelledError();
+    this.sleeps.push(ms);
+    this.t += ms;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw cancelledError();
+  }
+
+  startTimer(ms: number, fire: () => void): () => void {
+    const handle = setTimeout(fire, ms * this.timeoutScale);
+    handle.unref();
+    return () => clearTimeout(handle);
+  }
+}
+
+export type SettingsInput = Parameters<typeof SettingsSchema.parse>[0];
+
+export function settingsFrom(input: Record<string, unknown>): Settings {
+  return SettingsSchema.parse(input);
+}
+
+/** Settings for GitHub Models on the fake server, fast retries, with `extra` on top. */
+export function githubSettings(server: FakeOpenAIServer, extra: Record<string, unknown> = {}): Settings {
+  return settingsFrom({
+    provider: 'github-models',
+    endpoints: { 'github-models': server.inferenceUrl },
+    ...extra,
+  });
+}
+
+export interface Harness {
+  server: FakeOpenAIServer;
+  timers: FakeTimers;
+  keys: MemoryKeyStore;
+  storageDir: string;
+  /** Mutable: tests change it between requests to show settings apply live. */
+  settings: Settings;
+  orchestrator: Orchestrator;
+  /** A second orchestrator on the same storage (a restart). */
+  restart(extra?: Partial<OrchestratorDeps>): Orchestrator;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  server?: FakeServerOptions;
+  settings?: (server: FakeOpenAIServer) => Settings;
+  deps?: Partial<OrchestratorDeps>;
+  timeoutScale?: number;
+  /** Key stored for github-models (default 'ghp_testtoken'); null stores none. */
+  githubKey?: string | null;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const timers = new FakeTimers(T0, options.timeoutScale ?? 1);
+  const server = await FakeOpenAIServer.start({ clock: timers, ...options.server });
+  const keys = new MemoryKeyStore();
+  if (options.githubKey !== null) await keys.set('github-models', options.githubKey ?? 'ghp_testtoken');
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'aurelis-orch-'));
+  const h: Harness = {
+    server,
+    timers,
+    keys,
+    storageDir,
+    settings: options.settings ? options.settings(server) : githubSettings(server),
+    orchestrator: undefined as unknown as Orchestrator,
+    restart: (extra = {}) => new Orchestrator({ settings: () => h.settings, keys, storageDir, timers, random: () => 0.5, env: {}, ...options.deps, ...extra }),
+    close: async () => {
+      h.orchestrator.dispose();
+      await server.stop();
+      rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+  h.orchestrator = h.restart();
+  return h;
+}
