@@ -3,7 +3,7 @@
  * aggregated report of the chosen filter and draws it; it never sees ledger rows. The filter is
  * kept in the webview state, so a panel that was hidden (and so unloaded) comes back as it was.
  */
-import { z } from 'zod';
+import './analytics/zodWithoutEval';
 import type { HostEventMessage, RequestResult } from '../core/analytics-protocol/messages';
 import { costChart, hoursChart, latencyChart, modelsChart, tasksChart, type ChartData } from '../core/analytics-view/chartData';
 import { formatCount, formatDateTime, formatUsd } from '../core/analytics-view/format';
@@ -16,9 +16,6 @@ import { DEFAULT_FILTER, FilterBar, restoredFilter } from './analytics/filters';
 import { HostChannel, vscodeApi } from './analytics/hostChannel';
 import { byId, renderBudgets, renderCards, renderTable } from './analytics/render';
 import { readTheme, watchTheme } from './analytics/theme';
-
-// Zod would otherwise probe `new Function` once, which a strict CSP reports as a violation.
-z.config({ jitless: true });
 
 interface SavedState {
   filter: AnalyticsFilter;
@@ -104,7 +101,7 @@ class AnalyticsPage {
     this.chart('tasks', tasksChart(report));
     this.chart('hours', hoursChart(report));
     this.chart('latency', latencyChart(report));
-    renderTable(byId('models-table'), modelPerformanceTable(report));
+    renderTable(byId('performance-table'), modelPerformanceTable(report));
     renderTable(byId('failures-table'), recentFailuresTable(report));
     this.content.setAttribute('aria-busy', 'false');
     const t = report.totals;

@@ -154,11 +154,11 @@ export function hoursChart(report: AnalyticsReport): ChartData {
   };
 }
 
-/** `≤ 250 ms`, `0.5–1 s`, `> 2 min`: bucket names from the histogram bounds. */
+/** `≤ 250 ms`, `≤ 1 s`, `> 2 min`: each bucket named by its upper bound, the last by the bound it exceeds. */
 export function latencyBucketLabels(boundsMs: readonly number[]): string[] {
   const short = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_000} min`);
   const last = boundsMs[boundsMs.length - 1];
-  return [...boundsMs.map((b, i) => (i === 0 ? `≤ ${short(b)}` : `${short(boundsMs[i - 1] ?? 0)}–${short(b)}`)), last === undefined ? 'all' : `> ${short(last)}`];
+  return [...boundsMs.map((b) => `≤ ${short(b)}`), last === undefined ? 'all' : `> ${short(last)}`];
 }
 
 export function latencyChart(report: AnalyticsReport): ChartData {

@@ -26,6 +26,12 @@ export function formatUsd(usd: number): string {
   return `$${usd.toPrecision(2)}`;
 }
 
+/** The price of one request: three significant digits below a dollar ($0.0104, $0.00062). */
+export function formatUnitCost(usd: number): string {
+  if (usd === 0 || Math.abs(usd) >= 1) return formatUsd(usd);
+  return `$${Number(usd.toPrecision(3))}`;
+}
+
 /** `37.5 %`; whole numbers without decimals. */
 export function formatPercent(fraction: number | null): string {
   if (fraction === null || !Number.isFinite(fraction)) return NO_VALUE;

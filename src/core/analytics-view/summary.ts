@@ -4,7 +4,7 @@
  */
 import type { AnalyticsReport, BudgetStatus, LatencyStats, UsageTotals } from '../usage/analytics-types';
 import type { ProviderId } from '../types';
-import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatUsd } from './format';
+import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatUnitCost, formatUsd } from './format';
 import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';
 
 export interface SummaryCard {
@@ -23,16 +23,24 @@ export function successRate(t: UsageTotals): number | null {
   return t.requests === 0 ? null : t.succeeded / t.requests;
 }
 
-/** Average cost of the requests whose price is known; null when none is. */
+/**
+ * Average cost of the requests whose price is known; null when none is — or when every request
+ * that cost anything had an unknown price (the priced rest are then only free cache hits, and
+ * "$0.00 per request" would be a made-up figure).
+ */
 export function costPerRequest(t: UsageTotals): number | null {
   const priced = t.requests - t.unpricedRequests;
-  return priced <= 0 ? null : t.costUsd / priced;
+  if (priced <= 0 || (t.unpricedRequests > 0 && t.costUsd === 0)) return null;
+  return t.costUsd / priced;
 }
 
-/** The total cost, saying so when part of it is unknown rather than pretending it is $0. */
+/**
+ * The total cost, never pretending an unknown price is $0: "price unknown" when nothing priced
+ * cost anything, "≥ $1.20" when part of the total is unknown.
+ */
 export function costText(t: UsageTotals): string {
-  if (t.requests > 0 && t.unpricedRequests === t.requests) return 'price unknown';
-  return formatUsd(t.costUsd);
+  if (t.unpricedRequests === 0) return formatUsd(t.costUsd);
+  return t.costUsd === 0 ? 'price unknown' : `≥ ${formatUsd(t.costUsd)}`;
 }
 
 function latencyText(l: LatencyStats): string {
@@ -59,7 +67,7 @@ export function summaryCards(report: AnalyticsReport): SummaryCard[] {
           ? `${formatCount(t.unpricedRequests)} request(s) with unknown price not included`
           : perRequest === null
             ? 'no requests'
-            : `${formatUsd(perRequest)} per request`,
+            : `${formatUnitCost(perRequest)} per request`,
     },
     { id: 'cacheHitRate', label: 'Cache hit rate', value: formatPercent(report.cache.hitRate), detail: `${formatCount(report.cache.hits)} of ${formatCount(report.cache.answered)} answers` },
     {
@@ -145,7 +153,7 @@ export function modelPerformanceTable(report: AnalyticsReport): Table {
         formatMs(m.latency.p95Ms),
         formatCount(m.totals.totalTokens),
         costText(m.totals),
-        perRequest === null ? 'price unknown' : formatUsd(perRequest),
+        perRequest === null ? 'price unknown' : formatUnitCost(perRequest),
       ];
     }),
     empty: 'No requests in this period.',

@@ -114,9 +114,9 @@ export function panelHtml(parts: PanelHtmlParts): string {
         ${chartFigure('latency', 'Latency distribution')}
       </div>
     </section>
-    <section aria-labelledby="models-table-title">
-      <h2 id="models-table-title">Per-model performance</h2>
-      <div id="models-table" class="table-wrap"></div>
+    <section aria-labelledby="performance-title">
+      <h2 id="performance-title">Per-model performance</h2>
+      <div id="performance-table" class="table-wrap"></div>
     </section>
     <section aria-labelledby="failures-title">
       <h2 id="failures-title">Recent failures</h2>

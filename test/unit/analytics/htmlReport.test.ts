@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatCompact, formatMs, formatPercent, formatUsd } from '../../../src/core/analytics-view/format';
+import { formatCompact, formatMs, formatPercent, formatUnitCost, formatUsd } from '../../../src/core/analytics-view/format';
 import { buildHtmlReport, escapeHtml } from '../../../src/core/analytics-view/htmlReport';
 import { budgetBars, costPerRequest, modelPerformanceTable, summaryCards } from '../../../src/core/analytics-view/summary';
 import { sampleReport, totals } from './sampleReport';
@@ -10,6 +10,8 @@ describe('analytics view figures', () => {
     assert.equal(formatUsd(12.5), '$12.50');
     assert.equal(formatUsd(1234.567), '$1,234.57');
     assert.equal(formatUsd(0.0031), '$0.0031');
+    assert.equal(formatUnitCost(0.010362), '$0.0104');
+    assert.equal(formatUnitCost(2.5), '$2.50');
     assert.equal(formatMs(850), '850 ms');
     assert.equal(formatMs(2400), '2.4 s');
     assert.equal(formatMs(65_000), '1 min 5 s');
@@ -31,6 +33,14 @@ describe('analytics view figures', () => {
 
   it('prices a request over the requests with a known price only', () => {
     assert.equal(costPerRequest(totals({ requests: 10, unpricedRequests: 2, costUsd: 0.8 })), 0.1);
+  });
+
+  it('marks a total with unknown parts as a lower bound, and free cache hits of an unpriced model as unknown', () => {
+    const partly = totals({ requests: 10, unpricedRequests: 2, costUsd: 0.8 });
+    assert.equal(summaryCards(sampleReport({ totals: partly })).find((c) => c.id === 'cost')?.value, '≥ $0.80');
+    const onlyHitsPriced = totals({ requests: 10, cacheHits: 2, unpricedRequests: 8, costUsd: 0 });
+    assert.equal(costPerRequest(onlyHitsPriced), null);
+    assert.equal(summaryCards(sampleReport({ totals: onlyHitsPriced })).find((c) => c.id === 'cost')?.value, 'price unknown');
   });
 
   it('puts both thresholds on a budget bar and caps the fill when over the limit', () => {

@@ -63,3 +63,10 @@ describe('analytics panel document', () => {
     for (const c of canvases) assert.match(c, /role="img" aria-labelledby="[\w-]+" aria-describedby="[\w-]+"/);
   });
 });
+
+describe('analytics panel document structure', () => {
+  it('gives every element a unique id', () => {
+    const ids = [...panelHtml(parts(newNonce())).matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+  });
+});
