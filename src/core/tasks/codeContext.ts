@@ -63,16 +63,21 @@ export function looksBinary(text: string): boolean {
   return sample.length > 0 && replacements / sample.length > 0.05;
 }
 
-/**
- * Refuses text that must not be sent: binary content, or more than `maxKB` kilobytes
- * (the `aurelis.security.maxFileKB` hard cap). The error says the limit and what to do.
- */
-export function assertSendable(text: string, what: string, maxKB: number): void {
+/** Refuses binary content, which has no place in a prompt. */
+export function assertText(text: string, what: string): void {
   if (looksBinary(text)) {
     throw new AurelisError('bad_request', `${what} looks like a binary file; Aurelis only sends text to a model. Open a source file and try again.`, {
       nextSteps: [],
     });
   }
+}
+
+/**
+ * Refuses text that must not be sent: binary content, or more than `maxKB` kilobytes
+ * (the `aurelis.security.maxFileKB` hard cap). The error says the limit and what to do.
+ */
+export function assertSendable(text: string, what: string, maxKB: number): void {
+  assertText(text, what);
   const bytes = utf8Bytes(text);
   if (bytes > maxKB * 1024) {
     throw new AurelisError(

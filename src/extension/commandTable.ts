@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { showError } from './errorNotifications';
+import type { EditorParts } from './editorParts';
+
+type Handler = (parts: EditorParts, ...args: never[]) => unknown;
+
+/**
+ * Every Aurelis command. Handlers load on first use (keeping activation fast) and are
+ * wrapped the same way: a failure becomes a notification with its next-step buttons and a
+ * "Retry" that runs the same command again; the command then resolves to undefined.
+ */
+const COMMANDS: Record<string, () => Promise<Handler>> = {
+  'aurelis.generate': () => import('./commands/edits').then((m) => m.generate),
+  'aurelis.explain': () => import('./commands/explain').then((m) => m.explain),
+  'aurelis.review': () => import('./commands/review').then((m) => m.review),
+  'aurelis.clearReviewFindings': () => import('./commands/review').then((m) => m.clearReviewFindings),
+  'aurelis.applySuggestion': () => import('./commands/review').then((m) => m.applySuggestion),
+  'aurelis.optimize': () => import('./commands/edits').then((m) => m.optimize),
+  'aurelis.document': () => import('./commands/edits').then((m) => m.document),
+  'aurelis.generateTests': () => import('./commands/generateTests').then((m) => m.generateTests),
+  'aurelis.fix': () => import('./commands/edits').then((m) => m.fix),
+  'aurelis.acceptChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.accept(ref),
+  'aurelis.rejectChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.reject(ref),
+  'aurelis.selectProvider': () => import('./commands/provider').then((m) => m.selectProvider),
+  'aurelis.setApiKey': () => import('./keyCommands').then((m) => m.setApiKey),
+  'aurelis.clearApiKey': () => import('./keyCommands').then((m) => m.clearApiKey),
+  'aurelis.models': () => import('./commands/models').then((m) => m.models),
+  'aurelis.healthCheck': () => import('./commands/healthCheck').then((m) => m.healthCheck),
+  'aurelis.clearCache': () => import('./commands/usage').then((m) => m.clearCache),
+  'aurelis.showAnalytics': () => import('./commands/usage').then((m) => m.showAnalytics),
+  'aurelis.cancel': () => import('./commands/usage').then((m) => m.cancelRequests),
+  'aurelis.showLog': async () => (parts: EditorParts) => parts.channel.show(),
+};
+
+export const COMMAND_IDS = Object.keys(COMMANDS);
+
+export function registerCommands(parts: EditorParts): void {
+  for (const [id, load] of Object.entries(COMMANDS)) {
+    parts.context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          const handler = (await load()) as (parts: EditorParts, ...args: unknown[]) => unknown;
+          return await handler(parts, ...args);
+        } catch (e) {
+          void showError(e, parts.log, { retry: () => vscode.commands.executeCommand(id, ...args) });
+          return undefined;
+        }
+      }),
+    );
+  }
+}

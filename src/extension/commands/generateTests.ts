@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { AurelisError } from '../../core/errors';
+import { extractCode } from '../../core/tasks/codeOutput';
+import { testsRequest } from '../../core/tasks/requests';
+import { BUILD_FILE_NAMES, planTests, type TestProjectFacts } from '../../core/tasks/testFramework';
+import { editorCode, relativePath } from '../editorContext';
+import type { EditorParts } from '../editorParts';
+import type { EditOutcome } from './edits';
+import { targetEditor } from './activeEditor';
+
+/** Build files larger than this are not read (a lock file is no help in telling the framework). */
+const MAX_BUILD_FILE_BYTES = 512 * 1024;
+
+/**
+ * Aurelis: Generate Tests — a new test file beside the source, for the selection or the whole
+ * file, written with the test framework the project already uses when that can be told.
+ * Shown as a diff (against the existing test file, if there is one) to accept.
+ */
+export async function generateTests(parts: EditorParts): Promise<EditOutcome> {
+  const editor = targetEditor('Aurelis: Generate Tests');
+  const doc = editor.document;
+  if (doc.isUntitled) throw new AurelisError('bad_request', 'Save the file first: the tests go in a new file beside it.', { nextSteps: [] });
+  const code = await editorCode(editor, { fallback: 'file', maxKB: parts.settings.settings.security.maxFileKB });
+  const plan = planTests(await projectFacts(doc));
+  const target = vscode.Uri.joinPath(doc.uri, '..', path.posix.basename(plan.testPath));
+  parts.log.info(`Generate Tests: ${plan.framework} (${plan.detected ? 'found in the project' : 'the usual default'}), into ${plan.testPath}.`);
+  const result = await parts.runner.run(`Writing ${plan.framework} tests…`, testsRequest(code.context, plan));
+  const content = `${extractCode(result.content)}\n`;
+  const existing = await openIfExists(target);
+  const proposal = existing
+    ? await parts.proposals.propose({ kind: 'edit', title: 'Generate Tests', document: existing, range: fullRange(existing), replacement: content })
+    : await parts.proposals.propose({ kind: 'create', title: 'Generate Tests', target, content });
+  return { kind: 'proposed', proposal };
+}
+
+async function projectFacts(doc: vscode.TextDocument): Promise<TestProjectFacts> {
+  const dir = vscode.Uri.joinPath(doc.uri, '..');
+  const siblings = await vscode.workspace.fs.readDirectory(dir).then(
+    (entries) => entries.filter(([, type]) => type === vscode.FileType.File).map(([name]) => name),
+    () => [],
+  );
+  const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri;
+  const buildFiles: TestProjectFacts['buildFiles'] = {};
+  // Walk up from the source's folder to the workspace root; the nearest file of each name wins.
+  let current: vscode.Uri | undefined = dir;
+  while (current) {
+    for (const name of BUILD_FILE_NAMES) {
+      if (buildFiles[name] !== undefined) continue;
+      const text = await readSmall(vscode.Uri.joinPath(current, name));
+      if (text !== undefined) buildFiles[name] = text;
+    }
+    if (!root || current.toString() === root.toString() || !current.path.startsWith(root.path)) break;
+    const parent = vscode.Uri.joinPath(current, '..');
+    current = parent.path === current.path ? undefined : parent;
+  }
+  return { language: doc.languageId, sourcePath: relativePath(doc.uri), siblingFiles: siblings, buildFiles };
+}
+
+async function readSmall(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type !== vscode.FileType.File || stat.size > MAX_BUILD_FILE_BYTES) return undefined;
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+async function openIfExists(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    return undefined;
+  }
+  return vscode.workspace.openTextDocument(uri);
+}
+
+function fullRange(doc: vscode.TextDocument): vscode.Range {
+  return new vscode.Range(0, 0, doc.lineCount - 1, doc.lineAt(doc.lineCount - 1).range.end.character);
+}

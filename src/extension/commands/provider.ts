@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { PROVIDER_PRESETS } from '../../core/providers/presets';
+import { PROVIDER_IDS, type ProviderId } from '../../core/types';
+import type { EditorParts } from '../editorParts';
+
+/** One line per provider in the picker. */
+const DESCRIPTIONS: Record<ProviderId, string> = {
+  openai: "OpenAI's hosted models. Needs an OpenAI API key.",
+  'azure-ai-foundry': "Your Azure AI Foundry resource's OpenAI-compatible endpoint; GitHub's recommended successor to GitHub Models.",
+  openrouter: "Many publishers' models behind one OpenRouter key.",
+  ollama: 'Models running on this machine through Ollama. No key, no cost.',
+  lmstudio: 'Models running on this machine through LM Studio. No key, no cost.',
+  custom: 'Any OpenAI-compatible endpoint you set in aurelis.endpoints.custom.',
+  'github-models': 'Retired on 2026-07-30: only for enterprises that still reach a compatible gateway.',
+};
+
+interface ProviderItem extends vscode.QuickPickItem {
+  provider: ProviderId;
+}
+
+/**
+ * Aurelis: Select Provider — where requests go. Written to the user settings (the setting is
+ * application-scoped). Afterwards, offers what the provider still needs: a key or an endpoint.
+ */
+export async function selectProvider(parts: EditorParts, chosen?: ProviderId): Promise<ProviderId | undefined> {
+  const current = parts.settings.settings.provider;
+  let provider = chosen && PROVIDER_IDS.includes(chosen) ? chosen : undefined;
+  if (!provider) {
+    const items: ProviderItem[] = PROVIDER_IDS.map((id) => ({
+      provider: id,
+      label: `${id === current ? '$(check) ' : ''}${PROVIDER_PRESETS[id].label}`,
+      description: id === 'github-models' ? 'retired on 2026-07-30' : id === current ? 'current' : undefined,
+      detail: DESCRIPTIONS[id],
+    }));
+    const picked = await vscode.window.showQuickPick(items, { title: 'Aurelis: Select Provider', placeHolder: 'Where should Aurelis send requests?', matchOnDetail: true });
+    provider = picked?.provider;
+  }
+  if (!provider) return undefined;
+  await vscode.workspace.getConfiguration('aurelis').update('provider', provider, vscode.ConfigurationTarget.Global);
+  parts.log.info(`Provider set to ${provider}.`);
+  await offerWhatIsMissing(parts, provider);
+  return provider;
+}
+
+/** Not awaited by the command: a notification may stay open long after the choice was made. */
+async function offerWhatIsMissing(parts: EditorParts, provider: ProviderId): Promise<void> {
+  const preset = PROVIDER_PRESETS[provider];
+  const endpoint = vscode.workspace.getConfiguration('aurelis').inspect<string>(`endpoints.${provider}`)?.globalValue;
+  if (!preset.baseUrl && !endpoint) {
+    void vscode.window
+      .showWarningMessage(`Aurelis now uses ${preset.label}, which needs its endpoint URL in aurelis.endpoints.${provider}.`, 'Open Settings')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', `aurelis.endpoints.${provider}`));
+    return;
+  }
+  const hasKey = (await parts.keys.get(provider)) !== undefined || (provider === 'github-models' && !!process.env.GITHUB_TOKEN);
+  if (preset.key === 'required' && !hasKey) {
+    void vscode.window
+      .showInformationMessage(`Aurelis now uses ${preset.label}. It needs ${preset.keyHint}.`, 'Set API Key')
+      .then((choice) => choice && vscode.commands.executeCommand('aurelis.setApiKey', provider));
+    return;
+  }
+  void vscode.window.showInformationMessage(`Aurelis now uses ${preset.label}.`);
+}

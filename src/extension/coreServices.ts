@@ -1,0 +1,49 @@
+/**
+ * What the editor layer uses from the core, built once by `services.ts` (the composition
+ * root). Command handlers depend on these narrow shapes, not on how the core is assembled.
+ */
+import type { AurelisError } from '../core/errors';
+import type { ModelTarget } from '../core/pipeline';
+import type { ProviderId, TaskType } from '../core/types';
+import type { AnalyticsSource } from './analytics/analyticsSource';
+import type { SpendFigures } from './budgetStatusBar';
+import type { RequestSender } from './taskRunner';
+
+/** One model of a provider's catalog, as the Models picker shows it. */
+export interface ModelInfo {
+  id: string;
+  name?: string;
+  publisher?: string;
+  summary?: string;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+  /** Rate-limit tier (`low`, `high`, …) when the provider publishes one. */
+  tier?: string;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** The orchestrator, as the editor sees it. */
+export interface ModelAccess extends RequestSender {
+  chainFor(task: TaskType): ModelTarget[];
+  listModels(provider: ProviderId, options?: { refresh?: boolean; signal?: AbortSignal }): Promise<ModelInfo[]>;
+  validateKey(provider: ProviderId, key: string, signal?: AbortSignal): Promise<{ ok: true; models: number } | { ok: false; error: AurelisError }>;
+  probe(target: ModelTarget, signal?: AbortSignal): Promise<{ latencyMs: number }>;
+  breakerStates(): Array<{ target: ModelTarget; state: BreakerState; failures: number; openedAt?: number }>;
+}
+
+export interface CacheClearReport {
+  entries: number;
+  bytes: number;
+}
+
+export interface CoreServices {
+  readonly models: ModelAccess;
+  /** Today's, this week's and this month's spend and the budgets, for the status bar. */
+  spend(): Promise<SpendFigures>;
+  /** What the analytics panel reads: aggregated reports, exports, the ledger's version. */
+  readonly analytics: AnalyticsSource;
+  /** Empties the response cache (memory and disk). */
+  clearCache(): Promise<CacheClearReport>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/host';
+import { AurelisCodeActions } from './codeActions';
+import type { CoreServices } from './coreServices';
+import { BudgetStatusBar } from './budgetStatusBar';
+import { channelLogger } from './log';
+import { MarkdownViews } from './markdownViews';
+import { ProposedChanges } from './proposedChanges';
+import { ReviewDiagnostics } from './reviewDiagnostics';
+import { SecretKeyStore } from './secretKeyStore';
+import { SettingsReader } from './settingsReader';
+import { TaskRunner } from './taskRunner';
+
+/** The editor-side pieces every command handler works with. Built once in `activate`. */
+export interface EditorParts {
+  readonly context: vscode.ExtensionContext;
+  readonly channel: vscode.LogOutputChannel;
+  readonly log: Logger;
+  readonly keys: SecretKeyStore;
+  readonly settings: SettingsReader;
+  /** The core (orchestrator, ledger, cache…), loaded on first use so activation stays fast. */
+  readonly core: () => Promise<CoreServices>;
+  readonly runner: TaskRunner;
+  readonly views: MarkdownViews;
+  readonly proposals: ProposedChanges;
+  readonly findings: ReviewDiagnostics;
+  readonly status: BudgetStatusBar;
+  /** "code-server 1.100.3", for the log. */
+  readonly hostName: string;
+}
+
+export function createEditorParts(context: vscode.ExtensionContext): EditorParts {
+  const channel = vscode.window.createOutputChannel('Aurelis', { log: true });
+  const log = channelLogger(channel);
+  const keys = new SecretKeyStore(context.secrets);
+  const settings = new SettingsReader(SettingsReader.contributedBy(context.extension.packageJSON), log);
+  const core = lazyCore(context, settings, keys, log);
+  const status = new BudgetStatusBar(() => core().then((c) => c.spend()), () => settings.settings, log);
+  const runner = new TaskRunner(() => core().then((c) => c.models), () => status.started(), log);
+  const views = new MarkdownViews();
+  const proposals = new ProposedChanges(log);
+  const findings = new ReviewDiagnostics();
+  context.subscriptions.push(
+    channel,
+    settings,
+    status,
+    views,
+    proposals,
+    findings,
+    vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new AurelisCodeActions(findings), AurelisCodeActions.metadata),
+    settings.onDidChange(() => void status.refresh()),
+    { dispose: () => void core.loaded?.then((c) => c.dispose()) },
+  );
+  settings.warn();
+  // The first read of the ledger happens after activation has returned.
+  setTimeout(() => void status.refresh(), 0);
+  return { context, channel, log, keys, settings, core, runner, views, proposals, findings, status, hostName: `${vscode.env.appName} ${vscode.version}` };
+}
+
+type LazyCore = (() => Promise<CoreServices>) & { loaded?: Promise<CoreServices> };
+
+/**
+ * Builds the core on first use. If building fails, the command that asked reports it (with
+ * "View Log") and the next use tries again instead of failing forever.
+ */
+function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, keys: SecretKeyStore, log: Logger): LazyCore {
+  const get: LazyCore = () => {
+    get.loaded ??= import('./services')
+      .then((m) =>
+        m.createCoreServices({
+          context,
+          settings: () => settings.settings,
+          keys,
+          log,
+          workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
+        }),
+      )
+      .catch((e: unknown) => {
+        get.loaded = undefined;
+        log.error(e instanceof Error ? e : String(e));
+        throw e;
+      });
+    return get.loaded;
+  };
+  return get;
+}
