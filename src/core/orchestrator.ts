@@ -11,6 +11,7 @@
  * (a CLI, a test). Settings are read on every request, so changes apply without a reload.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { CatalogModel } from './catalog/catalogSchemas';
 import { ModelCatalog } from './catalog/modelCatalog';
 import { limitsFor, type ModelLimits } from './catalog/modelLimits';
@@ -114,9 +115,20 @@ export class Orchestrator {
     });
     this.quota = new DailyQuota(deps.storageDir, this.clock, this.logger);
     this.slots = new ConcurrencyQueue(() => deps.settings().maxConcurrentRequests);
+    // Every running request listens for disposal; a busy batch easily passes the default of 10.
+    setMaxListeners(0, this.lifetime.signal);
   }
 
   async run(input: TaskRequest, options: RunOptions = {}): Promise<TaskResult> {
+    const link = linkSignals(this.lifetime.signal, options.signal);
+    try {
+      return await this.runLinked(input, { ...options, signal: link.signal });
+    } finally {
+      link.unlink();
+    }
+  }
+
+  private async runLinked(input: TaskRequest, options: RunOptions): Promise<TaskResult> {
     const run = this.start(input, options);
     try {
       const settings = this.deps.settings();
@@ -140,12 +152,16 @@ export class Orchestrator {
   }
 
   /** Runs every request (the global concurrency limit applies); results keep the input order. */
-  runBatch(requests: TaskRequest[], options: RunOptions = {}): Promise<Array<TaskResult | AurelisError>> {
-    return Promise.all(
-      requests.map((request) =>
-        this.run(request, { ...options, requestId: undefined }).catch((err: unknown) => asAurelisError(err, options.signal)),
-      ),
-    );
+  async runBatch(requests: TaskRequest[], options: RunOptions = {}): Promise<Array<TaskResult | AurelisError>> {
+    // One linked signal for the batch, so the caller's signal carries one listener, not one per request.
+    const link = linkSignals(this.lifetime.signal, options.signal);
+    try {
+      return await Promise.all(
+        requests.map((request) => this.run(request, { ...options, requestId: undefined, signal: link.signal }).catch((err: unknown) => asAurelisError(err, link.signal))),
+      );
+    } finally {
+      link.unlink();
+    }
   }
 
   chainFor(task: TaskType): ModelTarget[] {
@@ -202,7 +218,7 @@ export class Orchestrator {
 
   private start(input: TaskRequest, options: RunOptions): RunState {
     const requestId = options.requestId ?? randomUUID();
-    const signal = options.signal ? AbortSignal.any([options.signal, this.lifetime.signal]) : this.lifetime.signal;
+    const signal = options.signal ?? this.lifetime.signal;
     const parsed = TaskRequestSchema.safeParse(input);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
@@ -616,6 +632,22 @@ function chainExhausted(failures: Array<{ target: ModelTarget; error: AurelisErr
     ...(e.resetAt === undefined ? {} : { resetAt: e.resetAt }),
     cause: e,
   });
+}
+
+/**
+ * A signal of our own that aborts when any of `sources` does. Waiting stages add a listener each,
+ * so it may carry many; `unlink` detaches it from the sources once the request is over.
+ */
+function linkSignals(...sources: Array<AbortSignal | undefined>): { signal: AbortSignal; unlink: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const abort = (): void => controller.abort();
+  const present = sources.filter((s): s is AbortSignal => s !== undefined);
+  for (const source of present) {
+    if (source.aborted) controller.abort();
+    else source.addEventListener('abort', abort, { once: true });
+  }
+  return { signal: controller.signal, unlink: () => present.forEach((s) => s.removeEventListener('abort', abort)) };
 }
 
 /** Anything thrown inside the pipeline, as the typed error the caller gets. */

@@ -314,6 +314,10 @@ export class FakeOpenAIServer {
     switch (r.type) {
       case 'hang':
         return;
+      case 'drop':
+        markBroken();
+        res.socket?.destroy();
+        return;
       case 'error':
         await delay(r.delayMs);
         if (r.rawBody !== undefined) return sendRaw(rec, res, r.status, r.rawBody, 'text/plain', r.headers);

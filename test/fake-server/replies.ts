@@ -30,7 +30,9 @@ export type FakeReply =
   /** 200 with a body that is not valid JSON (or an SSE chunk that is not). */
   | { type: 'malformed'; delayMs?: number }
   /** Never answers; the connection stays open until the client gives up or the server stops. */
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /** Closes the connection without a response (a reset: a network error to the client). */
+  | { type: 'drop' };
 
 export const reply = {
   text(content: string, extra: Omit<Extract<FakeReply, { type: 'answer' }>, 'type' | 'content'> = {}): FakeReply {
@@ -47,5 +49,8 @@ export const reply = {
   },
   hang(): FakeReply {
     return { type: 'hang' };
+  },
+  drop(): FakeReply {
+    return { type: 'drop' };
   },
 };

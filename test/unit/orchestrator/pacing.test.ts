@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import type { Notice } from '../../../src/core/pipeline';
+import { reply } from '../../fake-server';
+import { githubSettings, startHarness, T0, type Harness } from './harness';
+
+/** `general` runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
+const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
+const MINI = 'openai/gpt-4o-mini';
+
+describe('orchestrator: pacing per model tier', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it('keeps a 15-per-minute tier free of 429s: requests wait their turn', async () => {
+    h = await startHarness({ server: { limits: { requestsPerMinute: 15, concurrent: 5 } }, settings: (s) => githubSettings(s, { retry: { maxAttempts: 1 } }) });
+    const notices: Notice[] = [];
+    const results = await h.orchestrator.runBatch(Array.from({ length: 40 }, (_, i) => quick(i)), { onNotice: (n) => notices.push(n) });
+    assert.equal(results.filter(isAurelisError).length, 0);
+    assert.equal(h.server.rateLimited, 0);
+    assert.equal(h.server.chatRequests.length, 40);
+    assert.ok(h.server.maxConcurrent <= 5);
+    // 40 requests at 15 a minute need at least two full windows of waiting.
+    assert.ok(h.timers.now() - T0 >= 2 * 60_000, `only ${h.timers.now() - T0} ms passed`);
+    assert.ok(notices.some((n) => n.kind === 'rate_wait'));
+  });
+
+  it('(control) without pacing the same burst collects 429s from the fake', async () => {
+    h = await startHarness({ server: { limits: { requestsPerMinute: 15, concurrent: 5 } }, settings: (s) => githubSettings(s, { retry: { maxAttempts: 1 }, rateLimits: { pacing: false } }) });
+    const results = await h.orchestrator.runBatch(Array.from({ length: 40 }, (_, i) => quick(i)));
+    assert.ok(h.server.rateLimited > 0);
+    assert.ok(results.some((r) => isAurelisError(r) && r.kind === 'rate_limited'));
+  });
+
+  it('holds a `high` tier model to 2 requests at once on the free plan', async () => {
+    h = await startHarness({ server: { limits: { concurrent: 2 } } });
+    h.server.handle(() => reply.text('ok', { delayMs: 15 }));
+    const results = await h.orchestrator.runBatch(Array.from({ length: 6 }, (_, i) => ({ task: 'general' as const, prompt: `${i}`, model: 'openai/gpt-4o' })));
+    assert.equal(results.filter(isAurelisError).length, 0);
+    assert.equal(h.server.maxConcurrent, 2);
+    assert.equal(h.server.rateLimited, 0);
+  });
+
+  it('applies overrides from settings by tier name, live', async () => {
+    h = await startHarness();
+    h.settings = githubSettings(h.server, { rateLimits: { overrides: { low: { requestsPerMinute: 2 } } } });
+    for (let i = 0; i < 3; i++) await h.orchestrator.run(quick(i));
+    assert.equal(h.timers.sleeps.length, 1);
+    assert.ok((h.timers.sleeps[0] ?? 0) >= 59_000);
+  });
+
+  it('Copilot plan sets the numbers: Enterprise allows 20 a minute on the low tier', async () => {
+    h = await startHarness({ settings: (s) => githubSettings(s, { githubModels: { plan: 'enterprise' } }) });
+    for (let i = 0; i < 20; i++) await h.orchestrator.run(quick(i));
+    assert.deepEqual(h.timers.sleeps, []);
+    await h.orchestrator.run(quick(20));
+    assert.equal(h.timers.sleeps.length, 1);
+  });
+});
+
+describe('orchestrator: daily quota per model', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ settings: (s) => githubSettings(s, { rateLimits: { overrides: { [MINI]: { requestsPerDay: 3 } } } }) });
+  });
+  afterEach(() => h.close());
+
+  it('counts requests per model in <storage>/ratelimits.json, and the count survives a restart', async () => {
+    await h.orchestrator.run(quick(1));
+    await h.orchestrator.run(quick(2));
+    const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { day: string; counts: Record<string, number> };
+    assert.equal(file.day, '2026-05-04');
+    assert.equal(file.counts[`github-models:${MINI}`], 2);
+
+    h.orchestrator.dispose();
+    h.orchestrator = h.restart();
+    await h.orchestrator.run(quick(3));
+    let e: AurelisError | undefined;
+    try {
+      await h.orchestrator.run(quick(4));
+    } catch (err) {
+      if (isAurelisError(err)) e = err;
+    }
+    assert.equal(e?.kind, 'rate_limited');
+    assert.match(e?.message ?? '', /The daily quota of openai\/gpt-4o-mini on GitHub Models \(3 requests a day, all used\) is spent; it resets at/);
+    assert.equal(e?.resetAt, Date.UTC(2026, 4, 5));
+    assert.equal(h.server.chatRequests.length, 3, 'the fourth request was never sent');
+  });
+
+  it('starts a new count on a new UTC day', async () => {
+    for (let i = 0; i < 3; i++) await h.orchestrator.run(quick(i));
+    h.timers.advance(24 * 60 * 60 * 1000);
+    await h.orchestrator.run(quick(4));
+    assert.equal(h.server.chatRequests.length, 4);
+  });
+
+  it('two orchestrators on one storage folder add their counts up', async () => {
+    const second = h.restart();
+    await h.orchestrator.run(quick(1));
+    await second.run(quick(2));
+    await h.orchestrator.run(quick(3));
+    const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
+    assert.equal(file.counts[`github-models:${MINI}`], 3);
+    second.dispose();
+  });
+
+  it('an unreadable ratelimits.json starts from zero instead of failing', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(h.storageDir, 'ratelimits.json'), '{ not json');
+    const fresh = h.restart();
+    await fresh.run(quick(1));
+    fresh.dispose();
+    const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
+    assert.equal(file.counts[`github-models:${MINI}`], 1);
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import type { UsageRecord } from '../../../src/core/pipeline';
+import { countTokens } from '../../../src/core/tokens';
+import { reply } from '../../fake-server';
+import { startHarness, type Harness } from './harness';
+
+const streamed = { task: 'general' as const, prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
+
+async function failure(p: Promise<unknown>): Promise<AurelisError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isAurelisError(e)) return e;
+    throw e;
+  }
+  assert.fail('expected the request to fail');
+}
+
+describe('orchestrator: streaming', () => {
+  let h: Harness;
+  let records: UsageRecord[];
+  beforeEach(async () => {
+    records = [];
+    h = await startHarness({ deps: { recorders: [{ record: async (r) => void records.push(r) }] } });
+  });
+  afterEach(() => h.close());
+
+  it('delivers deltas as they arrive and takes usage from the last chunk (include_usage)', async () => {
+    h.server.script(reply.text('', { chunks: ['Hel', 'lo ', 'world'], usage: { prompt_tokens: 9, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 4 } } }));
+    const deltas: string[] = [];
+    const result = await h.orchestrator.run(streamed, { onDelta: (d) => deltas.push(d) });
+    assert.deepEqual(deltas, ['Hel', 'lo ', 'world']);
+    assert.equal(result.content, 'Hello world');
+    assert.deepEqual(result.usage, { promptTokens: 9, completionTokens: 3, cachedTokens: 4, estimated: false });
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(typeof result.ttftMs, 'number');
+    const body = h.server.chatRequests[0]?.body as { stream: boolean; stream_options: unknown };
+    assert.equal(body.stream, true);
+    assert.deepEqual(body.stream_options, { include_usage: true });
+  });
+
+  it('measures time to first token', async () => {
+    // The fake clock moves only when told: 120 ms while the server "thinks", 40 ms per delta shown.
+    h.server.handle(() => {
+      h.timers.advance(120);
+      return reply.text('', { chunks: ['a', 'b'] });
+    });
+    const result = await h.orchestrator.run(streamed, { onDelta: () => h.timers.advance(40) });
+    assert.equal(result.ttftMs, 120);
+    assert.equal(result.latencyMs, 200);
+    assert.equal(records[0]?.ttftMs, 120);
+  });
+
+  it('estimates usage with the tokenizer when the server sends none, and marks it as estimated', async () => {
+    h.server.script(reply.text('', { chunks: ['one ', 'two ', 'three'], usage: null }));
+    const result = await h.orchestrator.run(streamed);
+    assert.equal(result.usage.estimated, true);
+    assert.equal(result.usage.completionTokens, countTokens('one two three'));
+    assert.ok(result.usage.promptTokens > 0);
+    assert.equal(records[0]?.tokensEstimated, true);
+  });
+
+  it('a stream that breaks after content ends with stream_broken carrying the partial text, never retried', async () => {
+    h.server.script(reply.brokenStream(['partial ', 'answer']));
+    const deltas: string[] = [];
+    const e = await failure(h.orchestrator.run(streamed, { onDelta: (d) => deltas.push(d) }));
+    assert.equal(e.kind, 'stream_broken');
+    assert.equal(e.partialText, 'partial answer');
+    assert.deepEqual(deltas, ['partial ', 'answer']);
+    assert.match(e.message, /broke off after 14 characters/);
+    assert.deepEqual(e.nextSteps, ['retry', 'viewLog']);
+    assert.equal(h.server.chatRequests.length, 1, 'no retry: it would repeat text already shown');
+    assert.equal(records[0]?.outcome, 'stream_broken');
+    assert.equal(records[0]?.completionTokens, countTokens('partial answer'));
+  });
+
+  it('a broken stream does not fall back to the next model either', async () => {
+    h.server.script(reply.brokenStream(['x']));
+    await failure(h.orchestrator.run({ task: 'generate', prompt: 'p', stream: true }));
+    assert.equal(h.server.chatRequests.length, 1);
+  });
+
+  it('a stream that stops without finishing is not a silent truncation', async () => {
+    h.server.script(reply.text('', { chunks: ['cut ', 'short'], finishReason: null }));
+    const e = await failure(h.orchestrator.run(streamed));
+    assert.equal(e.kind, 'stream_broken');
+    assert.equal(e.partialText, 'cut short');
+  });
+
+  it('a stream that fails before any content is retried like a plain request', async () => {
+    h.server.script(reply.brokenStream([]), reply.error(503), reply.text('', { chunks: ['fine'] }));
+    const result = await h.orchestrator.run(streamed);
+    assert.equal(result.content, 'fine');
+    assert.equal(h.server.chatRequests.length, 3);
+  });
+
+  it('a stream that fails before any content falls back to the next model', async () => {
+    h.server.script(reply.malformed(), reply.text('', { chunks: ['from gpt-4o'] }));
+    const result = await h.orchestrator.run({ task: 'generate', prompt: 'p', stream: true });
+    assert.equal(result.model, 'openai/gpt-4o');
+    assert.equal(result.fallbackDepth, 1);
+  });
+
+  it('cancelling mid-stream closes the connection and keeps the partial text on the error', async () => {
+    h.server.script(reply.text('', { chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 30 }));
+    const abort = new AbortController();
+    const e = await failure(h.orchestrator.run(streamed, { signal: abort.signal, onDelta: () => abort.abort() }));
+    assert.equal(e.kind, 'cancelled');
+    assert.equal(e.partialText, 'a');
+    await h.server.chatRequests[0]?.done;
+    assert.equal(h.server.chatRequests[0]?.clientClosed, true);
+    assert.equal(records[0]?.outcome, 'cancelled');
+  });
+});
