@@ -55,19 +55,21 @@ export function currentSpend(rows: UsageRows, now: number): Record<BudgetPeriod,
   const earliest = Math.min(periods.weekly.start, periods.monthly.start);
   const latest = Math.max(periods.weekly.end, periods.monthly.end);
   const { ts, flags, promptTokens, completionTokens, costUsd } = rows;
-  for (let i = 0; i < rows.length; i++) {
-    const t = ts[i] as number;
-    if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
-    const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
-    const cost = costUsd[i] as number;
-    for (const p of all) {
-      if (t < p.start || t >= p.end) continue;
-      p.tokens += tokens;
-      if (Number.isNaN(cost)) {
-        if (tokens > 0) p.unpricedRequests++;
-      } else p.usd += cost;
+  rows.forEachSpan(earliest, latest, (start, end) => {
+    for (let i = start; i < end; i++) {
+      const t = ts[i] as number;
+      if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
+      const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
+      const cost = costUsd[i] as number;
+      for (const p of all) {
+        if (t < p.start || t >= p.end) continue;
+        p.tokens += tokens;
+        if (Number.isNaN(cost)) {
+          if (tokens > 0) p.unpricedRequests++;
+        } else p.usd += cost;
+      }
     }
-  }
+  });
   return periods;
 }
 

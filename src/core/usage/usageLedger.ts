@@ -19,12 +19,15 @@ import { systemClock, silentLogger } from '../host';
 import type { UsageRecord, UsageRecorder } from '../pipeline';
 import type { Settings } from '../settings';
 import { isLedgerFile, ledgerFileEnd, ledgerFileName, readSlices } from './ledgerFiles';
+import { snapshotPath, readSnapshot, writeSnapshot } from './ledgerSnapshot';
 import { encodeRecord } from './records';
 import { UsageRows } from './usageRows';
 
 const DAY_MS = 86_400_000;
 /** Retention is checked when the ledger loads and then at most this often. */
 const RETENTION_INTERVAL_MS = 3_600_000;
+/** A temporary file this old was left by a crash (a live snapshot write takes well under a minute). */
+const STALE_TEMP_MS = 3_600_000;
 
 export interface UsageLedgerOptions {
   /** The host's storage folder; the ledger lives in its `ledger/` subfolder. */
@@ -33,6 +36,8 @@ export interface UsageLedgerOptions {
   settings: () => Settings;
   clock?: Clock;
   logger?: Logger;
+  /** Save an index snapshot of a month file after parsing at least this many of its lines (default 10,000). */
+  snapshotMinRows?: number;
 }
 
 /** How the files looked at the last read (for diagnostics and tests). */
@@ -57,6 +62,7 @@ export class UsageLedger implements UsageRecorder {
   private readonly settings: () => Settings;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly snapshotMinRows: number;
 
   private rowsIndex = new UsageRows();
   /** Per file: how far this process has read it. */
@@ -77,6 +83,7 @@ export class UsageLedger implements UsageRecorder {
     this.settings = options.settings;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.snapshotMinRows = options.snapshotMinRows ?? 10_000;
   }
 
   /**
@@ -179,6 +186,7 @@ export class UsageLedger implements UsageRecorder {
       if (end === undefined || end > cutoff) continue;
       await this.closeAppendHandle(name);
       try {
+        await rm(snapshotPath(path.join(this.dir, name)), { force: true });
         await rm(path.join(this.dir, name), { force: true });
         deleted.push(name);
       } catch (e) {
@@ -187,9 +195,30 @@ export class UsageLedger implements UsageRecorder {
       }
     }
     this.lastDeleted = deleted;
+    await this.sweepLeftovers();
     if (deleted.length > 0) {
       this.logger.info(`Usage ledger: deleted ${deleted.length} month file(s) older than ${this.settings().ledger.retentionDays} days.`);
       this.resetIndex();
+    }
+  }
+
+  /** Snapshots whose month file is gone, and temporary files a crash left behind. */
+  private async sweepLeftovers(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      try {
+        const orphan = name.endsWith('.idx') && !names.includes(name.replace(/\.idx$/, '.jsonl'));
+        const leftover = name.endsWith('.tmp') && Date.now() - (await stat(file)).mtimeMs > STALE_TEMP_MS;
+        if (orphan || leftover) await rm(file, { force: true });
+      } catch (e) {
+        if (!isMissing(e)) this.logger.warn(`Usage ledger: could not tidy ${name} (${String(e)}).`);
+      }
     }
   }
 
@@ -294,24 +323,58 @@ export class UsageLedger implements UsageRecorder {
         if (isMissing(e)) continue;
         throw e;
       }
-      const offset = this.offsets.get(name) ?? 0;
-      if (size < offset) {
+      const offset = this.offsets.get(name);
+      if (offset !== undefined && size < offset) {
         // Append-only files never shrink; one that did was replaced. Read everything again.
         this.resetIndex();
         return this.readNew();
       }
-      if (size === offset) continue;
-      // The offset moves with each slice, so a read that fails half-way resumes without
-      // counting anything twice.
-      let end = offset;
-      for await (const slice of readSlices(file, offset, size)) {
-        for (const r of slice.records) this.rowsIndex.add(r);
-        this.skippedLines += slice.skipped;
-        end = slice.end;
-        this.offsets.set(name, end);
+      if (size !== offset) await this.readFile(name, file, size);
+    }
+  }
+
+  /**
+   * Reads a month file from where this index stopped. The first time, it starts from the
+   * file's snapshot when one matches, and saves a new snapshot when it had to parse many lines.
+   */
+  private async readFile(name: string, file: string, size: number): Promise<void> {
+    let offset = this.offsets.get(name);
+    let firstRow: number | undefined;
+    let fromSnapshot = 0;
+    let fileSkipped = 0;
+    if (offset === undefined) {
+      firstRow = this.rowsIndex.length;
+      const snapshot = await readSnapshot(file, size).catch((e: unknown) => {
+        this.logger.warn(`Usage ledger: could not read the index snapshot of ${name} (${String(e)}); reading the file instead.`);
+        return undefined;
+      });
+      offset = snapshot?.covered ?? 0;
+      if (snapshot) {
+        this.rowsIndex.addBlock(snapshot.block);
+        fromSnapshot = snapshot.block.length;
+        fileSkipped = snapshot.skipped;
+        this.skippedLines += snapshot.skipped;
       }
+      this.offsets.set(name, offset);
+    }
+    // The offset moves with each slice, so a read that fails half-way resumes without
+    // counting anything twice.
+    let end = offset;
+    for await (const slice of readSlices(file, offset, size)) {
+      for (const r of slice.records) this.rowsIndex.add(r);
+      this.skippedLines += slice.skipped;
+      fileSkipped += slice.skipped;
+      end = slice.end;
       this.offsets.set(name, end);
-      this.unfinished.set(name, size - end);
+    }
+    this.unfinished.set(name, size - end);
+    // All of this file's rows were just added in one run, so they can be saved as one block.
+    if (firstRow !== undefined && this.rowsIndex.length - firstRow - fromSnapshot >= this.snapshotMinRows) {
+      try {
+        await writeSnapshot(file, { block: this.rowsIndex.block(firstRow, this.rowsIndex.length), covered: end, skipped: fileSkipped });
+      } catch (e) {
+        this.logger.warn(`Usage ledger: could not save the index snapshot of ${name} (${String(e)}); the next start reads the file again.`);
+      }
     }
   }
 
