@@ -333,8 +333,8 @@ export class FakeOpenAIServer {
       case 'broken-stream': {
         startStream(rec, res);
         res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
-        for (const piece of r.chunks) {
-          await delay(r.chunkDelayMs);
+        for (const [i, piece] of r.chunks.entries()) {
+          if (i > 0) await delay(r.chunkDelayMs);
           res.write(sse(chunk(rec, { content: piece })));
         }
         // Let the chunks leave before the connection dies, as a real mid-answer failure would.
@@ -371,8 +371,8 @@ export class FakeOpenAIServer {
     const usage = r.usage === undefined ? usageFor(rec, pieces.join('')) : r.usage;
     startStream(rec, res);
     res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
-    for (const piece of pieces) {
-      await delay(r.chunkDelayMs);
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await delay(r.chunkDelayMs);
       if (res.destroyed) return;
       res.write(sse(chunk(rec, { content: piece })));
     }

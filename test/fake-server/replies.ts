@@ -20,13 +20,13 @@ export type FakeReply =
       usage?: FakeUsage | null;
       /** Real milliseconds before the headers. */
       delayMs?: number;
-      /** Real milliseconds between SSE chunks. */
+      /** Real milliseconds between SSE content chunks (the first one goes at once). */
       chunkDelayMs?: number;
     }
   /** An HTTP error: `body` is sent as JSON, `rawBody` as text (e.g. '' for GitHub's empty 403). */
   | { type: 'error'; status: number; body?: unknown; rawBody?: string; headers?: Record<string, string>; delayMs?: number }
   /** Sends `chunks` as SSE content deltas, then destroys the connection. */
-  | { type: 'broken-stream'; chunks: string[]; chunkDelayMs?: number }
+  | { type: 'broken-stream'; chunks: string[]; /** Real milliseconds between chunks. */ chunkDelayMs?: number }
   /** 200 with a body that is not valid JSON (or an SSE chunk that is not). */
   | { type: 'malformed'; delayMs?: number }
   /** Never answers; the connection stays open until the client gives up or the server stops. */

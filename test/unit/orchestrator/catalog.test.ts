@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { reply } from '../../fake-server';
+import { githubSettings, settingsFrom, startHarness, type Harness } from './harness';
+
+describe('orchestrator: model catalog, key check and probe', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(() => h.close());
+
+  const catalogRequests = () => h.server.requests.filter((r) => r.endpoint === 'catalog' || r.endpoint === 'models');
+
+  it('reads GitHub’s /catalog/models: limits, rate tier, publisher', async () => {
+    const models = await h.orchestrator.listModels('github-models');
+    const mini = models.find((m) => m.id === 'openai/gpt-4o-mini');
+    assert.deepEqual(mini, {
+      provider: 'github-models',
+      id: 'openai/gpt-4o-mini',
+      name: 'OpenAI GPT-4o mini',
+      publisher: 'OpenAI',
+      summary: 'OpenAI GPT-4o mini (fake catalog entry)',
+      maxInputTokens: 131072,
+      maxOutputTokens: 4096,
+      tier: 'low',
+      capabilities: ['streaming', 'tool-calling'],
+    });
+    const [req] = catalogRequests();
+    assert.equal(req?.path, '/catalog/models');
+    assert.equal(req?.headers['authorization'], 'Bearer ghp_testtoken');
+    assert.equal(req?.headers['x-github-api-version'], '2022-11-28');
+  });
+
+  it('keeps the catalog for an hour; refresh fetches again', async () => {
+    await h.orchestrator.listModels();
+    await h.orchestrator.listModels();
+    assert.equal(catalogRequests().length, 1);
+    await h.orchestrator.listModels('github-models', { refresh: true });
+    assert.equal(catalogRequests().length, 2);
+    h.timers.advance(60 * 60 * 1000);
+    await h.orchestrator.listModels();
+    assert.equal(catalogRequests().length, 3);
+  });
+
+  it('reads OpenAI’s GET /models and fills in known limits', async () => {
+    await h.keys.set('openai', 'sk-test');
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url } });
+    const models = await h.orchestrator.listModels('openai');
+    assert.equal(catalogRequests()[0]?.path, '/v1/models');
+    const gpt4o = models.find((m) => m.id === 'openai/gpt-4o');
+    assert.equal(gpt4o?.publisher, 'OpenAI');
+    assert.equal(gpt4o?.maxInputTokens, 128_000);
+  });
+
+  it('an unreadable catalog is an invalid_response error', async () => {
+    h.server.scriptCatalog(reply.malformed());
+    await assert.rejects(h.orchestrator.listModels('github-models'), (e: { kind?: string }) => e.kind === 'invalid_response');
+  });
+
+  it('with an organization, chat goes to /orgs/{org}/inference and the catalog stays at the root', async () => {
+    h.settings = githubSettings(h.server, { githubModels: { organization: 'acme' } });
+    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    await h.orchestrator.listModels();
+    assert.equal(h.server.chatRequests[0]?.path, '/orgs/acme/inference/chat/completions');
+    assert.equal(catalogRequests()[0]?.path, '/catalog/models');
+  });
+
+  it('validateKey lists the models with the new key, before it is stored', async () => {
+    const result = await h.orchestrator.validateKey('github-models', '  github_pat_new  ');
+    assert.deepEqual(result, { ok: true, models: 6 });
+    assert.equal(catalogRequests()[0]?.headers['authorization'], 'Bearer github_pat_new');
+    assert.equal(await h.keys.get('github-models'), 'ghp_testtoken', 'nothing stored');
+  });
+
+  it('validateKey reports a refused key as an auth error', async () => {
+    const strict = await startHarness({ server: { apiKey: 'the-right-one' } });
+    try {
+      const result = await strict.orchestrator.validateKey('github-models', 'the-wrong-one');
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.error.kind, 'auth');
+      assert.deepEqual(await strict.orchestrator.validateKey('github-models', 'the-right-one'), { ok: true, models: 6 });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('probe sends one tiny request and reports its latency', async () => {
+    h.server.handle(() => {
+      h.timers.advance(35);
+      return reply.text('p');
+    });
+    const { latencyMs } = await h.orchestrator.probe({ provider: 'github-models', model: 'openai/gpt-4o' });
+    assert.equal(latencyMs, 35);
+    const body = h.server.chatRequests[0]?.body as { max_tokens: number; model: string };
+    assert.equal(body.max_tokens, 1);
+    assert.equal(body.model, 'openai/gpt-4o');
+  });
+
+  it('probe reports failures as typed errors without retrying', async () => {
+    h.server.script(reply.error(503));
+    await assert.rejects(h.orchestrator.probe({ provider: 'github-models', model: 'openai/gpt-4o' }), (e: { kind?: string }) => e.kind === 'unavailable');
+    assert.equal(h.server.chatRequests.length, 1);
+  });
+
+  it('chainFor shows the chain the settings give, live', () => {
+    assert.equal(h.orchestrator.chainFor('explain')[0]?.model, 'cohere/cohere-command-r-08-2024');
+    h.settings = githubSettings(h.server, { models: { explain: ['lmstudio:local-model'] } });
+    assert.deepEqual(h.orchestrator.chainFor('explain'), [{ provider: 'lmstudio', model: 'local-model' }]);
+  });
+});
