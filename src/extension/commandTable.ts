@@ -27,7 +27,8 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.models': () => import('./commands/models').then((m) => m.models),
   'aurelis.healthCheck': () => import('./commands/healthCheck').then((m) => m.healthCheck),
   'aurelis.clearCache': () => import('./commands/usage').then((m) => m.clearCache),
-  'aurelis.showAnalytics': () => import('./commands/usage').then((m) => m.showAnalytics),
+  'aurelis.showAnalytics': () => import('./analytics/analyticsCommands').then((m) => m.showAnalytics),
+  'aurelis.exportAnalytics': () => import('./analytics/analyticsCommands').then((m) => m.exportUsage),
   'aurelis.cancel': () => import('./commands/usage').then((m) => m.cancelRequests),
   'aurelis.showLog': async () => (parts: EditorParts) => parts.channel.show(),
 };

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { AnalyticsPanel, type AnalyticsPanelView } from '../analytics/analyticsPanel';
 import type { EditorParts } from '../editorParts';
 
 /** Aurelis: Clear Cache — empties the response cache (memory and disk) and says how much it removed. */
@@ -12,11 +11,6 @@ export async function clearCache(parts: EditorParts): Promise<{ entries: number;
     cleared.entries === 0 ? 'Aurelis: the response cache was already empty.' : `Aurelis: removed ${cleared.entries} cached answer${cleared.entries === 1 ? '' : 's'} (${size}).`,
   );
   return cleared;
-}
-
-/** Aurelis: Show Analytics — opens the analytics panel (or brings it to the front). */
-export function showAnalytics(parts: EditorParts): AnalyticsPanelView {
-  return AnalyticsPanel.show({ extensionUri: parts.context.extensionUri, source: () => parts.core().then((c) => c.analytics), log: parts.log });
 }
 
 /** Aurelis: Cancel Running Requests — aborts every request in flight. */
