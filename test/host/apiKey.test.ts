@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { aurelis, answeringInputBoxes, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
+
+/** A key-shaped value that occurs nowhere else, so finding it anywhere is a leak. */
+const fakeKey = () => `sk-aurelis-test-${randomBytes(12).toString('hex')}`;
+
+describe('Aurelis: Set API Key / Clear API Key', () => {
+  beforeEach(async () => {
+    await (await aurelis()).keys.delete('openai');
+  });
+
+  it('stores the key in secret storage through a masked input box', async () => {
+    const api = await aurelis();
+    const key = fakeKey();
+    const { value, calls } = await answeringInputBoxes([key], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    assert.equal(value, true);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.options.password, true, 'the input box must mask the key');
+    assert.match(calls[0]?.options.title ?? '', /OpenAI/);
+    assert.equal(await api.keys.get('openai'), key);
+  });
+
+  it('never writes the key to settings.json or to the log', async () => {
+    const key = fakeKey();
+    const saved = 'API key for OpenAI saved to secret storage.';
+    const savesBefore = aurelisLogText().split(saved).length;
+    await answeringInputBoxes([key], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    // Waiting for this save's line proves the log read here is the file the extension writes to,
+    // and that it has caught up with this command.
+    const log = await eventually('the "saved" line in Aurelis.log', () => {
+      const text = aurelisLogText();
+      return text.split(saved).length > savesBefore && text;
+    });
+    assert.equal(log.includes(key), false, 'the key appears in the Aurelis log');
+    assert.equal(userSettingsText().includes(key), false, 'the key appears in user settings.json');
+    const config = JSON.stringify(vscode.workspace.getConfiguration('aurelis'));
+    assert.equal(config.includes(key), false, 'the key appears in the aurelis configuration');
+  });
+
+  it('refuses an empty key and keeps nothing', async () => {
+    const api = await aurelis();
+    const { value, calls } = await answeringInputBoxes(['   '], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    assert.equal(value, false);
+    assert.equal(calls[0]?.refusedWith, 'The key cannot be empty.');
+    assert.equal(await api.keys.get('openai'), undefined);
+  });
+
+  it('keeps nothing when the input box is dismissed', async () => {
+    const api = await aurelis();
+    const { value } = await answeringInputBoxes([undefined], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    assert.equal(value, false);
+    assert.equal(await api.keys.get('openai'), undefined);
+  });
+
+  it('Clear API Key removes the stored key', async () => {
+    const api = await aurelis();
+    await answeringInputBoxes([fakeKey()], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    assert.notEqual(await api.keys.get('openai'), undefined);
+    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey'), true);
+    assert.equal(await api.keys.get('openai'), undefined);
+    await eventually('the "removed" line in Aurelis.log', () => aurelisLogText().includes('API key for OpenAI removed from secret storage.'));
+  });
+
+  it('Clear API Key reports when there is no key to remove', async () => {
+    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey'), false);
+  });
+
+  it('asks for no key when the provider runs locally', async () => {
+    const config = vscode.workspace.getConfiguration('aurelis');
+    await config.update('provider', 'ollama', vscode.ConfigurationTarget.Global);
+    try {
+      const { value, calls } = await answeringInputBoxes([], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+      assert.equal(value, false);
+      assert.equal(calls.length, 0);
+    } finally {
+      await config.update('provider', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

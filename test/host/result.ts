@@ -1,0 +1,23 @@
+/** One test's outcome, as the runners print it. */
+export interface HostTestOutcome {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+}
+
+/**
+ * What the host harness writes to AURELIS_HOST_RESULT. The first four fields have the shape
+ * test/support/count-reporter.cjs writes, so scripts/test.mjs adds host counts up like the others.
+ */
+export interface HostResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: { title: string; error: string }[];
+  tests: HostTestOutcome[];
+  vscodeVersion: string;
+  appName: string;
+  /** Time to load and activate the extension under test, measured before any test ran. */
+  activation_ms: number | null;
+  durationMs: number;
+}

@@ -1,0 +1,92 @@
+// Helpers for host tests: reach the running extension, answer its input boxes, read what it wrote.
+import * as vscode from 'vscode';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import manifest from '../../../package.json';
+import type { AurelisApi } from '../../../src/extension/extension';
+
+export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+
+/** The activated extension's API (activating it when needed). */
+export async function aurelis(): Promise<AurelisApi> {
+  const extension = vscode.extensions.getExtension<AurelisApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host.`);
+  return extension.activate();
+}
+
+/** What an input box was opened with, and what the stub did about it. */
+export interface InputBoxCall {
+  options: vscode.InputBoxOptions;
+  /** The validation message for the answer, when `validateInput` refused it. */
+  refusedWith?: string;
+}
+
+/**
+ * Runs `action` while `window.showInputBox` answers with `answers` in turn (undefined = the user
+ * pressed Escape). An answer that the box's `validateInput` refuses is treated like Escape, as a
+ * person could not submit it either. This works because the test bundle lies inside the
+ * extension's folder, so VS Code gives tests and extension the same `vscode` API object.
+ */
+export async function answeringInputBoxes<T>(answers: readonly (string | undefined)[], action: () => Thenable<T>): Promise<{ value: T; calls: InputBoxCall[] }> {
+  const original = vscode.window.showInputBox;
+  const calls: InputBoxCall[] = [];
+  const queue = [...answers];
+  vscode.window.showInputBox = async (options: vscode.InputBoxOptions = {}) => {
+    const call: InputBoxCall = { options };
+    calls.push(call);
+    if (queue.length === 0) throw new Error(`Unexpected input box: ${options.title ?? options.prompt ?? '(untitled)'}`);
+    const answer = queue.shift();
+    if (answer === undefined) return undefined;
+    const verdict = await options.validateInput?.(answer);
+    const message = typeof verdict === 'string' ? verdict : verdict?.message;
+    if (message) {
+      call.refusedWith = message;
+      return undefined;
+    }
+    return answer;
+  };
+  try {
+    return { value: await action(), calls };
+  } finally {
+    vscode.window.showInputBox = original;
+  }
+}
+
+/** The user-data folder the runner started VS Code with (AURELIS_USER_DATA_DIR). */
+export function userDataDir(): string {
+  const dir = process.env.AURELIS_USER_DATA_DIR;
+  if (!dir) throw new Error('AURELIS_USER_DATA_DIR is not set: run host tests through scripts/host/run-host-tests.mjs or test:desktop.');
+  return dir;
+}
+
+/** The user settings.json text ('' before anything was saved). */
+export function userSettingsText(): string {
+  const file = path.join(userDataDir(), 'User', 'settings.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+function findFiles(dir: string, name: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name === name)
+    .map((d) => path.join(d.parentPath, d.name));
+}
+
+/** Everything the Aurelis log channel has written to disk in this session. */
+export function aurelisLogText(): string {
+  return findFiles(path.join(userDataDir(), 'logs'), 'Aurelis.log')
+    .filter((f) => f.includes(EXTENSION_ID))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+/** Polls `check` until it returns a value other than undefined/false (log files are written asynchronously). */
+export async function eventually<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
