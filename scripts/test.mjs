@@ -55,6 +55,12 @@ step('typecheck webview', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
 const built = step('build', process.execPath, ['esbuild.mjs']);
 layer('unit tests', npx, ['mocha']);
 if (!built) problems.push('host and UI tests skipped: the build failed');
+// Host and UI layers run in code-server (VS Code 1.100.3), installed once into a cache outside the repo.
+else if (step('code-server (installs once, then cached)', process.execPath, ['scripts/host/ensure-code-server.mjs'])) {
+  layer('host tests', process.execPath, ['scripts/host/run-host-tests.mjs']);
+  layer('host runner self-check', npx, ['mocha', '--config', 'test/host-fixtures/.mocharc.json']);
+  layer('UI tests', process.execPath, ['scripts/host/run-ui-tests.mjs']);
+} else problems.push('host and UI tests skipped: code-server could not be set up');
 
 rmSync(resultsDir, { recursive: true, force: true });
 console.log('');
