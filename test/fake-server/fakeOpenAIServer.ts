@@ -238,6 +238,9 @@ export class FakeOpenAIServer {
     this.requests.push(recorded);
 
     let brokenByUs = false;
+    // The answer counts as over once it is handed to the network ('finish') or the connection
+    // closes, whichever comes first; only a close before the answer was complete is the client's.
+    res.on('finish', () => settle());
     res.on('close', () => {
       if (!res.writableFinished && !brokenByUs) recorded.clientClosed = true;
       settle();
@@ -316,7 +319,7 @@ export class FakeOpenAIServer {
         return;
       case 'drop':
         markBroken();
-        res.socket?.destroy();
+        res.socket?.end();
         return;
       case 'error':
         await delay(r.delayMs);
@@ -335,12 +338,12 @@ export class FakeOpenAIServer {
         res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
         for (const [i, piece] of r.chunks.entries()) {
           if (i > 0) await delay(r.chunkDelayMs);
-          res.write(sse(chunk(rec, { content: piece })));
+          await new Promise<void>((resolve) => res.write(sse(chunk(rec, { content: piece })), () => resolve()));
         }
-        // Let the chunks leave before the connection dies, as a real mid-answer failure would.
-        await delay(5);
+        // Close the connection in the middle of the chunked body: the client gets every chunk
+        // written so far (FIN, not a reset that could discard them) and then a broken body.
         markBroken();
-        res.socket?.destroy();
+        res.socket?.end();
         return;
       }
       case 'answer':
@@ -372,6 +375,7 @@ export class FakeOpenAIServer {
     startStream(rec, res);
     res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
     for (const [i, piece] of pieces.entries()) {
+      if (i === r.hangAfterChunks) return;
       if (i > 0) await delay(r.chunkDelayMs);
       if (res.destroyed) return;
       res.write(sse(chunk(rec, { content: piece })));

@@ -22,6 +22,8 @@ export type FakeReply =
       delayMs?: number;
       /** Real milliseconds between SSE content chunks (the first one goes at once). */
       chunkDelayMs?: number;
+      /** Streamed: send this many content chunks, then nothing more (the connection stays open). */
+      hangAfterChunks?: number;
     }
   /** An HTTP error: `body` is sent as JSON, `rawBody` as text (e.g. '' for GitHub's empty 403). */
   | { type: 'error'; status: number; body?: unknown; rawBody?: string; headers?: Record<string, string>; delayMs?: number }

@@ -19,15 +19,21 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
   let h: Harness;
   afterEach(() => h.close());
 
-  it('runs at most aurelis.maxConcurrentRequests at once, first come first served', async () => {
+  it('runs at most aurelis.maxConcurrentRequests at once', async () => {
     h = await startHarness({ settings: (s) => githubSettings(s, { maxConcurrentRequests: 2 }) });
     h.server.handle(() => reply.text('ok', { delayMs: 10 }));
     const results = await h.orchestrator.runBatch(Array.from({ length: 6 }, (_, i) => q(i)));
     assert.equal(results.filter(isAurelisError).length, 0);
     assert.equal(h.server.maxConcurrent, 2);
+  });
+
+  it('queued requests go first come, first served', async () => {
+    h = await startHarness({ settings: (s) => githubSettings(s, { maxConcurrentRequests: 1 }) });
+    h.server.handle(() => reply.text('ok', { delayMs: 5 }));
+    await h.orchestrator.runBatch(Array.from({ length: 5 }, (_, i) => q(i)));
     assert.deepEqual(
       h.server.chatRequests.map((r) => (r.body as { messages: Array<{ content: string }> }).messages[0]?.content),
-      ['q0', 'q1', 'q2', 'q3', 'q4', 'q5'],
+      ['q0', 'q1', 'q2', 'q3', 'q4'],
     );
   });
 
@@ -111,24 +117,30 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
   });
 
   it('a hung connection times out after aurelis.requestTimeoutSeconds, is retried, and names the setting', async () => {
-    // Timeouts run on real timers scaled down: 1 s → 20 ms.
-    h = await startHarness({ timeoutScale: 0.02, settings: (s) => githubSettings(s, { requestTimeoutSeconds: 1, retry: { maxAttempts: 2 } }) });
+    h = await startHarness({ settings: (s) => githubSettings(s, { requestTimeoutSeconds: 1, retry: { maxAttempts: 2 } }) });
     h.server.handle(() => reply.hang());
-    const e = await failure(h.orchestrator.run(q(1)));
+    const outcome = failure(h.orchestrator.run(q(1)));
+    // The fake timers fire a timeout only when told: once each attempt has reached the server.
+    await h.server.waitForChatRequests(1);
+    assert.equal(h.timers.fireTimeouts(), 1);
+    await h.server.waitForChatRequests(2);
+    assert.equal(h.timers.fireTimeouts(), 1);
+    const e = await outcome;
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /openai\/gpt-4o-mini on GitHub Models did not answer within 1 s \(aurelis\.requestTimeoutSeconds\)/);
     assert.match(e.message, /Aurelis tried 2 times/);
     assert.equal(h.server.chatRequests.length, 2);
     await Promise.all(h.server.chatRequests.map((r) => r.done));
-    assert.ok(h.server.chatRequests.every((r) => r.clientClosed));
+    assert.ok(h.server.chatRequests.every((r) => r.clientClosed), 'each timed-out connection was closed');
   });
 
   it('a stream that goes quiet mid-answer times out as a broken stream, keeping its text', async () => {
-    h = await startHarness({ timeoutScale: 0.02, settings: (s) => githubSettings(s, { requestTimeoutSeconds: 1 }) });
-    h.server.script(reply.text('', { chunks: ['slow ', 'answer'], chunkDelayMs: 200 }));
-    const e = await failure(h.orchestrator.run({ ...q(1), stream: true }));
+    h = await startHarness({ settings: (s) => githubSettings(s, { requestTimeoutSeconds: 1 }) });
+    h.server.script(reply.text('', { chunks: ['slow ', 'answer'], hangAfterChunks: 1 }));
+    const e = await failure(h.orchestrator.run({ ...q(1), stream: true }, { onDelta: () => h.timers.fireTimeouts() }));
     assert.equal(e.kind, 'stream_broken');
     assert.equal(e.partialText, 'slow ');
     assert.match(e.message, /no data for 1 s/);
+    assert.equal(h.server.chatRequests.length, 1);
   });
 });

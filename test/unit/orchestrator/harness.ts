@@ -19,12 +19,9 @@ export class FakeTimers implements Timers {
   private t: number;
   /** Every wait asked for, in order (backoff, pacing). */
   readonly sleeps: number[] = [];
+  private readonly timeouts = new Set<{ ms: number; fire: () => void }>();
 
-  /** `timeoutScale` shrinks request timeouts into real milliseconds (0.05: 1 s → 50 ms). */
-  constructor(
-    start = T0,
-    private readonly timeoutScale = 1,
-  ) {
+  constructor(start = T0) {
     this.t = start;
   }
 
@@ -45,10 +42,19 @@ export class FakeTimers implements Timers {
     if (signal?.aborted) throw cancelledError();
   }
 
+  /** Request timeouts never fire on their own: a test fires them when it wants a timeout. */
   startTimer(ms: number, fire: () => void): () => void {
-    const handle = setTimeout(fire, ms * this.timeoutScale);
-    handle.unref();
-    return () => clearTimeout(handle);
+    const timer = { ms, fire };
+    this.timeouts.add(timer);
+    return () => this.timeouts.delete(timer);
+  }
+
+  /** Fires every pending request timeout, as if its time had come; returns how many fired. */
+  fireTimeouts(): number {
+    const due = [...this.timeouts];
+    this.timeouts.clear();
+    for (const timer of due) timer.fire();
+    return due.length;
   }
 }
 
@@ -84,13 +90,12 @@ export interface HarnessOptions {
   server?: FakeServerOptions;
   settings?: (server: FakeOpenAIServer) => Settings;
   deps?: Partial<OrchestratorDeps>;
-  timeoutScale?: number;
   /** Key stored for github-models (default 'ghp_testtoken'); null stores none. */
   githubKey?: string | null;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const timers = new FakeTimers(T0, options.timeoutScale ?? 1);
+  const timers = new FakeTimers(T0);
   const server = await FakeOpenAIServer.start({ clock: timers, ...options.server });
   const keys = new MemoryKeyStore();
   if (options.githubKey !== null) await keys.set('github-models', options.githubKey ?? 'ghp_testtoken');

@@ -103,7 +103,7 @@ describe('orchestrator: streaming', () => {
   });
 
   it('cancelling mid-stream closes the connection and keeps the partial text on the error', async () => {
-    h.server.script(reply.text('', { chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 30 }));
+    h.server.script(reply.text('', { chunks: ['a', 'b', 'c', 'd'], hangAfterChunks: 1 }));
     const abort = new AbortController();
     const e = await failure(h.orchestrator.run(streamed, { signal: abort.signal, onDelta: () => abort.abort() }));
     assert.equal(e.kind, 'cancelled');
