@@ -24,9 +24,16 @@ import type {
 import { LATENCY_HISTOGRAM_BOUNDS_MS } from './analytics-types';
 import { localDayKey, localDayStarts, startOfLocalDay } from './periods';
 import { OUTCOMES } from './records';
-import { FLAG_CACHE_HIT, FLAG_ESTIMATED, FLAG_OVERRIDE, OUTCOME_OK, type UsageRows } from './usageRows';
+import * as flags from './usageRows';
+import type { UsageRows } from './usageRows';
 
 const HOUR_MS = 3_600_000;
+// Copied into plain constants: these loops run over a million rows, and some module loaders
+// (the test runner's among them) turn every imported binding into a property getter.
+const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
+const FLAG_ESTIMATED = flags.FLAG_ESTIMATED;
+const FLAG_OVERRIDE = flags.FLAG_OVERRIDE;
+const OUTCOME_OK = flags.OUTCOME_OK;
 const OUTCOME_CANCELLED = OUTCOMES.indexOf('cancelled');
 const OUTCOME_BUDGET = OUTCOMES.indexOf('budget_exceeded');
 /** Charts beyond this many days start at the first day that has data. */
@@ -208,10 +215,17 @@ interface Group {
 function newGroup(): Group {
   return { totals: emptyTotals(), latency: new LatencySamples() };
 }
-function groupIn<K>(map: Map<K, Group>, key: K): Group {
-  let g = map.get(key);
-  if (!g) map.set(key, (g = newGroup()));
-  return g;
+/** Adds row `i` to the group with that id, creating it on first use. */
+function addToGroup(groups: Group[], id: number, rows: UsageRows, i: number): void {
+  const g = (groups[id] ??= newGroup());
+  addToTotals(g.totals, rows, i);
+  g.latency.add(rows, i);
+}
+/** [id, group] for the groups that exist. */
+function present(groups: Group[]): Array<[number, Group]> {
+  const out: Array<[number, Group]> = [];
+  groups.forEach((g, id) => out.push([id, g]));
+  return out;
 }
 const byRequestsThenCost = (a: { totals: UsageTotals }, b: { totals: UsageTotals }) =>
   b.totals.requests - a.totals.requests || b.totals.costUsd - a.totals.costUsd;
@@ -232,9 +246,10 @@ export interface SliceAnalysis {
 /** Everything the panel shows for one selection, in one pass. */
 export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis {
   const all = newGroup();
-  const models = new Map<number, Group>();
-  const tasks = new Map<number, Group>();
-  const providers = new Map<number, Group>();
+  // Sparse arrays indexed by target, task and provider id.
+  const models: Group[] = [];
+  const tasks: Group[] = [];
+  const providers: Group[] = [];
   const errorCounts = new Map<number, number>();
   const failures: number[] = [];
   const byHour = new Uint32Array(24);
@@ -254,15 +269,9 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
   forEachSelected(rows, sel, (i) => {
     addToTotals(all.totals, rows, i);
     all.latency.add(rows, i);
-    for (const [map, key] of [
-      [models, rows.target[i] as number],
-      [tasks, rows.task[i] as number],
-      [providers, rows.provider[i] as number],
-    ] as const) {
-      const g = groupIn(map, key);
-      addToTotals(g.totals, rows, i);
-      g.latency.add(rows, i);
-    }
+    addToGroup(models, rows.target[i] as number, rows, i);
+    addToGroup(tasks, rows.task[i] as number, rows, i);
+    addToGroup(providers, rows.provider[i] as number, rows, i);
     const outcome = rows.outcome[i] as number;
     if (outcome !== OUTCOME_OK) {
       errorCounts.set(outcome, (errorCounts.get(outcome) ?? 0) + 1);
@@ -291,11 +300,11 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
     totals: all.totals,
     latency: all.latency.stats(),
     latencyHistogram: all.latency.histogram(),
-    byModel: [...models]
+    byModel: present(models)
       .map(([id, g]) => ({ ...rows.targetAt(id), totals: g.totals, latency: g.latency.stats() }))
       .sort(byRequestsThenCost),
-    byTask: [...tasks].map(([id, g]) => ({ task: rows.taskAt(id), totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
-    byProvider: [...providers]
+    byTask: present(tasks).map(([id, g]) => ({ task: rows.taskAt(id), totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
+    byProvider: present(providers)
       .map(([id, g]) => ({ provider: rows.providerAt(id), totals: g.totals, latency: g.latency.stats() }))
       .sort(byRequestsThenCost),
     errorsByKind: [...errorCounts]

@@ -10,7 +10,11 @@
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetStatus, BudgetUnit } from './analytics-types';
 import { budgetPeriod, type Period } from './periods';
-import { FLAG_CACHE_HIT, type UsageRows } from './usageRows';
+import * as flags from './usageRows';
+import type { UsageRows } from './usageRows';
+
+/** A plain constant for the hot loop (imported bindings can be getters under some loaders). */
+const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
 
 type Budgets = Settings['budgets'];
 

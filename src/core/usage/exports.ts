@@ -6,7 +6,12 @@
 import type { UsageRecord } from '../pipeline';
 import type { AnalyticsReport } from './analytics-types';
 import { forEachSelected, type RowSelection } from './analyticsQueries';
-import { FLAG_CACHE_HIT, OUTCOME_OK, type UsageRows } from './usageRows';
+import * as flags from './usageRows';
+import type { UsageRows } from './usageRows';
+
+/** Plain constants for the hot loop (imported bindings can be getters under some loaders). */
+const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
+const OUTCOME_OK = flags.OUTCOME_OK;
 
 // ── CSV ────────────────────────────────────────────────────────────────────────────────────
 

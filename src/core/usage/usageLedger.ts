@@ -36,7 +36,7 @@ export interface UsageLedgerOptions {
   settings: () => Settings;
   clock?: Clock;
   logger?: Logger;
-  /** Save an index snapshot of a month file after parsing at least this many of its lines (default 10,000). */
+  /** Save an index snapshot of a month file after parsing at least this many of its lines (default 2,000). */
   snapshotMinRows?: number;
 }
 
@@ -83,7 +83,7 @@ export class UsageLedger implements UsageRecorder {
     this.settings = options.settings;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.snapshotMinRows = options.snapshotMinRows ?? 10_000;
+    this.snapshotMinRows = options.snapshotMinRows ?? 2_000;
   }
 
   /**
