@@ -12,7 +12,7 @@ import { budgetBars, modelPerformanceTable, recentFailuresTable, summaryCards } 
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../core/analytics-protocol/messages';
 import type { AnalyticsFilter } from '../core/usage/analytics-types';
 import { ChartBoard } from './analytics/charts';
-import { DEFAULT_FILTER, FilterBar, restoredFilter } from './analytics/filters';
+import { DEFAULT_FILTER, FilterBar, initialFilter, restoredFilter } from './analytics/filters';
 import { HostChannel, vscodeApi } from './analytics/hostChannel';
 import { byId, renderBudgets, renderCards, renderTable } from './analytics/render';
 import { readTheme, watchTheme } from './analytics/theme';
@@ -30,7 +30,7 @@ class AnalyticsPage {
   private readonly charts = new ChartBoard(readTheme());
   private readonly status = byId('status');
   private readonly content = byId('content');
-  private filter: AnalyticsFilter = restoredFilter(this.api.getState()) ?? DEFAULT_FILTER;
+  private filter: AnalyticsFilter = restoredFilter(this.api.getState()) ?? initialFilter() ?? DEFAULT_FILTER;
   /** Only the newest report request may paint: older replies that arrive late are dropped. */
   private latest = 0;
   private painted = false;

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import { AurelisError } from '../../core/errors';
 import { PANEL_EXPORT_FORMATS, PanelExportFormatSchema, type PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { AnalyticsFilterSchema, type AnalyticsFilter } from '../../core/usage/analytics-types';
 import type { EditorParts } from '../editorParts';
@@ -16,10 +17,15 @@ export function analyticsDeps(parts: EditorParts): AnalyticsPanelDeps {
   return { extensionUri: parts.context.extensionUri, source: () => parts.core().then((c) => c.analytics), log: parts.log };
 }
 
-function invalidArgument(command: string, error: z.ZodError): Error {
+/** A keybinding or another extension passed something else than the command takes. */
+function invalidArgument(command: string, error: z.ZodError): AurelisError {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'argument';
-  return new Error(`${command} was given an invalid ${where}: ${issue?.message ?? 'it does not match the expected shape'}. Run it from the Command Palette without arguments instead.`);
+  return new AurelisError(
+    'config',
+    `${command} was given an invalid ${where}: ${issue?.message ?? 'it does not match the expected shape'}. Run it from the Command Palette without arguments instead.`,
+    { nextSteps: ['viewLog'] },
+  );
 }
 
 /** Aurelis: Show Analytics — opens the panel (or brings it to the front), on `filter` when given. */
@@ -27,7 +33,7 @@ export function showAnalytics(parts: EditorParts, filter?: unknown): AnalyticsPa
   let chosen: AnalyticsFilter | undefined;
   if (filter !== undefined) {
     const parsed = AnalyticsFilterSchema.safeParse(filter);
-    if (!parsed.success) throw invalidArgument('Aurelis: Show Analytics', parsed.error);
+    if (!parsed.success) throw invalidArgument('Show Analytics', parsed.error);
     chosen = parsed.data;
   }
   return AnalyticsPanel.show(analyticsDeps(parts), chosen);
@@ -61,7 +67,7 @@ export async function exportUsage(parts: EditorParts, arg?: unknown): Promise<{ 
   let target: vscode.Uri | undefined;
   if (arg !== undefined) {
     const parsed = ExportArgumentSchema.safeParse(arg);
-    if (!parsed.success) throw invalidArgument('Aurelis: Export Usage', parsed.error);
+    if (!parsed.success) throw invalidArgument('Export Usage', parsed.error);
     format = parsed.data.format;
     filter = parsed.data.filter;
     target = parsed.data.target === undefined ? undefined : targetUri(parsed.data.target);

@@ -95,7 +95,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
   /** When the panel was opened or last became visible: the start of a render measurement. */
   private shownAt = Date.now();
   private awaitingFirstRender = true;
-  /** A filter to apply once the webview says it is ready. */
+  /** A filter to apply once the webview says it is ready (asked for while it was loading). */
   private pendingFilter: AnalyticsFilter | undefined;
   private ready = false;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -108,7 +108,6 @@ export class AnalyticsPanel implements AnalyticsPanelView {
     private readonly deps: AnalyticsPanelDeps,
     filter: AnalyticsFilter | undefined,
   ) {
-    this.pendingFilter = filter;
     this.subscriptions.push(
       this.sendReport,
       this.rendered,
@@ -116,7 +115,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
       panel.onDidChangeViewState(() => this.visibilityChanged()),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.load();
+    this.load(filter);
     this.startPolling();
   }
 
@@ -133,7 +132,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
     else this.pendingFilter = filter;
   }
 
-  private load(): void {
+  private load(initialFilter: AnalyticsFilter | undefined): void {
     const webview = this.panel.webview;
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
     this.ready = false;
@@ -142,6 +141,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
       nonce: newNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'analytics.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'analytics.css')).toString(),
+      initialFilter,
     });
   }
 

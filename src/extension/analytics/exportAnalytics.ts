@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
+import { AurelisError } from '../../core/errors';
 import type { PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
 import type { AnalyticsFilter } from '../../core/usage/analytics-types';
@@ -51,7 +52,7 @@ export async function exportAnalytics(source: AnalyticsSource, format: PanelExpo
     await vscode.workspace.fs.writeFile(uri, bytes);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new Error(`Could not write ${uri.fsPath || uri.toString()} (${reason}). Choose a folder you can write to and export again.`, { cause: e });
+    throw new AurelisError('unavailable', `Could not write ${uri.fsPath || uri.toString()} (${reason}). Choose a folder you can write to and export again.`, { nextSteps: ['viewLog'], cause: e });
   }
   return { uri, bytes: bytes.length };
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { PERIOD_NAMES, TASK_NAMES } from '../../core/analytics-view/labels';
 import { TASK_TYPES } from '../../core/types';
+import type { AnalyticsFilter } from '../../core/usage/analytics-types';
 
 export interface PanelHtmlParts {
   /** `webview.cspSource`: the origin the webview serves local resources from. */
@@ -19,6 +20,11 @@ export interface PanelHtmlParts {
   /** `webview.asWebviewUri` of media/analytics.js and media/analytics.css. */
   scriptUri: string;
   styleUri: string;
+  /**
+   * The filter a newly opened panel starts with. The webview prefers the filter in its saved
+   * state, so a panel shown again after being hidden keeps what the user chose.
+   */
+  initialFilter?: AnalyticsFilter;
 }
 
 /** 128 random bits, base64: unguessable, so an injected script tag cannot carry the nonce. */
@@ -76,7 +82,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
   <link rel="stylesheet" href="${attr(parts.styleUri)}">
   <title>Aurelis Analytics</title>
 </head>
-<body>
+<body${parts.initialFilter ? ` data-initial-filter="${attr(JSON.stringify(parts.initialFilter))}"` : ''}>
   <header class="toolbar">
     <h1>Aurelis usage</h1>
     <form id="filters" class="filters" aria-label="Filters">

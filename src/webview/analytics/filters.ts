@@ -129,3 +129,15 @@ export function restoredFilter(state: unknown): AnalyticsFilter | undefined {
   const parsed = AnalyticsFilterSchema.safeParse(saved);
   return parsed.success ? parsed.data : undefined;
 }
+
+/** The filter the host opened the panel with (`data-initial-filter` on the body), if any. */
+export function initialFilter(): AnalyticsFilter | undefined {
+  const text = document.body.dataset.initialFilter;
+  if (!text) return undefined;
+  try {
+    const parsed = AnalyticsFilterSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

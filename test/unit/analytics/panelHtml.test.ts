@@ -70,3 +70,15 @@ describe('analytics panel document structure', () => {
     assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
   });
 });
+
+describe('analytics panel initial filter', () => {
+  it('carries the filter a new panel opens with in an escaped data attribute', () => {
+    const html = panelHtml({ ...parts(newNonce()), initialFilter: { period: { kind: 'last7Days' }, model: '"><script>x</script>' } });
+    const value = /<body data-initial-filter="([^"]*)">/.exec(html)?.[1];
+    assert.ok(value);
+    assert.doesNotMatch(html, /<script>x/);
+    const decoded = JSON.parse(value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as unknown;
+    assert.deepEqual(decoded, { period: { kind: 'last7Days' }, model: '"><script>x</script>' });
+    assert.match(panelHtml(parts(newNonce())), /<body>/);
+  });
+});
