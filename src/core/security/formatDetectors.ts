@@ -1,0 +1,160 @@
+/**
+ * Secrets whose shape alone identifies them: issuers put a fixed prefix (or a PEM armour, or
+ * a JSON header) on every credential so that scanners like this one can find them. A match
+ * is a secret wherever it appears, test fixtures and documentation included; the only
+ * exemption is a body that is one character repeated (`ghp_xxxx…`), which no issuer mints.
+ */
+import { findMatches, type Candidate } from './detection';
+import { isRepeatedCharacter } from './secretValues';
+
+/** Below this many base64 characters a PEM block is an elided example (`MIIE…`), not a key. */
+const MIN_KEY_BODY = 32;
+/** How far a PEM block may run before its END line must have appeared. */
+const MAX_KEY_BLOCK = 64 * 1024;
+
+/**
+ * `-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY[ BLOCK]-----` through the matching
+ * END line, the whole block. Also inside JSON strings (`"-----BEGIN…\nMIIE…\n-----END…"`) and
+ * when the END line was cut off by a selection (then the base64 lines that follow).
+ */
+export function privateKeys(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  const begin = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
+  // Per END marker, where it next occurs (-1: nowhere further): many BEGINs without an END must not each search to the end of the text.
+  const nextEnd = new Map<string, number>();
+  for (let m = begin.exec(text); m !== null; m = begin.exec(text)) {
+    const label = `${m[1] ?? ''}PRIVATE KEY${m[2] ?? ''}`;
+    const bodyStart = m.index + m[0].length;
+    const endMarker = `-----END ${label}-----`;
+    const known = nextEnd.get(endMarker);
+    const endAt = known === -1 || (known !== undefined && known >= bodyStart) ? known : text.indexOf(endMarker, bodyStart);
+    nextEnd.set(endMarker, endAt);
+    let end: number;
+    let body: string;
+    if (endAt !== -1 && endAt - bodyStart <= MAX_KEY_BLOCK && isArmouredBody(text.slice(bodyStart, endAt))) {
+      body = text.slice(bodyStart, endAt);
+      end = endAt + endMarker.length;
+    } else {
+      end = unterminatedBlockEnd(text, bodyStart);
+      body = text.slice(bodyStart, end);
+    }
+    const base64 = body.replace(/\\[nr]/g, '').replace(/^[A-Za-z-]+: .*$/gm, '').replace(/[^A-Za-z0-9+/]/g, '');
+    if (base64.length >= MIN_KEY_BODY && !isRepeatedCharacter(base64)) out.push({ kind: 'private_key', start: m.index, end });
+    begin.lastIndex = Math.max(begin.lastIndex, end);
+  }
+  return out;
+}
+
+/**
+ * Only armour headers, base64, line breaks (real or `\\n` escapes) and the quotes and pluses
+ * of a string split across source lines. Anything else means the END line found belongs to
+ * some other block (two examples in one document), not to this BEGIN.
+ */
+function isArmouredBody(body: string): boolean {
+  return /^[A-Za-z0-9+/=\s"'`,]*$/.test(body.replace(/\\[nr]/g, '\n').replace(/^[\s"'`+]*[A-Za-z-]+: .*$/gm, ''));
+}
+
+/**
+ * Where a PEM block whose END line is missing stops: after the armour headers and base64
+ * lines that follow BEGIN, at the first line that is neither. Also the JSON-string form, where
+ * the lines are joined with `\\n` escapes.
+ */
+function unterminatedBlockEnd(text: string, from: number): number {
+  const escaped = /^(?:\\[nr]|[A-Za-z0-9+/=])+/.exec(text.slice(from, from + MAX_KEY_BLOCK));
+  if (escaped?.[0].includes('\\n')) return from + escaped[0].replace(/(?:\\[nr])+$/, '').length;
+  const line = /\r?\n([^\r\n]*)/y;
+  let end = from;
+  let bodySeen = false;
+  line.lastIndex = from;
+  for (let m = line.exec(text); m !== null && m.index - from <= MAX_KEY_BLOCK; m = line.exec(text)) {
+    const content = (m[1] ?? '').trim();
+    if (/^[A-Za-z0-9+/]+=*$/.test(content)) bodySeen = true;
+    else if (bodySeen || !(/^[A-Za-z-]+: \S/.test(content) || content === '')) break;
+    end = m.index + m[0].length;
+  }
+  return end;
+}
+
+/**
+ * GitHub: `ghp_` (personal), `gho_` (OAuth), `ghu_` (app user-to-server), `ghs_` (app
+ * server-to-server), `ghr_` (refresh) followed by 36 base62 characters (the last six a
+ * checksum; GitHub reserves the right to grow them to 255), and fine-grained personal tokens
+ * `github_pat_` + 22 + `_` + 59 base62 characters.
+ */
+export function githubTokens(text: string): Candidate[] {
+  return [
+    ...findMatches(text, /(?<![A-Za-z0-9_])gh[pousr]_([A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/dg, 'github_token', (m) => !isRepeatedCharacter(m[1] ?? '')),
+    ...findMatches(text, /(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{22})_([A-Za-z0-9]{59,221})(?![A-Za-z0-9_])/dg, 'github_token', (m) => !isRepeatedCharacter(`${m[1] ?? ''}${m[2] ?? ''}`)),
+  ];
+}
+
+/** AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary, STS) and 16 upper-case base32 characters. */
+export function awsAccessKeyIds(text: string): Candidate[] {
+  return findMatches(text, /(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])/dg, 'aws_access_key_id', (m) => !isRepeatedCharacter(m[1] ?? ''));
+}
+
+/**
+ * JSON Web Tokens: three base64url parts where the first decodes to a JSON object with an
+ * `alg` and the second to a JSON object. Unsigned tokens (`alg: none`) end with a dot.
+ */
+export function jsonWebTokens(text: string): Candidate[] {
+  return findMatches(text, /(?<![A-Za-z0-9_-])(e[wy][A-Za-z0-9_-]{8,})\.(e[wy][A-Za-z0-9_-]{8,})\.([A-Za-z0-9_-]*)/dg, 'jwt', (m) => {
+    const header = decodeJsonObject(m[1] ?? '');
+    if (!header || typeof header.alg !== 'string' || !decodeJsonObject(m[2] ?? '')) return false;
+    return header.alg.toLowerCase() === 'none' || (m[3] ?? '').length >= 16;
+  });
+}
+
+function decodeJsonObject(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Slack: bot, user, app, refresh and legacy tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`,
+ * `xoxs-`, `xoxo-`, `xoxe-`, `xoxe.xoxp-`: a numeric segment, then more), app-level tokens
+ * (`xapp-1-…`) and incoming-webhook / workflow URLs on hooks.slack.com.
+ */
+export function slackSecrets(text: string): Candidate[] {
+  const lastSegmentReal = (m: RegExpExecArray): boolean => !isRepeatedCharacter(m[0].split(/[-/]/).pop() ?? '');
+  return [
+    ...findMatches(text, /(?<![A-Za-z0-9.-])(?:xoxe\.)?xox[abposre]-[0-9]+-[A-Za-z0-9-]{8,}[A-Za-z0-9]/g, 'slack_token', lastSegmentReal),
+    ...findMatches(text, /(?<![A-Za-z0-9-])xapp-[0-9]+-[A-Z0-9]+-[0-9]+-[A-Za-z0-9]{16,}/g, 'slack_token', lastSegmentReal),
+    ...findMatches(text, /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+){1,3}/g, 'slack_webhook', lastSegmentReal),
+  ];
+}
+
+/**
+ * Stripe secret (`sk_live_`, `sk_test_`) and restricted (`rk_live_`, `rk_test_`) keys, and
+ * webhook signing secrets (`whsec_`). Test-mode keys are flagged too: they open the account's
+ * test data and sit in the same files as the live ones. Publishable keys (`pk_…`) are public
+ * by design and are not flagged.
+ */
+export function stripeKeys(text: string): Candidate[] {
+  return [
+    ...findMatches(text, /(?<![A-Za-z0-9_])[sr]k_(?:live|test)_([A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/dg, 'stripe_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
+    ...findMatches(text, /(?<![A-Za-z0-9_])whsec_([A-Za-z0-9+/]{24,})(?![A-Za-z0-9_])/dg, 'stripe_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
+  ];
+}
+
+/** Google API keys: `AIza` and 35 base64url characters. */
+export function googleApiKeys(text: string): Candidate[] {
+  return findMatches(text, /(?<![A-Za-z0-9_-])AIza([A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg, 'google_api_key', (m) => !isRepeatedCharacter(m[1] ?? ''));
+}
+
+/**
+ * OpenAI keys: project, service-account and admin keys (`sk-proj-`, `sk-svcacct-`,
+ * `sk-admin-`) and legacy user keys, which carry `T3BlbkFJ` (base64 of "OpenAI") in the middle.
+ * Anthropic keys: `sk-ant-api03-…`, `sk-ant-admin01-…`.
+ */
+export function aiProviderKeys(text: string): Candidate[] {
+  return [
+    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-([A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/dg, 'openai_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
+    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![A-Za-z0-9_-])/g, 'openai_key'),
+    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-ant-[a-z]+[0-9]{2}-([A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/dg, 'anthropic_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
+  ];
+}
