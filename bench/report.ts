@@ -1,0 +1,98 @@
+/**
+ * bench/results.json's shape and the summary table printed from it (plain text for the
+ * terminal, Markdown for the README), with each target marked met or not.
+ */
+import type { CacheFigures } from './cache';
+import type { ExtensionFigures } from './extension';
+import type { LedgerFigures } from './ledgerFigures';
+import type { OverheadFigures } from './overhead';
+import type { PacingFigures } from './pacing';
+
+export interface BenchResults {
+  overhead: OverheadFigures;
+  cache: CacheFigures;
+  pacing: PacingFigures;
+  ledger: LedgerFigures;
+  extension: ExtensionFigures;
+  machine: { cpus: number; node: string; cpu_model: string; platform: string; date: string; mode: 'quick' | 'full'; wall_s: number };
+}
+
+/** A target: a limit the figure must not pass, or an exact value. */
+export type Target = { max: number } | { equals: number };
+
+export interface Row {
+  measurement: string;
+  figure: string;
+  detail: string;
+  target?: Target;
+  /** The number the target is checked against (the figure as measured, unrounded). */
+  value?: number | null;
+}
+
+export function targetText(target: Target | undefined): string {
+  if (!target) return '—';
+  return 'max' in target ? `≤ ${target.max}` : `= ${target.equals}`;
+}
+
+/** 'met', 'NOT met', or '' when there is no target (or nothing was measured). */
+export function verdict(row: Pick<Row, 'target' | 'value'>): string {
+  if (!row.target || row.value === undefined || row.value === null) return '';
+  const ok = 'max' in row.target ? row.value <= row.target.max : row.value === row.target.equals;
+  return ok ? 'met' : 'NOT met';
+}
+
+export function rows(r: BenchResults): Row[] {
+  const { overhead: o, cache: c, pacing: p, ledger: l, extension: e } = r;
+  const ms = (v: number | null, digits = 1): string => (v === null ? 'n/a' : `${v.toFixed(digits)} ms`);
+  const x = (v: number): string => `${v.toFixed(3)}×`;
+  const perS = (v: number): string => `${v.toLocaleString('en-US')}/s`;
+  const max105: Target = { max: 1.05 };
+  return [
+    { measurement: 'Overhead, median latency', figure: x(o.ratio_median), detail: `${ms(o.pipeline_median_ms, 2)} vs SDK ${ms(o.sdk_median_ms, 2)} (${o.requests} requests, +${ms(o.added_median_ms, 2)})`, target: max105, value: o.ratio_median },
+    { measurement: 'Overhead, p95 latency', figure: x(o.ratio_p95), detail: `${ms(o.pipeline_p95_ms, 2)} vs SDK ${ms(o.sdk_p95_ms, 2)}`, target: max105, value: o.ratio_p95 },
+    { measurement: 'Overhead, streamed time to first token', figure: x(o.stream_ttft_ratio), detail: `${ms(o.pipeline_ttft_median_ms, 2)} vs SDK ${ms(o.sdk_ttft_median_ms, 2)} (median of ${o.streamed_requests})`, target: max105, value: o.stream_ttft_ratio },
+    { measurement: '… with ledger fsync off', figure: x(o.breakdown.fsync_off.ratio_median), detail: `median, +${ms(o.breakdown.fsync_off.added_median_ms, 2)}; p95 ${x(o.breakdown.fsync_off.ratio_p95)}; first token ${x(o.breakdown.fsync_off.stream_ttft_ratio)} (${o.breakdown.fsync_off.requests} requests)` },
+    { measurement: '… without ledger and budget gate', figure: x(o.breakdown.without_ledger_stages.ratio_median), detail: `median, +${ms(o.breakdown.without_ledger_stages.added_median_ms, 2)}; p95 ${x(o.breakdown.without_ledger_stages.ratio_p95)}; first token ${x(o.breakdown.without_ledger_stages.stream_ttft_ratio)}` },
+    { measurement: 'Cache, memory hit ÷ miss', figure: x(c.memory_hit_ratio), detail: `${ms(c.memory_hit_median_ms, 2)} vs miss ${ms(c.miss_median_ms, 2)} (lookup alone ${ms(c.memory_lookup_median_ms, 3)})` },
+    { measurement: 'Cache, disk hit ÷ miss', figure: x(c.disk_hit_ratio), detail: `${ms(c.disk_hit_median_ms, 2)} (lookup alone ${ms(c.disk_lookup_median_ms, 3)})` },
+    { measurement: 'Cache, server requests on hits', figure: String(c.server_requests_on_hit), detail: `${c.requests_per_kind} memory + ${c.requests_per_kind} disk hits`, target: { equals: 0 }, value: c.server_requests_on_hit },
+    { measurement: 'Pacing: 429s from the server', figure: String(p.server_429s), detail: `${p.requests} requests at once, ${p.requests_per_minute}/min (window ${p.window_real_ms} ms real) and ${p.concurrent} at once` },
+    { measurement: 'Pacing: errors the caller saw', figure: String(p.caller_errors), detail: '', target: { equals: 0 }, value: p.caller_errors },
+    { measurement: 'Pacing: wall time ÷ minimum', figure: x(p.wall_ratio), detail: `${(p.wall_ms / 1000).toFixed(2)} s vs ${(p.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.15 }, value: p.wall_ratio },
+    { measurement: 'No pacing (retries on): 429s / errors', figure: `${p.unpaced.server_429s} / ${p.unpaced.caller_errors}`, detail: `${p.unpaced.server_requests} requests sent; errors: ${describeKinds(p.unpaced.error_kinds)}` },
+    { measurement: 'No pacing: wall time ÷ minimum', figure: x(p.unpaced.wall_ratio), detail: `${(p.unpaced.wall_ms / 1000).toFixed(2)} s` },
+    { measurement: 'Ledger append, fsync on', figure: perS(l.append_per_s), detail: `16 in flight; one at a time ${perS(l.append_sequential_per_s)}; fsync off ${perS(l.append_no_fsync_per_s)}` },
+    { measurement: 'Ledger report, 100,000 records', figure: ms(l.aggregate_100k_ms), detail: `load ${ms(l.load_100k_ms, 0)} from snapshots, first parse ${ms(l.first_parse_100k_ms, 0)}` },
+    { measurement: 'Ledger report, 1,000,000 records', figure: ms(l.aggregate_1m_ms), detail: l.aggregate_1m_ms === null ? 'full mode only' : `load ${ms(l.load_1m_ms, 0)} from snapshots, first parse ${ms(l.first_parse_1m_ms, 0)} (${l.ledger_1m_mb} MB)` },
+    { measurement: 'Ledger peak RSS', figure: `${l.peak_rss_mb.toFixed(0)} MB`, detail: `100k: ${l.peak_rss_100k_mb.toFixed(0)} MB${l.peak_rss_1m_mb === null ? '' : `, 1M: ${l.peak_rss_1m_mb.toFixed(0)} MB`} (whole process, synthetic data written in it too)` },
+    { measurement: 'Extension activation', figure: e.activation_ms === null ? 'n/a' : `${e.activation_ms} ms`, detail: e.activation_source === 'measured' ? `in ${e.vscode_version ?? 'VS Code'}` : e.activation_source },
+    { measurement: 'Bundle dist/extension.js', figure: `${(e.bundle_bytes / 1024).toFixed(0)} KiB`, detail: `${e.bundle_bytes.toLocaleString('en-US')} bytes, production build` },
+    { measurement: 'VSIX', figure: `${(e.vsix_bytes / 1024).toFixed(0)} KiB`, detail: `${e.vsix_bytes.toLocaleString('en-US')} bytes` },
+  ];
+}
+
+function describeKinds(kinds: Record<string, number>): string {
+  const parts = Object.entries(kinds).map(([k, n]) => `${n} ${k}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+const HEADER = ['Measurement', 'Result', 'Baseline / detail', 'Target', 'Met'];
+
+function cells(row: Row): string[] {
+  return [row.measurement, row.figure, row.detail, targetText(row.target), verdict(row)];
+}
+
+/** Columns padded to their widest cell, for the terminal. */
+export function textTable(table: readonly Row[]): string {
+  const all = [HEADER, ...table.map(cells)];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map((r) => line(cells(r)))].join('\n');
+}
+
+/** A GitHub-flavoured Markdown table (pipes in cells escaped). */
+export function markdownTable(table: readonly Row[]): string {
+  const esc = (c: string): string => c.replace(/\|/g, '\\|');
+  const line = (r: string[]): string => `| ${r.map(esc).join(' | ')} |`;
+  return [line(HEADER), line(HEADER.map(() => '---')), ...table.map((r) => line(cells(r)))].join('\n');
+}
