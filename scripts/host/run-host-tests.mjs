@@ -4,7 +4,7 @@
 //
 // Environment:
 //   AURELIS_HOST_SUITE       folder of *.test.ts to run (default test/host; test/host-fixtures/* for self-checks)
-//   AURELIS_HOST_TIMEOUT_MS  how long to wait for the result once the workbench is open (default 180000)
+//   AURELIS_HOST_TIMEOUT_MS  how long the host may go without starting a test (default 120000)
 //   AURELIS_WORKSPACE_TRUST  "on" keeps workspace trust enabled (Restricted Mode tests); default off
 //   AURELIS_CODE_SERVER_ENTRY  another code-server entry.js (default: the cached install)
 //   AURELIS_HOST_PORT        a fixed port for code-server (default: a free one)
@@ -12,7 +12,7 @@
 //   AURELIS_HOST_METRICS_FILE  where to write {activation_ms, vscodeVersion, ...} for benchmarks
 //   AURELIS_KEEP_TMP         keep the temporary user-data folder of a failed run
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureCodeServer } from './ensure-code-server.mjs';
@@ -21,7 +21,8 @@ import { printResult, readResult, reportCounts } from './results.mjs';
 import { HostSession, envMs } from './workbench.mjs';
 import { repoRoot } from './paths.mjs';
 
-const RESULT_TIMEOUT_MS = 180_000;
+/** How long the host may go without starting a test before the run counts as hung. */
+const IDLE_TIMEOUT_MS = 120_000;
 
 function log(message) {
   console.log(`[host] ${message}`);
@@ -32,9 +33,14 @@ function buildExtension() {
   if (r.status !== 0) throw new Error('building the extension (node esbuild.mjs) failed.');
 }
 
-/** Waits for the harness's result file; fails early when code-server dies. */
-async function waitForResult(session, file, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits for the harness's result file. Fails early when code-server or the extension host dies,
+ * and when no test has started for `idleMs` (the harness rewrites `<result>.progress` as each
+ * test starts), so a long suite may run as long as it keeps moving.
+ */
+async function waitForResult(session, file, idleMs) {
+  let lastProgress = '';
+  let deadline = Date.now() + idleMs;
   let hostGoneAt;
   for (;;) {
     const result = readResult(file);
@@ -46,8 +52,14 @@ async function waitForResult(session, file, timeoutMs) {
       hostGoneAt ??= Date.now();
       if (Date.now() - hostGoneAt > 3000) throw new Error(`the extension host exited without writing a result.\n${session.extensionHostLog()}`);
     }
+    const progress = existsSync(`${file}.progress`) ? readFileSync(`${file}.progress`, 'utf8') : '';
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      deadline = Date.now() + idleMs;
+    }
     if (Date.now() > deadline) {
-      throw new Error(`no test result arrived within ${(timeoutMs / 1000).toFixed(0)} s (the extension host did not start, crashed, or the tests hang).\n${session.extensionHostLog()}`);
+      const running = progress ? `; the test running then: "${JSON.parse(progress).running}"` : ' (the extension host did not start the tests)';
+      throw new Error(`no test result and no test started for ${(idleMs / 1000).toFixed(0)} s${running}.\n${session.extensionHostLog()}`);
     }
     await sleep(250);
   }
@@ -82,7 +94,7 @@ async function main() {
     const browser = await session.launchBrowser();
     const page = await browser.newPage();
     await page.goto(session.workbenchUrl({ extensionDevelopmentPath: repoRoot, extensionTestsPath: bundle }));
-    result = await waitForResult(session, resultFile, envMs('AURELIS_HOST_TIMEOUT_MS', RESULT_TIMEOUT_MS));
+    result = await waitForResult(session, resultFile, envMs('AURELIS_HOST_TIMEOUT_MS', IDLE_TIMEOUT_MS));
   } finally {
     await session?.stop({ keepOnFailure: !result || result.failed > 0 });
     rmSync(outDir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { hostTestFiles } from 'aurelis:host-test-files';
 import manifest from '../../package.json';
 import type { HostResult, HostTestOutcome } from './result';
 import { mapStack } from './stacks';
+import { activationMsFromLogs } from './activation';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
@@ -17,25 +18,21 @@ function describeError(e: unknown): string {
   return e instanceof Error ? mapStack(e.stack ?? e.message) : String(e);
 }
 
-/**
- * Activates the extension under test before any test runs, so its cost is measured alone.
- * Returns null when something else activated it first.
- */
-async function timeActivation(failures: HostResult['failures']): Promise<number | null> {
+/** Activates the extension under test (when an activation event has not already) and reads how long that took. */
+async function activate(failures: HostResult['failures']): Promise<number | null> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   if (!extension) {
     failures.push({ title: 'harness: find the extension under test', error: `${EXTENSION_ID} is not loaded in this host.` });
     return null;
   }
-  if (extension.isActive) return null;
-  const started = performance.now();
   try {
     await extension.activate();
   } catch (e) {
     failures.push({ title: `harness: activate ${EXTENSION_ID}`, error: describeError(e) });
     return null;
   }
-  return Math.round(performance.now() - started);
+  const userDataDir = process.env.AURELIS_USER_DATA_DIR;
+  return userDataDir ? activationMsFromLogs(userDataDir, EXTENSION_ID, manifest.displayName) : null;
 }
 
 /** Loads one test file; one that throws while loading becomes a failing test, not a lost run. */
@@ -55,12 +52,19 @@ function loadFile(mocha: Mocha, file: string, load: () => unknown): void {
   mocha.suite.emit(EVENT_FILE_POST_REQUIRE, globalThis, file, mocha);
 }
 
-function runMocha(mocha: Mocha, result: HostResult): Promise<void> {
-  const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+/**
+ * Runs the loaded tests, recording each outcome. `progressFile` is rewritten as each test starts,
+ * so the runner can tell a long suite that is moving from one that hangs.
+ */
+function runMocha(mocha: Mocha, result: HostResult, progressFile: string | undefined): Promise<void> {
+  const { EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
   const outcome = (test: Mocha.Test | Mocha.Hook, state: HostTestOutcome['state']) =>
     result.tests.push({ title: test.fullTitle(), state, durationMs: test.duration ?? 0 });
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve());
+    runner.on(EVENT_TEST_BEGIN, (test) => {
+      if (progressFile) writeFileSync(progressFile, JSON.stringify({ finished: result.tests.length, running: test.fullTitle() }));
+    });
     runner.on(EVENT_TEST_PASS, (test) => {
       result.passed++;
       outcome(test, 'passed');
@@ -93,11 +97,14 @@ export async function run(): Promise<void> {
     durationMs: 0,
   };
   try {
-    result.activation_ms = await timeActivation(result.failures);
+    result.activation_ms = await activate(result.failures);
     result.failed += result.failures.length;
     const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: Mocha.reporters.Base });
+    // AURELIS_HOST_GREP runs only the tests whose full title matches (for working on one test).
+    const grep = process.env.AURELIS_HOST_GREP;
+    if (grep) mocha.grep(grep);
     for (const { file, load } of hostTestFiles) loadFile(mocha, file, load);
-    await runMocha(mocha, result);
+    await runMocha(mocha, result, resultFile && `${resultFile}.progress`);
   } catch (e) {
     result.failed++;
     result.failures.push({ title: 'harness', error: describeError(e) });

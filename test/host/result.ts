@@ -17,7 +17,7 @@ export interface HostResult {
   tests: HostTestOutcome[];
   vscodeVersion: string;
   appName: string;
-  /** Time to load and activate the extension under test, measured before any test ran. */
+  /** Milliseconds from VS Code starting to activate the extension to the end of its `activate()` (from the logs). */
   activation_ms: number | null;
   durationMs: number;
 }

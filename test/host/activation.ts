@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** `2026-11-22 21:15:46.686` at the start of a VS Code log line, as local time in ms. */
+function stampOf(line: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3})/.exec(line);
+  return m ? new Date(`${m[1]}T${m[2]}`).getTime() : undefined;
+}
+
+function logFiles(dir: string, test: (file: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && test(path.join(d.parentPath, d.name)))
+    .map((d) => path.join(d.parentPath, d.name));
+}
+
+function firstStamp(files: string[], match: (line: string) => boolean): number | undefined {
+  for (const file of files) {
+    const line = readFileSync(file, 'utf8').split('\n').find(match);
+    if (line) return stampOf(line);
+  }
+  return undefined;
+}
+
+/**
+ * How long activation took, read from the logs, so it is right whoever triggered it (an
+ * activation event during start-up, or the harness): from the extension host's
+ * `_doActivateExtension <id>` line (before the code is loaded) to the extension's own first
+ * "… activated in …" line in its log channel (the end of `activate()`). Null when either is missing.
+ */
+export async function activationMsFromLogs(userDataDir: string, extensionId: string, channel: string, timeoutMs = 10_000): Promise<number | null> {
+  const logs = path.join(userDataDir, 'logs');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hostLogs = logFiles(logs, (f) => /(^|[\\/])(remote)?exthost\.log$/.test(f));
+    const channelLogs = logFiles(logs, (f) => f.includes(extensionId) && f.endsWith(`${channel}.log`));
+    const started = firstStamp(hostLogs, (l) => l.includes(`_doActivateExtension ${extensionId},`));
+    const activated = firstStamp(channelLogs, (l) => l.includes(' activated in '));
+    if (started !== undefined && activated !== undefined) return Math.max(0, activated - started);
+    // Log lines reach their files asynchronously.
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
