@@ -1,32 +1,53 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { FakeOpenAIServer } from '../fake-server';
 import { aurelis, answeringInputBoxes, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
 
 /** A key-shaped value that occurs nowhere else, so finding it anywhere is a leak. */
 const fakeKey = () => `sk-aurelis-test-${randomBytes(12).toString('hex')}`;
 
+/** As a button or walkthrough link runs it: for a given provider (the palette asks which). */
+const setApiKey = (provider = 'openai') => vscode.commands.executeCommand('aurelis.setApiKey', provider);
+
 describe('Aurelis: Set API Key / Clear API Key', () => {
+  let server: FakeOpenAIServer;
+  const config = () => vscode.workspace.getConfiguration('aurelis');
+
+  before(async () => {
+    // Set API Key checks the key with the provider: point OpenAI at a server on 127.0.0.1.
+    server = await FakeOpenAIServer.start();
+    await config().update('endpoints.openai', server.v1Url, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await config().update('endpoints.openai', undefined, vscode.ConfigurationTarget.Global);
+    await (await aurelis()).keys.delete('openai');
+    await server?.stop();
+  });
+
   beforeEach(async () => {
     await (await aurelis()).keys.delete('openai');
   });
 
-  it('stores the key in secret storage through a masked input box', async () => {
+  it('stores the key in secret storage through a masked input box, after checking it with the provider', async () => {
     const api = await aurelis();
     const key = fakeKey();
-    const { value, calls } = await answeringInputBoxes([key], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    const { value, calls } = await answeringInputBoxes([key], () => setApiKey());
     assert.equal(value, true);
     assert.equal(calls.length, 1);
     assert.equal(calls[0]?.options.password, true, 'the input box must mask the key');
     assert.match(calls[0]?.options.title ?? '', /OpenAI/);
     assert.equal(await api.keys.get('openai'), key);
+    const check = server.requests.at(-1);
+    assert.equal(check?.headers.authorization, `Bearer ${key}`, 'the key was checked with the (fake) provider');
   });
 
   it('never writes the key to settings.json or to the log', async () => {
     const key = fakeKey();
     const saved = 'API key for OpenAI saved to secret storage.';
     const savesBefore = aurelisLogText().split(saved).length;
-    await answeringInputBoxes([key], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    await answeringInputBoxes([key], () => setApiKey());
     // Waiting for this save's line proves the log read here is the file the extension writes to,
     // and that it has caught up with this command.
     const log = await eventually('the "saved" line in Aurelis.log', () => {
@@ -35,13 +56,12 @@ describe('Aurelis: Set API Key / Clear API Key', () => {
     });
     assert.equal(log.includes(key), false, 'the key appears in the Aurelis log');
     assert.equal(userSettingsText().includes(key), false, 'the key appears in user settings.json');
-    const config = JSON.stringify(vscode.workspace.getConfiguration('aurelis'));
-    assert.equal(config.includes(key), false, 'the key appears in the aurelis configuration');
+    assert.equal(JSON.stringify(config()).includes(key), false, 'the key appears in the aurelis configuration');
   });
 
   it('refuses an empty key and keeps nothing', async () => {
     const api = await aurelis();
-    const { value, calls } = await answeringInputBoxes(['   '], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    const { value, calls } = await answeringInputBoxes(['   '], () => setApiKey());
     assert.equal(value, false);
     assert.equal(calls[0]?.refusedWith, 'The key cannot be empty.');
     assert.equal(await api.keys.get('openai'), undefined);
@@ -49,33 +69,27 @@ describe('Aurelis: Set API Key / Clear API Key', () => {
 
   it('keeps nothing when the input box is dismissed', async () => {
     const api = await aurelis();
-    const { value } = await answeringInputBoxes([undefined], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    const { value } = await answeringInputBoxes([undefined], () => setApiKey());
     assert.equal(value, false);
     assert.equal(await api.keys.get('openai'), undefined);
   });
 
   it('Clear API Key removes the stored key', async () => {
     const api = await aurelis();
-    await answeringInputBoxes([fakeKey()], () => vscode.commands.executeCommand('aurelis.setApiKey'));
+    await answeringInputBoxes([fakeKey()], () => setApiKey());
     assert.notEqual(await api.keys.get('openai'), undefined);
-    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey'), true);
+    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openai'), true);
     assert.equal(await api.keys.get('openai'), undefined);
     await eventually('the "removed" line in Aurelis.log', () => aurelisLogText().includes('API key for OpenAI removed from secret storage.'));
   });
 
   it('Clear API Key reports when there is no key to remove', async () => {
-    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey'), false);
+    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openai'), false);
   });
 
   it('asks for no key when the provider runs locally', async () => {
-    const config = vscode.workspace.getConfiguration('aurelis');
-    await config.update('provider', 'ollama', vscode.ConfigurationTarget.Global);
-    try {
-      const { value, calls } = await answeringInputBoxes([], () => vscode.commands.executeCommand('aurelis.setApiKey'));
-      assert.equal(value, false);
-      assert.equal(calls.length, 0);
-    } finally {
-      await config.update('provider', undefined, vscode.ConfigurationTarget.Global);
-    }
+    const { value, calls } = await answeringInputBoxes([], () => setApiKey('ollama'));
+    assert.equal(value, false);
+    assert.equal(calls.length, 0);
   });
 });

@@ -106,6 +106,8 @@ describe('Aurelis: Explain', () => {
     const errors = stubWindow('showErrorMessage');
     try {
       const editor = await openEditor('PNG\u0000\u0001\u0002binary', 'plaintext');
+      assert.ok(editor.document.getText().includes('\u0000'), `the document lost its NUL: ${JSON.stringify(editor.document.getText())}`);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
       editor.selection = new vscode.Selection(0, 0, 0, 10);
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
       const error = await eventually('the binary refusal', () => errors.calls.find((c) => /binary/.test(c.message)));
@@ -144,7 +146,8 @@ describe('Aurelis: Explain', () => {
     const api = await aurelis();
     const editor = await openEditor(CODE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
-    fake.server.script(reply.brokenStream(['The function ', 'sums the orders']));
+    // The pause lets the first chunks reach the view before the connection breaks.
+    fake.server.script({ type: 'broken-stream', chunks: ['The function ', 'sums the orders'], chunkDelayMs: 300 });
     const errors = stubWindow('showErrorMessage');
     const views: string[] = [];
     const listener = api.onDidChangeView((uri) => views.push(uri.toString()));

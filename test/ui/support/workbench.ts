@@ -72,6 +72,12 @@ export class Workbench {
     else await row.click();
   }
 
+  /** Waits for a quick pick titled `title` and chooses the row labelled `label`. */
+  async pick(title: string | RegExp, label: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    await this.quickInput.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first().click();
+  }
+
   /**
    * Waits for an input box titled `title`, types `text` into it and presses Enter; with
    * `screenshot`, photographs the filled box first. Returns the input's type ('password' when masked).
@@ -85,6 +91,20 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
     await this.quickInput.waitFor({ state: 'hidden' });
     return type;
+  }
+
+  /**
+   * Switches the colour theme the way a person does (Preferences: Color Theme, type its name,
+   * Enter) and waits for the workbench to carry the theme's class (`vs`, `vs-dark`, `hc-black`).
+   */
+  async colorTheme(theme: string, workbenchClass: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.quickInput.locator('input').waitFor();
+    await this.page.keyboard.type(theme);
+    await this.quickInput.locator('.monaco-list-row.focused', { hasText: theme }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
+    await this.page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
   }
 
   /** Waits for a notification toast that contains `text`. */
