@@ -83,6 +83,46 @@ describe('LedgerBudgetGate', () => {
     });
   });
 
+  describe('dollar budgets at each threshold (limit $1.00: warn $0.80, throttle $0.95, stop above $1.00)', () => {
+    // The request may cost up to $0.20 (gpt-4o: 40k in at $2.50/M + 10k out at $10/M), so the
+    // boundaries are met by what is spent plus the request, not by the spend alone.
+    const cases: Array<[number, string]> = [
+      [0.59, 'allow'],
+      [0.6, 'warn'],
+      [0.749, 'warn'],
+      [0.75, 'throttle'],
+      [0.8, 'throttle'],
+    ];
+    for (const [spent, expected] of cases) {
+      it(`$${spent.toFixed(3)} spent + $0.20 → ${expected}`, async () => {
+        const { check, spend } = setup({ dailyUsd: 1 }, noon());
+        spend({ costUsd: spent });
+        assert.equal((await check(40_000, 10_000)).action, expected);
+      });
+    }
+
+    it('eighty $0.01 requests + $0.20 reach $1.00 exactly → throttle, though the float sum is just over', async () => {
+      // 0.01 added eighty times is 0.8000000000000005: without a tolerance this would be refused.
+      const { check, spend } = setup({ dailyUsd: 1 }, noon());
+      for (let i = 0; i < 80; i++) spend({ costUsd: 0.01 });
+      assert.equal((await check(40_000, 10_000)).action, 'throttle');
+    });
+
+    it('$0.801 spent + $0.20 → stop, naming the setting to raise', async () => {
+      const { check, spend } = setup({ dailyUsd: 1 }, noon());
+      spend({ costUsd: 0.801 });
+      const message = await refused(check(40_000, 10_000));
+      assert.match(message, /This request \(up to \$0\.20\) would exceed your daily budget: \$0\.80 spent today of \$1\.00/);
+      assert.match(message, /aurelis\.budgets\.dailyUsd/);
+    });
+
+    it('a dollar budget already used up stops even a request of a few millionths of a dollar', async () => {
+      const { check, spend } = setup({ dailyUsd: 1 }, noon());
+      spend({ costUsd: 1 });
+      assert.match(await refused(check(1, 0)), /Your daily budget is used up: \$1\.00 spent today of \$1\.00/);
+    });
+  });
+
   describe('dollar budgets', () => {
     // gpt-4o: $2.50 per million in, $10 per million out → 40k in + 10k out = $0.20.
     it('estimates with the prompt plus the full output allowance at the model price', async () => {
@@ -156,6 +196,40 @@ describe('LedgerBudgetGate', () => {
     spend({ promptTokens: 850, completionTokens: 0 });
     assert.equal((await check(10, 0)).action, 'warn');
     assert.equal((await check(10, 0)).action, 'allow');
+  });
+
+  it('warns once per week, across a month edge inside the week too, and again in the next week', async () => {
+    // The week of Monday 2025-03-31 .. Sunday 2025-04-06 starts in March and ends in April.
+    const { check, spend, clock } = setup({ weeklyTokens: 1000 }, local(2025, 3, 31, 10));
+    spend({ promptTokens: 400, completionTokens: 0 });
+    assert.equal((await check(10, 0)).action, 'allow');
+    // Only Monday's spend plus Tuesday's reaches 80 %: the new month must not have started a new week.
+    clock.ms = local(2025, 4, 1, 10);
+    spend({ promptTokens: 400, completionTokens: 0 });
+    assert.equal((await check(10, 0)).action, 'warn');
+    clock.ms = local(2025, 4, 6, 23, 59, 59, 999);
+    assert.equal((await check(10, 0)).action, 'allow', 'told once: not again on a later day of the same week');
+    clock.ms = local(2025, 4, 7, 10);
+    assert.equal((await check(10, 0)).action, 'allow', 'the new week starts empty');
+    spend({ promptTokens: 850, completionTokens: 0 });
+    assert.equal((await check(10, 0)).action, 'warn');
+    assert.equal((await check(10, 0)).action, 'allow');
+  });
+
+  it('warns once per month, across a new week inside the month too, and again in the next month', async () => {
+    // Friday 2025-01-24; the month's last week starts on Monday 2025-01-27.
+    const { check, spend, clock } = setup({ monthlyUsd: 10 }, local(2025, 1, 24, 12));
+    spend({ costUsd: 8 });
+    assert.equal((await check(1, 0)).action, 'warn');
+    clock.ms = local(2025, 1, 27, 10);
+    assert.equal((await check(1, 0)).action, 'allow', 'a new week is not a new month');
+    clock.ms = local(2025, 1, 31, 23, 59, 59, 999);
+    assert.equal((await check(1, 0)).action, 'allow', 'told once this month');
+    clock.ms = local(2025, 2, 1, 10);
+    assert.equal((await check(1, 0)).action, 'allow', 'the new month starts empty');
+    spend({ costUsd: 8.5 });
+    assert.equal((await check(1, 0)).action, 'warn');
+    assert.equal((await check(1, 0)).action, 'allow');
   });
 
   it('warns about each budget once, one after the other', async () => {

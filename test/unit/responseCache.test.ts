@@ -114,6 +114,25 @@ describe('TieredResponseCache', () => {
     assert.equal(await open().get({ ...base, task: 'document' }, target), undefined);
   });
 
+  it('keeps explanations and unlisted tasks for the default hour, in memory and on disk', async () => {
+    const explain: TaskRequest = { ...base, task: 'explain' };
+    const fix: TaskRequest = { ...base, task: 'fix' };
+    const cache = open();
+    await cache.set(explain, target, answer());
+    await cache.set(fix, target, answer());
+    clock.ms = T0 + 59 * MIN;
+    assert.ok(await cache.get(explain, target));
+    assert.ok(await cache.get(fix, target));
+    // A new instance has only the disk to go by: the same TTL must apply there.
+    assert.ok(await open().get(explain, target));
+    assert.ok(await open().get(fix, target));
+    clock.ms = T0 + 60 * MIN;
+    assert.equal(await open().get(explain, target), undefined, 'explain lives 60 minutes');
+    assert.equal(await open().get(fix, target), undefined, 'fix is not listed, so it takes the default of 60 minutes');
+    assert.equal(await cache.get(explain, target), undefined);
+    assert.equal(await cache.get(fix, target), undefined);
+  });
+
   it('applies a changed TTL to answers already stored', async () => {
     const cache = open();
     await cache.set({ ...base, task: 'review' }, target, answer());

@@ -1,15 +1,51 @@
 import assert from 'node:assert/strict';
 import { parseSettings, DEFAULT_SETTINGS } from '../../src/core/settings';
 
+/**
+ * The defaults, written out: the values the README's settings table promises. Not compared with
+ * DEFAULT_SETTINGS, which is parsed from {} as well and so would agree with any default.
+ */
+const DOCUMENTED_DEFAULTS = {
+  provider: 'openai',
+  endpoints: {},
+  customHeaders: {},
+  githubModels: { plan: 'free' },
+  models: {},
+  retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxServerWaitSeconds: 60 },
+  breaker: { failureThreshold: 5, cooldownSeconds: 60, halfOpenMaxCalls: 3 },
+  rateLimits: { pacing: true, overrides: {} },
+  maxConcurrentRequests: 5,
+  requestTimeoutSeconds: 120,
+  cache: {
+    enabled: true,
+    ttlMinutes: { default: 60, document: 120, explain: 60, generate: 30 },
+    memoryMaxEntries: 500,
+    memoryMaxMB: 32,
+    diskMaxMB: 200,
+  },
+  budgets: { warnAt: 0.8, throttleAt: 0.95, stopAt: 1 },
+  prices: {},
+  ledger: { retentionDays: 90, fsync: true },
+  security: { secretScan: 'ask', maxFileKB: 256 },
+  audit: { includeContent: false, retentionDays: 90, maxFileMB: 10 },
+};
+
 describe('settings', () => {
   it('fills every default from an empty object', () => {
     const { settings, problems } = parseSettings({});
     assert.deepEqual(problems, []);
-    assert.equal(settings.provider, 'openai');
-    assert.equal(settings.cache.ttlMinutes.document, 120);
-    assert.equal(settings.budgets.warnAt, 0.8);
-    assert.equal(settings.maxConcurrentRequests, 5);
-    assert.deepEqual(settings, DEFAULT_SETTINGS);
+    assert.deepEqual(settings, DOCUMENTED_DEFAULTS);
+  });
+
+  it('DEFAULT_SETTINGS, used when the settings cannot be read at all, holds the same values', () => {
+    assert.deepEqual(DEFAULT_SETTINGS, DOCUMENTED_DEFAULTS);
+  });
+
+  it('keeps the defaults beside a value the user set in the same object', () => {
+    // Settings UIs write only the key that was changed, e.g. one task's TTL or one budget.
+    const { settings } = parseSettings({ cache: { ttlMinutes: { explain: 10, review: 5 } }, budgets: { dailyUsd: 5 } });
+    assert.deepEqual(settings.cache.ttlMinutes, { default: 60, document: 120, explain: 10, generate: 30, review: 5 });
+    assert.deepEqual(settings.budgets, { dailyUsd: 5, warnAt: 0.8, throttleAt: 0.95, stopAt: 1 });
   });
 
   it('drops an invalid value, names the setting and keeps the valid ones', () => {

@@ -1,0 +1,162 @@
+/**
+ * The response cache as the orchestrator uses it: a real TieredResponseCache (memory plus the
+ * harness's temporary storage folder) behind a real Orchestrator talking to the fake server.
+ * ../responseCache.test.ts covers keys, TTLs and bounds of the cache alone and stages.test.ts
+ * the order of the stages with fakes; these show the contract end to end, where a wrong key,
+ * a store on the wrong path or a lost disk write would only show up together.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { TieredResponseCache } from '../../../src/core/cache/responseCache';
+import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import type { UsageRecord } from '../../../src/core/pipeline';
+import type { TaskRequest, TaskType } from '../../../src/core/types';
+import { reply, type FakeReply } from '../../fake-server';
+import { startHarness, type Harness } from './harness';
+
+const MIN = 60_000;
+/** A forced model: only the retry loop, not a chain of fallbacks, decides how many requests go out. */
+const streamed: TaskRequest = { task: 'general', prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
+const plain: TaskRequest = { ...streamed, stream: false };
+
+async function failure(p: Promise<unknown>): Promise<AurelisError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isAurelisError(e)) return e;
+    throw e;
+  }
+  assert.fail('expected the request to fail');
+}
+
+describe('orchestrator: the response cache stage, with a real cache on disk', () => {
+  let h: Harness;
+  let cache: TieredResponseCache;
+  let records: UsageRecord[];
+
+  /** A new orchestrator and a new cache on the same storage folder: what a restart of VS Code gives. */
+  function restart(): void {
+    h.orchestrator.dispose();
+    cache = new TieredResponseCache({ storageDir: h.storageDir, settings: () => h.settings, clock: h.timers });
+    h.orchestrator = h.restart({ cache, recorders: [{ record: async (r) => void records.push(r) }] });
+  }
+
+  /** Answers on disk; the folder only appears with the first write. */
+  function filesOnDisk(): string[] {
+    const dir = path.join(h.storageDir, 'cache');
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  }
+
+  beforeEach(async () => {
+    records = [];
+    h = await startHarness();
+    restart();
+  });
+  afterEach(() => h.close());
+
+  it('stores a streamed answer once complete; the identical request, streamed or not, is then a hit', async () => {
+    h.server.script(reply.text('', { chunks: ['Hel', 'lo ', 'world'] }));
+    const storedWhileStreaming: number[] = [];
+    const first = await h.orchestrator.run(streamed, { onDelta: () => storedWhileStreaming.push(cache.stats().memoryEntries + filesOnDisk().length) });
+    assert.equal(first.cached, false);
+    assert.equal(first.content, 'Hello world');
+    assert.deepEqual(storedWhileStreaming, [0, 0, 0], 'nothing is stored while the answer is still arriving');
+    assert.equal(filesOnDisk().length, 1);
+
+    const deltas: string[] = [];
+    const again = await h.orchestrator.run(streamed, { onDelta: (d) => deltas.push(d) });
+    assert.equal(again.cached, true);
+    assert.equal(again.content, 'Hello world');
+    assert.deepEqual(deltas, ['Hello world'], 'a streamed hit still hands its text to onDelta, or the view would stay empty');
+    assert.deepEqual([again.provider, again.model, again.usage, again.costUsd], [first.provider, first.model, first.usage, 0]);
+
+    // Streaming is not part of the key: it changes how the answer arrives, not the answer.
+    const unstreamed = await h.orchestrator.run(plain);
+    assert.equal(unstreamed.cached, true);
+    assert.equal(unstreamed.content, 'Hello world');
+
+    assert.equal(h.server.chatRequests.length, 1);
+    assert.deepEqual(
+      records.map((r) => r.cacheHit),
+      [false, true, true],
+    );
+  });
+
+  describe('failures and cancellations are never cached: the identical next request reaches the server', () => {
+    const complete = reply.text('complete answer', { chunks: ['complete ', 'answer'] });
+    const cases: Array<{ what: string; request: TaskRequest; replies: FakeReply[]; kind: AurelisError['kind']; sent: number; cancelOnDelta?: boolean }> = [
+      { what: 'a 500 on every attempt, after the retries', request: plain, replies: Array.from({ length: 4 }, () => reply.error(500)), kind: 'unavailable', sent: 4 },
+      { what: 'a 400', request: plain, replies: [reply.error(400)], kind: 'bad_request', sent: 1 },
+      { what: 'a stream that breaks mid-way', request: streamed, replies: [reply.brokenStream(['partial ', 'answer'])], kind: 'stream_broken', sent: 1 },
+      { what: 'a stream that stops without a finish reason', request: streamed, replies: [reply.text('', { chunks: ['cut ', 'short'], finishReason: null })], kind: 'stream_broken', sent: 1 },
+      { what: 'a request cancelled mid-stream', request: streamed, replies: [reply.text('', { chunks: ['a', 'b', 'c'], hangAfterChunks: 1 })], kind: 'cancelled', sent: 1, cancelOnDelta: true },
+    ];
+    for (const c of cases) {
+      it(c.what, async () => {
+        h.server.script(...c.replies, complete);
+        const abort = new AbortController();
+        const e = await failure(h.orchestrator.run(c.request, { signal: abort.signal, ...(c.cancelOnDelta ? { onDelta: () => abort.abort() } : {}) }));
+        assert.equal(e.kind, c.kind);
+        assert.equal(h.server.chatRequests.length, c.sent);
+        assert.equal(cache.stats().memoryEntries, 0);
+        assert.deepEqual(filesOnDisk(), []);
+
+        const next = await h.orchestrator.run(c.request);
+        assert.equal(next.cached, false);
+        assert.equal(next.content, 'complete answer');
+        assert.equal(h.server.chatRequests.length, c.sent + 1);
+        // The complete answer is a hit: the miss above was the failure not being kept, not a key that never matches.
+        assert.equal((await h.orchestrator.run(c.request)).cached, true);
+        assert.equal(h.server.chatRequests.length, c.sent + 1);
+      });
+    }
+  });
+
+  it('a cut-off answer (finish reason "length") is returned but not stored', async () => {
+    h.server.script(reply.text('half an ans', { finishReason: 'length' }), reply.text('whole answer'));
+    const cut = await h.orchestrator.run(plain);
+    assert.equal(cut.finishReason, 'length');
+    assert.deepEqual(filesOnDisk(), []);
+    const next = await h.orchestrator.run(plain);
+    assert.equal(next.cached, false);
+    assert.equal(next.content, 'whole answer');
+  });
+
+  it('answers from disk after a restart: new orchestrator, new cache, same storage folder', async () => {
+    h.server.script(reply.text('remembered'));
+    const first = await h.orchestrator.run(plain);
+    assert.equal(first.cached, false);
+    restart();
+    const result = await h.orchestrator.run(plain);
+    assert.equal(result.cached, true);
+    assert.equal(result.content, 'remembered');
+    assert.equal(h.server.chatRequests.length, 1);
+    assert.deepEqual([cache.stats().diskHits, cache.stats().memoryHits], [1, 0], 'the new cache started empty in memory');
+    assert.equal(records[records.length - 1]?.cacheHit, true);
+  });
+
+  describe('default TTLs (aurelis.cache.ttlMinutes), on the orchestrator’s clock', () => {
+    // explain is listed at 60; review and general are not listed, so they take "default" (60).
+    const defaults: Array<[TaskType, number]> = [
+      ['explain', 60],
+      ['review', 60],
+      ['general', 60],
+      ['generate', 30],
+      ['document', 120],
+    ];
+    for (const [task, minutes] of defaults) {
+      it(`${task}: a hit ${minutes - 1} minutes after it was stored, a miss at ${minutes}`, async () => {
+        const request: TaskRequest = { task, prompt: 'what does this do?', model: 'openai/gpt-4o-mini' };
+        await h.orchestrator.run(request);
+        assert.deepEqual(h.timers.sleeps, [], 'nothing moved the clock: the answer was stored at T0');
+        h.timers.advance((minutes - 1) * MIN);
+        assert.equal((await h.orchestrator.run(request)).cached, true);
+        h.timers.advance(MIN);
+        const expired = await h.orchestrator.run(request);
+        assert.equal(expired.cached, false);
+        assert.equal(h.server.chatRequests.length, 2);
+      });
+    }
+  });
+});
