@@ -17,7 +17,7 @@ import { ModelCatalog } from './catalog/modelCatalog';
 import { limitsFor, type ModelLimits } from './catalog/modelLimits';
 import { AurelisError, isAurelisError, scrubSecrets } from './errors';
 import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
-import type { BudgetGate, CachedAnswer, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
+import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection } from './providers/connection';
 import { messagesOf } from './providers/messages';
@@ -32,6 +32,7 @@ import { RetryStop, withRetries } from './resilience/retry';
 import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
 import { targetKey } from './routing/modelRef';
+import type { SecurityEventSink } from './security/auditEvents';
 import type { Settings } from './settings';
 import { countMessageTokens, countTokens } from './tokens';
 import { TaskRequestSchema, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
@@ -55,6 +56,10 @@ export interface OrchestratorDeps {
   cache?: ResponseCache;
   prices?: PriceBook;
   recorders?: UsageRecorder[];
+  /** Hears which key source each provider uses (secret storage or GITHUB_TOKEN), never the key. */
+  security?: SecurityEventSink;
+  /** Keeps prompt and response text when the user asked for it (audit.includeContent). */
+  contentAudit?: ContentAudit;
   /** Waiting (backoff, pacing, timeouts); tests pass fake timers that move a fake clock. */
   timers?: Timers;
   /** Source of backoff jitter, [0, 1). */
@@ -83,6 +88,8 @@ interface RunState {
   promptTokens: number;
   /** Disk writes (daily counts) to finish before the result is handed back. */
   pendingWrites: Array<Promise<void>>;
+  /** The answering model's connection carried an API key (its source is logged after the answer). */
+  keyed?: boolean;
 }
 
 interface Answer extends ChatAnswer {
@@ -100,6 +107,8 @@ export class Orchestrator {
   private readonly quota: DailyQuota;
   private readonly slots: ConcurrencyQueue;
   private readonly pacers = new Map<string, ModelPacer>();
+  /** The key source last used per provider, so a change of source is logged once. */
+  private readonly keySources = new Map<ProviderId, 'secret_storage' | 'environment'>();
   /** Aborts everything still running when the orchestrator is disposed. */
   private readonly lifetime = new AbortController();
 
@@ -137,6 +146,7 @@ export class Orchestrator {
       run.target = first;
       const request = await this.guard(run, first, settings);
       run.promptTokens = countMessageTokens(messagesOf(request));
+      await this.keepContent(run, 'prompt', messagesOf(request).map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
       const hit = await this.cacheLookup(request, first);
       if (hit) return await this.fromCache(run, hit);
@@ -234,6 +244,7 @@ export class Orchestrator {
       requestId: run.requestId,
       target: first,
       signal: run.signal,
+      notify: (notice) => this.notify(run, notice),
       ...(limits.maxInputTokens === undefined ? {} : { inputTokenLimit: limits.maxInputTokens }),
     });
     throwIfAborted(run.signal);
@@ -337,6 +348,7 @@ export class Orchestrator {
   /** One model: size check, a global slot, then attempts (each paced) with retries. */
   private async tryModel(run: RunState, request: TaskRequest, target: ModelTarget, settings: Settings): Promise<ChatAnswer> {
     const connection = await this.connection(target.provider, settings);
+    run.keyed = connection.apiKey !== undefined;
     this.checkSize(run, target, settings);
     const releaseSlot = await this.slots.acquire(run.signal);
     try {
@@ -475,6 +487,9 @@ export class Orchestrator {
     };
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
     await Promise.all(run.pendingWrites);
+    // Noted after the answer, off the path that decides the order of queued requests.
+    if (run.keyed) await this.noteKeySource(result.provider);
+    await this.keepContent(run, 'response', result.content);
     await this.record(run, result.provider, result.model, { ...resultRecord(result), outcome: 'ok' });
     return result;
   }
@@ -494,6 +509,7 @@ export class Orchestrator {
       cached: true,
       costUsd: 0,
     };
+    await this.keepContent(run, 'response', result.content);
     await this.record(run, hit.provider, hit.model, { ...resultRecord(result), outcome: 'ok' });
     return result;
   }
@@ -543,10 +559,34 @@ export class Orchestrator {
     for (const o of outcomes) if (o.status === 'rejected') this.logger.error(`Could not record request ${run.requestId}: ${describe(o.reason)}`);
   }
 
+  /** Prompt or response text for the audit log (kept only with audit.includeContent); never fatal. */
+  private async keepContent(run: RunState, direction: 'prompt' | 'response', text: string): Promise<void> {
+    if (!this.deps.contentAudit) return;
+    try {
+      await this.deps.contentAudit.content({ requestId: run.requestId, direction, text });
+    } catch (err) {
+      this.logger.error(`Could not write request ${run.requestId}'s ${direction} to the audit log: ${describe(err)}`);
+    }
+  }
+
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
 
   private connection(provider: ProviderId, settings: Settings): Promise<Connection> {
     return resolveConnection(provider, { settings, keys: this.deps.keys, env: this.deps.env ?? {} });
+  }
+
+  /** Logs and audits which source a provider's key came from when it changes — the source, never the key. */
+  private async noteKeySource(provider: ProviderId): Promise<void> {
+    const source = (await this.deps.keys.get(provider))?.trim() ? 'secret_storage' : 'environment';
+    if (this.keySources.get(provider) === source) return;
+    this.keySources.set(provider, source);
+    const where = source === 'environment' ? 'the GITHUB_TOKEN environment variable (no key is stored)' : "VS Code's secret storage";
+    this.logger.info(`${providerLabel(provider)}: using the API key from ${where}.`);
+    try {
+      await this.deps.security?.securityEvent({ type: 'key_source', provider, source });
+    } catch (err) {
+      this.logger.error(`Could not write the key source to the audit log: ${describe(err)}`);
+    }
   }
 
   private limits(target: ModelTarget, settings: Settings): ModelLimits {

@@ -26,6 +26,8 @@ export interface GuardContext {
   /** The target model's input token limit, when the catalog knows it. */
   inputTokenLimit?: number;
   signal?: AbortSignal;
+  /** Tells the user something while the request runs (e.g. that secrets were redacted). */
+  notify?: (notice: Notice) => void;
 }
 
 /** Stage: the budget gate, before anything is sent. */
@@ -101,6 +103,14 @@ export interface UsageRecord {
 /** Stage: where every finished request is written (usage ledger, audit log). */
 export interface UsageRecorder {
   record(record: UsageRecord): Promise<void>;
+}
+
+/**
+ * Where prompt and response text may be kept for audit (`aurelis.audit.includeContent`); the
+ * implementation decides whether to keep it and scans and redacts it first.
+ */
+export interface ContentAudit {
+  content(entry: { requestId: string; direction: 'prompt' | 'response'; text: string }): Promise<void>;
 }
 
 /** Things the user should hear about while a request runs (budget warnings, throttling, fallbacks). */

@@ -119,3 +119,44 @@ function fenced(code: string, language: string): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${language}\n${code}\n${fence}`;
 }
+
+/** Where a line of a prompt comes from in the user's file. */
+export interface QuotedLine {
+  file: string;
+  /** 1-based line in that file. */
+  line: number;
+}
+
+const FILE_HEADER = /^File: (.+) \([^()]*\)$/;
+const CODE_HEADER = /^Code \(.*, lines (\d+)–\d+\):$/;
+
+/**
+ * Maps a 1-based line of a prompt built by `describeCode` back to the file line it quotes, so a
+ * secret found in the prompt can be reported as `src/config.ts:12`. It lives here because this
+ * file decides the prompt's layout. Undefined for lines outside the quoted code.
+ */
+export function quotedFileLine(prompt: string, promptLine: number): QuotedLine | undefined {
+  const lines = prompt.split('\n');
+  let file: string | undefined;
+  let codeStart: number | undefined;
+  /** The open fence and the prompt index of the code's first line, while inside quoted code. */
+  let open: { fence: string; at: number } | undefined;
+  for (let i = 0; i < promptLine - 1 && i < lines.length; i++) {
+    const text = lines[i] ?? '';
+    if (open) {
+      if (text === open.fence) {
+        open = undefined;
+        codeStart = undefined;
+      }
+      continue;
+    }
+    const fileHeader = FILE_HEADER.exec(text);
+    const codeHeader = CODE_HEADER.exec(text);
+    const fence = /^`{3,}/.exec(text)?.[0];
+    if (fileHeader) file = fileHeader[1];
+    else if (codeHeader) codeStart = Number(codeHeader[1]);
+    else if (fence && codeStart !== undefined) open = { fence, at: i + 1 };
+  }
+  if (!open || file === undefined || codeStart === undefined || lines[promptLine - 1] === open.fence) return undefined;
+  return { file, line: codeStart + (promptLine - 1 - open.at) };
+}

@@ -17,6 +17,7 @@ import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from './analytics-types';
 import { EPSILON, configuredLimits, currentSpend } from './budgetStatus';
 import { formatAmount, formatPercent } from './format';
+import type { SecurityEventSink } from '../security/auditEvents';
 import type { UsageRows } from './usageRows';
 
 export interface BudgetGateOptions {
@@ -26,6 +27,8 @@ export interface BudgetGateOptions {
   settings: () => Settings;
   clock?: Clock;
   logger?: Logger;
+  /** Hears each "Allow Once" that sends a request past a limit (the audit log). */
+  events?: SecurityEventSink;
 }
 
 type Level = 'allow' | 'warn' | 'throttle' | 'stop';
@@ -104,6 +107,15 @@ export class LedgerBudgetGate implements BudgetGate {
         });
       }
       this.logger.info(`Budget: request ${check.requestId} sent past the ${worst.period} ${worst.unit} limit because the user allowed it once.`);
+      await this.options.events
+        ?.securityEvent({
+          type: 'budget_override',
+          requestId: check.requestId,
+          task: check.task,
+          limit: `${worst.period} ${formatAmount(worst.limit, worst.unit)} (${SETTING[worst.period][worst.unit]}); this request brings it to ${formatAmount(worst.projected, worst.unit)}`,
+        })
+        // The ledger record still carries the override; a failed audit write must not undo the user's choice.
+        .catch((e: unknown) => this.logger.error(`Could not write the budget override to the audit log: ${e instanceof Error ? e.message : String(e)}`));
       return {
         action: 'warn',
         message: `Sent over your ${worst.period} budget (${formatAmount(worst.projected, worst.unit)} of ${formatAmount(worst.limit, worst.unit)}) because you chose Allow Once.`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { TaskRequestSchema } from '../../../src/core/types';
-import { explainRequest, fixRequest, insertionRequest, reviewRequest, rewriteRequest, testsRequest } from '../../../src/core/tasks/requests';
+import { explainRequest, fixRequest, insertionRequest, quotedFileLine, reviewRequest, rewriteRequest, testsRequest } from '../../../src/core/tasks/requests';
 import type { CodeContext } from '../../../src/core/tasks/codeContext';
 
 const ctx: CodeContext = {
@@ -59,5 +59,31 @@ describe('task requests', () => {
     const r = testsRequest(ctx, { framework: 'Vitest', detected: true, testPath: 'src/sum.test.ts', importHint: "import from './sum'" });
     assert.equal(r.metadata?.framework, 'Vitest');
     assert.match(r.prompt ?? '', /src\/sum\.test\.ts/);
+  });
+});
+
+describe('quotedFileLine: where a prompt line comes from in the file', () => {
+  const ctx = { language: 'typescript', path: 'src/app.ts', code: 'const a = 1;\nconst b = 2;\nconst c = 3;', firstLine: 40, scope: 'selection', diagnostics: [] };
+  const lineOf = (prompt: string, text: string) => prompt.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+  it('maps each quoted line to its file line, in plain and numbered (review) prompts', () => {
+    for (const prompt of [explainRequest(ctx).prompt ?? '', reviewRequest(ctx).prompt ?? '']) {
+      assert.deepEqual(quotedFileLine(prompt, lineOf(prompt, 'const a')), { file: 'src/app.ts', line: 40 });
+      assert.deepEqual(quotedFileLine(prompt, lineOf(prompt, 'const c')), { file: 'src/app.ts', line: 42 });
+    }
+  });
+
+  it('is undefined outside the quoted code: headers, fences, problems after the code', () => {
+    const prompt = explainRequest({ ...ctx, diagnostics: [{ line: 41, severity: 'error', message: 'b is unused' }] }).prompt ?? '';
+    assert.equal(quotedFileLine(prompt, 1), undefined);
+    assert.equal(quotedFileLine(prompt, lineOf(prompt, 'File: src/app.ts')), undefined);
+    assert.equal(quotedFileLine(prompt, lineOf(prompt, '```typescript')), undefined);
+    assert.equal(quotedFileLine(prompt, lineOf(prompt, 'const c') + 1), undefined, 'the closing fence');
+    assert.equal(quotedFileLine(prompt, lineOf(prompt, 'b is unused')), undefined);
+  });
+
+  it('is undefined for prompts without line numbers (insertion at the cursor)', () => {
+    const prompt = insertionRequest({ language: 'python', path: 'x.py', before: 'a = 1\n', after: '' }, 'add b').prompt ?? '';
+    assert.equal(quotedFileLine(prompt, lineOf(prompt, 'a = 1')), undefined);
   });
 });
