@@ -27,9 +27,9 @@ function step(title, command, args) {
 }
 
 /** A test layer that writes its counts to AURELIS_RESULT_FILE. */
-function layer(title, command, args) {
+function layer(title, command, args, env = {}) {
   const file = path.join(resultsDir, `${title.replace(/\W+/g, '-')}.json`);
-  const ok = run(title, command, args, { AURELIS_RESULT_FILE: file });
+  const ok = run(title, command, args, { ...env, AURELIS_RESULT_FILE: file });
   if (!existsSync(file)) {
     failed++;
     problems.push(`${title}: no result (the run did not finish)`);
@@ -48,6 +48,7 @@ function layer(title, command, args) {
   }
 }
 
+const RESTRICTED = { AURELIS_HOST_SUITE: 'test/host-restricted', AURELIS_WORKSPACE_TRUST: 'on' };
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 step('lint', npx, ['eslint', '.']);
 step('typecheck', npx, ['tsc', '--noEmit', '-p', '.']);
@@ -58,6 +59,8 @@ if (!built) problems.push('host and UI tests skipped: the build failed');
 // Host and UI layers run in code-server (VS Code 1.100.3), installed once into a cache outside the repo.
 else if (step('code-server (installs once, then cached)', process.execPath, ['scripts/host/ensure-code-server.mjs'])) {
   layer('host tests', process.execPath, ['scripts/host/run-host-tests.mjs']);
+  // Workspace trust on and the folder never trusted: what Aurelis does in Restricted Mode.
+  layer('host tests in Restricted Mode', process.execPath, ['scripts/host/run-host-tests.mjs'], RESTRICTED);
   layer('host runner self-check', npx, ['mocha', '--config', 'test/host-fixtures/.mocharc.json']);
   layer('UI tests', process.execPath, ['scripts/host/run-ui-tests.mjs']);
 } else problems.push('host and UI tests skipped: code-server could not be set up');

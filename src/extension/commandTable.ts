@@ -29,6 +29,8 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.clearCache': () => import('./commands/usage').then((m) => m.clearCache),
   'aurelis.showAnalytics': () => import('./analytics/analyticsCommands').then((m) => m.showAnalytics),
   'aurelis.exportAnalytics': () => import('./analytics/analyticsCommands').then((m) => m.exportUsage),
+  'aurelis.openAuditLog': () => import('./commands/audit').then((m) => m.openAuditLog),
+  'aurelis.exportAuditLog': () => import('./commands/audit').then((m) => m.exportAuditLog),
   'aurelis.cancel': () => import('./commands/usage').then((m) => m.cancelRequests),
   'aurelis.showLog': async () => (parts: EditorParts) => parts.channel.show(),
 };

@@ -4,6 +4,8 @@
  */
 import type { AurelisError } from '../core/errors';
 import type { ModelTarget } from '../core/pipeline';
+import type { AuditExportResult } from '../core/security/auditLog';
+import type { SecurityEventSink } from '../core/security/auditEvents';
 import type { ProviderId, TaskType } from '../core/types';
 import type { AnalyticsSource } from './analytics/analyticsSource';
 import type { SpendFigures } from './budgetStatusBar';
@@ -37,6 +39,16 @@ export interface CacheClearReport {
   bytes: number;
 }
 
+/** The audit log, as the editor uses it: security events in, files out. */
+export interface AuditAccess extends SecurityEventSink {
+  /** The file new lines go to, or undefined when nothing was written yet. */
+  currentFile(): Promise<string | undefined>;
+  /** Every valid line, oldest first, into one JSON Lines file. */
+  exportTo(destination: string): Promise<AuditExportResult>;
+  /** Resolves when every line asked for so far is written. */
+  flush(): Promise<void>;
+}
+
 export interface CoreServices {
   readonly models: ModelAccess;
   /** Today's, this week's and this month's spend and the budgets, for the status bar. */
@@ -45,5 +57,6 @@ export interface CoreServices {
   readonly analytics: AnalyticsSource;
   /** Empties the response cache (memory and disk). */
   clearCache(): Promise<CacheClearReport>;
+  readonly audit: AuditAccess;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
+import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { AurelisCodeActions } from './codeActions';
 import type { CoreServices } from './coreServices';
 import { BudgetStatusBar } from './budgetStatusBar';
@@ -7,6 +8,7 @@ import { channelLogger } from './log';
 import { MarkdownViews } from './markdownViews';
 import { ProposedChanges } from './proposedChanges';
 import { ReviewDiagnostics } from './reviewDiagnostics';
+import { askAboutSecrets } from './secretQuestion';
 import { SecretKeyStore } from './secretKeyStore';
 import { SettingsReader } from './settingsReader';
 import { TaskRunner } from './taskRunner';
@@ -36,7 +38,13 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   const settings = new SettingsReader(SettingsReader.contributedBy(context.extension.packageJSON), log);
   const core = lazyCore(context, settings, keys, log);
   const status = new BudgetStatusBar(() => core().then((c) => c.spend()), () => settings.settings, log);
-  const runner = new TaskRunner(() => core().then((c) => c.models), () => status.started(), log);
+  const runner = new TaskRunner({
+    sender: () => core().then((c) => c.models),
+    activity: () => status.started(),
+    log,
+    security: () => core().then((c) => c.audit),
+    providerLabel: () => PROVIDER_PRESETS[settings.settings.provider].label,
+  });
   const views = new MarkdownViews();
   const proposals = new ProposedChanges(log);
   const findings = new ReviewDiagnostics();
@@ -49,12 +57,27 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
     findings,
     vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new AurelisCodeActions(findings), AurelisCodeActions.metadata),
     settings.onDidChange(() => void status.refresh()),
+    auditProviderChanges(settings, core, log),
     { dispose: () => void core.loaded?.then((c) => c.dispose()) },
   );
   settings.warn();
   // The first read of the ledger happens after activation has returned.
   setTimeout(() => void status.refresh(), 0);
   return { context, channel, log, keys, settings, core, runner, views, proposals, findings, status, hostName: `${vscode.env.appName} ${vscode.version}` };
+}
+
+/** Every change of provider — through Select Provider or an edit of settings.json — is an audit event. */
+function auditProviderChanges(settings: SettingsReader, core: () => Promise<CoreServices>, log: Logger): vscode.Disposable {
+  let previous = settings.settings.provider;
+  return settings.onDidChange((current) => {
+    if (current.provider === previous) return;
+    const event = { type: 'provider_change' as const, from: previous, to: current.provider };
+    previous = current.provider;
+    log.info(`Provider changed from ${PROVIDER_PRESETS[event.from].label} to ${PROVIDER_PRESETS[event.to].label}.`);
+    void core()
+      .then((c) => c.audit.securityEvent(event))
+      .catch((e: unknown) => log.error(`Could not write the provider change to the audit log: ${e instanceof Error ? e.message : String(e)}`));
+  });
 }
 
 type LazyCore = (() => Promise<CoreServices>) & { loaded?: Promise<CoreServices> };
@@ -72,6 +95,7 @@ function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, ke
           settings: () => settings.settings,
           keys,
           log,
+          askAboutSecrets,
           workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
         }),
       )

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isAurelisError } from '../core/errors';
+import type { SecurityEvent } from '../core/security/auditEvents';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { PROVIDER_IDS, type ProviderId } from '../core/types';
 import type { EditorParts } from './editorParts';
@@ -36,7 +37,14 @@ export async function setApiKey(parts: EditorParts, given?: ProviderId): Promise
     if (isAurelisError(e) && e.kind === 'cancelled') return false;
     throw e;
   }
-  if (!verdict.ok && (verdict.error.kind === 'auth' || verdict.error.kind === 'retired')) {
+  const rejected = !verdict.ok && (verdict.error.kind === 'auth' || verdict.error.kind === 'retired');
+  await audit(parts, {
+    type: 'key_validated',
+    provider,
+    result: verdict.ok ? 'valid' : rejected ? 'invalid' : 'unreachable',
+    ...(verdict.ok ? { detail: `${verdict.models} models listed` } : { detail: verdict.error.message.slice(0, 500) }),
+  });
+  if (!verdict.ok && rejected) {
     parts.log.warn(`${preset.label} rejected the API key that was entered: ${verdict.error.message}`);
     const choice = await vscode.window.showWarningMessage(
       `${preset.label} rejected this API key.`,
@@ -47,6 +55,7 @@ export async function setApiKey(parts: EditorParts, given?: ProviderId): Promise
   }
   await parts.keys.set(provider, key);
   parts.log.info(`API key for ${preset.label} saved to secret storage.`);
+  await audit(parts, { type: 'key_set', provider, context: { checked: verdict.ok ? 'accepted' : rejected ? 'rejected, saved anyway' : 'could not be checked' } });
   if (verdict.ok) {
     parts.log.info(`${preset.label} accepted the key (${verdict.models} models available).`);
     void vscode.window.showInformationMessage(`Aurelis: API key for ${preset.label} saved. ${preset.label} accepted it (${verdict.models} models available).`);
@@ -81,6 +90,7 @@ export async function clearApiKey(parts: EditorParts, given?: ProviderId): Promi
   }
   await parts.keys.delete(provider);
   parts.log.info(`API key for ${label} removed from secret storage.`);
+  await audit(parts, { type: 'key_cleared', provider });
   void vscode.window.showInformationMessage(`Aurelis: API key for ${label} removed.`);
   return true;
 }
@@ -97,6 +107,15 @@ async function pickProvider(parts: EditorParts, title: string, among: readonly P
   );
   const picked = await vscode.window.showQuickPick(items, { title: `Aurelis: ${title}`, placeHolder: 'Choose the provider' });
   return picked?.provider;
+}
+
+/** Key events go to the audit log; a failed write is logged and never undoes what the user did. */
+async function audit(parts: EditorParts, event: SecurityEvent): Promise<void> {
+  try {
+    await (await parts.core()).audit.securityEvent(event);
+  } catch (e) {
+    parts.log.error(`Could not write ${event.type} to the audit log: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function isProvider(value: unknown): value is ProviderId {

@@ -1,6 +1,6 @@
 /**
- * The composition root: builds the core once per window — orchestrator, usage ledger and its
- * analytics, prices, budget gate, response cache — over the host's storage folder, the user's
+ * The composition root: builds the core once per window — orchestrator, secret guard, usage
+ * ledger and its analytics, audit log, prices, budget gate, response cache — over the host's storage folder, the user's
  * settings and the SecretStorage key store. Loaded on first use, so activation stays fast.
  */
 import type * as vscode from 'vscode';
@@ -9,6 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import { TieredResponseCache } from '../core/cache/responseCache';
 import type { KeyStore, Logger } from '../core/host';
 import { Orchestrator } from '../core/orchestrator';
+import { AuditLog } from '../core/security/auditLog';
+import { SecretGuard, type SecretAnswer, type SecretQuestion } from '../core/security/secretGuard';
 import type { Settings } from '../core/settings';
 import { LedgerBudgetGate } from '../core/usage/budgetGate';
 import { ModelPrices } from '../core/usage/prices';
@@ -25,6 +27,8 @@ export interface ServiceDeps {
   log: Logger;
   /** The open workspace's folder URIs (their hash goes into usage records, never the paths). */
   workspaceFolders: readonly string[];
+  /** `aurelis.security.secretScan: "ask"`: the modal that asks what to do with secrets found in a prompt. */
+  askAboutSecrets: (question: SecretQuestion) => Promise<SecretAnswer>;
 }
 
 export async function createCoreServices(deps: ServiceDeps): Promise<CoreServices> {
@@ -33,9 +37,10 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
   await mkdir(storageDir, { recursive: true });
 
   const ledger = new UsageLedger({ storageDir, settings, logger: log });
+  const audit = new AuditLog({ storageDir, settings, logger: log });
   const analytics = new UsageAnalytics({ ledger, settings });
   const prices = new ModelPrices(settings);
-  const budget = new LedgerBudgetGate({ ledger, prices, settings, logger: log });
+  const budget = new LedgerBudgetGate({ ledger, prices, settings, logger: log, events: audit });
   const cache = new TieredResponseCache({ storageDir, settings, logger: log });
   const orchestrator = new Orchestrator({
     settings,
@@ -45,10 +50,13 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     // Only what the core reads from the environment: the github-models fallback token.
     env: { GITHUB_TOKEN: process.env.GITHUB_TOKEN },
     workspaceHash: workspaceHash(deps.workspaceFolders),
+    guard: new SecretGuard({ settings, ask: deps.askAboutSecrets, events: audit }),
     budget,
     cache,
     prices,
-    recorders: [ledger],
+    recorders: [ledger, audit],
+    security: audit,
+    contentAudit: audit,
   });
   log.info(`Core ready (storage ${storageDir}).`);
 
@@ -57,9 +65,10 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     spend: () => spendFigures(analytics, Date.now()),
     analytics: ledgerAnalyticsSource(ledger, analytics),
     clearCache: () => cache.clear(),
+    audit,
     dispose: async () => {
       orchestrator.dispose();
-      await ledger.close();
+      await Promise.all([ledger.close(), audit.flush()]);
     },
   };
 }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
-import type { RunOptions, TaskRequest, TaskResult } from '../core/types';
+import type { SecurityEventSink } from '../core/security/auditEvents';
+import type { RunOptions, TaskRequest, TaskResult, TaskType } from '../core/types';
 
 /** The part of the orchestrator a command needs to send one request. */
 export interface RequestSender {
@@ -16,19 +17,42 @@ export interface RunRequestOptions {
   onDelta?: (text: string) => void;
 }
 
+export interface TaskRunnerDeps {
+  sender: () => Promise<RequestSender>;
+  activity: ActivityTracker;
+  log: Logger;
+  /** Where Restricted Mode refusals are recorded (the audit log). */
+  security: () => Promise<SecurityEventSink>;
+  /** The active provider's name, for the Restricted Mode question. */
+  providerLabel: () => string;
+}
+
+/** The command a task's request comes from, as the audit log names it. */
+const COMMAND_OF_TASK: Record<TaskType, string> = {
+  generate: 'aurelis.generate',
+  review: 'aurelis.review',
+  explain: 'aurelis.explain',
+  optimize: 'aurelis.optimize',
+  document: 'aurelis.document',
+  test: 'aurelis.generateTests',
+  fix: 'aurelis.fix',
+  refactor: 'aurelis.optimize',
+  general: 'aurelis.generate',
+};
+
 /**
  * Runs one model request the way every command does: under a progress notification whose
  * Cancel aborts the network request, with the core's notices shown as they come, and a
- * budget refusal turned into a modal offering "Allow Once" and "Raise Budget".
+ * budget refusal turned into a modal offering "Allow Once" and "Raise Budget". In Restricted
+ * Mode nothing from the workspace is sent until the user says so for this request.
  */
 export class TaskRunner {
   private readonly running = new Set<AbortController>();
+  private readonly log: Logger;
 
-  constructor(
-    private readonly sender: () => Promise<RequestSender>,
-    private readonly activity: ActivityTracker,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly deps: TaskRunnerDeps) {
+    this.log = deps.log;
+  }
 
   /** Requests in flight right now. */
   get inFlight(): number {
@@ -43,15 +67,20 @@ export class TaskRunner {
   }
 
   /** Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled). */
-  run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
+  async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
+    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, request);
+    return this.send(title, request, options);
+  }
+
+  private send(title: string, request: TaskRequest, options: RunRequestOptions): Promise<TaskResult> {
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         const onCancel = token.onCancellationRequested(() => controller.abort());
         this.running.add(controller);
-        const finished = this.activity();
+        const finished = this.deps.activity();
         try {
-          const sender = await this.sender();
+          const sender = await this.deps.sender();
           const runOptions: RunOptions = {
             signal: controller.signal,
             onDelta: options.onDelta,
@@ -77,6 +106,34 @@ export class TaskRunner {
         }
       }),
     );
+  }
+
+  /**
+   * Restricted Mode: the workspace's authors are not trusted, so its code leaves the machine only
+   * when the user says so for this request. A refusal is recorded in the audit log.
+   */
+  private async confirmUntrusted(title: string, request: TaskRequest): Promise<void> {
+    const provider = this.deps.providerLabel();
+    const choice = await vscode.window.showWarningMessage(
+      `Aurelis: this workspace is in Restricted Mode. Send its code to ${provider}?`,
+      {
+        modal: true,
+        detail: `"${title.replace(/…$/, '')}" sends code from this workspace to ${provider}. You have not trusted this folder's authors, so Aurelis asks first each time (and reads only your user settings).\n\n"Send This Time" sends this one request; "Manage Workspace Trust" lets you trust the folder.`,
+      },
+      'Send This Time',
+      'Manage Workspace Trust',
+    );
+    if (choice === 'Send This Time') return;
+    const command = COMMAND_OF_TASK[request.task];
+    const reason = choice === 'Manage Workspace Trust' ? 'The user opened Manage Workspace Trust instead of sending.' : 'The user chose not to send code from a workspace in Restricted Mode.';
+    this.log.info(`Restricted Mode: ${command} was not sent. ${reason}`);
+    try {
+      await (await this.deps.security()).securityEvent({ type: 'restricted_mode_refusal', command, reason });
+    } catch (e) {
+      this.log.error(`Could not write the Restricted Mode refusal to the audit log: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    throw new AurelisError('cancelled', 'Not sent: the workspace is in Restricted Mode.');
   }
 
   private notice(notice: Notice, progress: vscode.Progress<{ message?: string }>): void {

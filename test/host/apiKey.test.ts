@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer } from '../fake-server';
+import { canaryKey } from './support/canary';
 import { aurelis, answeringInputBoxes, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
 
 /** A key-shaped value that occurs nowhere else, so finding it anywhere is a leak. */
-const fakeKey = () => `sk-aurelis-test-${randomBytes(12).toString('hex')}`;
+const fakeKey = () => canaryKey('api-key-test');
 
 /** As a button or walkthrough link runs it: for a given provider (the palette asks which). */
 const setApiKey = (provider = 'openai') => vscode.commands.executeCommand('aurelis.setApiKey', provider);

@@ -1,11 +1,11 @@
 // Shared set-up for the editor host tests: a fake OpenAI-compatible server on 127.0.0.1 that the
 // extension's `openai` provider is pointed at (user settings + a stored key), and stubs for the
 // notifications and pickers a person would answer.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer, type FakeServerOptions } from '../../fake-server';
 import { TASK_TYPES } from '../../../src/core/types';
 import { aurelis } from '../support/aurelis';
+import { canaryKey } from '../support/canary';
 
 /** The only model of every chain in these tests, priced at zero so spend stays under each test's control. */
 export const TEST_MODEL = 'aurelis-test-model';
@@ -23,7 +23,7 @@ export interface FakeProvider {
 const TOUCHED = ['provider', 'endpoints.openai', 'prices', 'cache.enabled', ...TASK_TYPES.map((t) => `models.${t}`)];
 
 export async function useFakeProvider(options: FakeServerOptions = {}): Promise<FakeProvider> {
-  const key = `sk-aurelis-host-${randomBytes(10).toString('hex')}`;
+  const key = canaryKey('host');
   const server = await FakeOpenAIServer.start({ apiKey: key, ...options });
   const config = vscode.workspace.getConfiguration('aurelis');
   const G = vscode.ConfigurationTarget.Global;

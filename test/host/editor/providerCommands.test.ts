@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer, reply } from '../../fake-server';
 import { aurelis, answeringInputBoxes, eventually } from '../support/aurelis';
+import { canaryKey } from '../support/canary';
 import { closeEditors, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from './fakeProvider';
+
+const wrongKey = canaryKey('wrong');
+const uncheckedKey = canaryKey('unchecked');
+const notTheRightKey = canaryKey('not-the-right-one');
 
 const G = vscode.ConfigurationTarget.Global;
 type Item = vscode.QuickPickItem & Record<string, unknown>;
@@ -66,7 +71,7 @@ describe('Provider, key, model and health commands', () => {
     const api = await aurelis();
     const modal = stubWindow('showWarningMessage');
     try {
-      const { value } = await answeringInputBoxes(['sk-wrong-key-0000000000'], () => vscode.commands.executeCommand('aurelis.setApiKey', 'openai'));
+      const { value } = await answeringInputBoxes([wrongKey], () => vscode.commands.executeCommand('aurelis.setApiKey', 'openai'));
       assert.equal(value, false);
       const asked = modal.calls.find((c) => c.message === 'OpenAI rejected this API key.');
       assert.ok(asked, 'the rejection was not reported');
@@ -86,9 +91,9 @@ describe('Provider, key, model and health commands', () => {
     await config().update('endpoints.openrouter', unreachable, G);
     const warnings = stubWindow('showWarningMessage');
     try {
-      const { value } = await answeringInputBoxes(['sk-or-unchecked-000000'], () => vscode.commands.executeCommand('aurelis.setApiKey', 'openrouter'));
+      const { value } = await answeringInputBoxes([uncheckedKey], () => vscode.commands.executeCommand('aurelis.setApiKey', 'openrouter'));
       assert.equal(value, true);
-      assert.equal(await api.keys.get('openrouter'), 'sk-or-unchecked-000000');
+      assert.equal(await api.keys.get('openrouter'), uncheckedKey);
       assert.match(warnings.calls.find((c) => c.message.includes('could not be checked'))?.message ?? '', /OpenRouter saved, but it could not be checked/);
     } finally {
       warnings.restore();
@@ -99,7 +104,7 @@ describe('Provider, key, model and health commands', () => {
 
   it('Clear API Key from the palette offers only the providers with a stored key', async () => {
     const api = await aurelis();
-    await api.keys.set('openrouter', 'sk-or-to-clear-000000');
+    await api.keys.set('openrouter', canaryKey('to-clear'));
     const picks = stubWindow('showQuickPick', (_m, items) => (items as Item[]).find((i) => i.provider === 'openrouter'));
     const info = stubWindow('showInformationMessage');
     try {
@@ -159,7 +164,7 @@ describe('Provider, key, model and health commands', () => {
 
   it('an authentication error becomes a notification with Set API Key and Select Provider', async () => {
     const api = await aurelis();
-    await api.keys.set('openai', 'sk-not-the-right-key-000');
+    await api.keys.set('openai', notTheRightKey);
     const errors = stubWindow('showErrorMessage');
     try {
       const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const x = 1;\n' });
@@ -168,7 +173,7 @@ describe('Provider, key, model and health commands', () => {
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
       const [call] = errors.calls;
       assert.ok(call, 'no error was shown');
-      assert.ok(!call.message.includes('sk-not-the-right-key'), 'the key appears in the message');
+      assert.ok(!call.message.includes(notTheRightKey), 'the key appears in the message');
       assert.deepEqual(call.items.slice(0, 2), ['Set API Key', 'Select Provider']);
     } finally {
       errors.restore();

@@ -1,0 +1,88 @@
+// Run with workspace trust on and the test folder never trusted (npm test's "Restricted Mode" layer):
+// Aurelis must ignore the repository's settings and ask before any of its code leaves the machine.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { reply } from '../fake-server';
+import { aurelis } from '../host/support/aurelis';
+import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from '../host/editor/fakeProvider';
+
+const W = vscode.ConfigurationTarget.Workspace;
+const config = () => vscode.workspace.getConfiguration('aurelis');
+
+async function auditLines(): Promise<Array<Record<string, unknown>>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-restricted-'));
+  try {
+    const target = path.join(dir, 'audit.jsonl');
+    await vscode.commands.executeCommand('aurelis.exportAuditLog', target);
+    return readFileSync(target, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('Restricted Mode (an untrusted workspace)', () => {
+  let fake: FakeProvider;
+  before(async () => {
+    fake = await useFakeProvider();
+  });
+  after(async () => {
+    await config().update('models.explain', undefined, W);
+    await config().update('security.secretScan', undefined, W);
+    await fake.dispose();
+    await closeEditors();
+  });
+  afterEach(() => fake.server.reset());
+
+  it('runs in a workspace that is not trusted', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it("ignores the repository's settings — models, secret scan — and names what it ignored", async () => {
+    const api = await aurelis();
+    await config().update('models.explain', ['model-the-repository-wants'], W);
+    await config().update('security.secretScan', 'off', W);
+    assert.deepEqual(api.settings().models.explain, [TEST_MODEL], 'a workspace chain was used');
+    assert.equal(api.settings().security.secretScan, 'ask', 'a workspace turned the secret scan off');
+    for (const name of ['aurelis.models.explain', 'aurelis.security.secretScan']) assert.ok(api.ignoredWorkspaceSettings().includes(name), `${name} not reported: ${api.ignoredWorkspaceSettings().join(', ')}`);
+  });
+
+  it('asks before sending workspace code; declining sends nothing and is audited', async () => {
+    const editor = await openWorkspaceFile('src/restricted.ts', 'export const answer = 42;\n');
+    editor.selection = new vscode.Selection(0, 0, 0, 25);
+    const modal = stubWindow('showWarningMessage');
+    const errors = stubWindow('showErrorMessage');
+    try {
+      assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
+      const [question] = modal.calls;
+      assert.equal(question?.message, 'Aurelis: this workspace is in Restricted Mode. Send its code to OpenAI?');
+      assert.equal((question?.options as { modal?: boolean } | undefined)?.modal, true);
+      assert.deepEqual(question?.items, ['Send This Time', 'Manage Workspace Trust']);
+      assert.equal(fake.server.chatRequests.length, 0, 'code was sent without asking');
+      assert.deepEqual(errors.calls, [], 'declining is not an error');
+    } finally {
+      modal.restore();
+      errors.restore();
+    }
+    const refusal = (await auditLines()).filter((l) => l.type === 'restricted_mode_refusal').at(-1);
+    assert.equal(refusal?.command, 'aurelis.explain');
+    assert.match(String(refusal?.reason), /chose not to send code from a workspace in Restricted Mode/);
+  });
+
+  it('"Send This Time" sends that one request, to the endpoint from the user settings', async () => {
+    const editor = await openWorkspaceFile('src/restricted.ts', 'export const answer = 42;\n');
+    editor.selection = new vscode.Selection(0, 0, 0, 25);
+    fake.server.script(reply.text('A constant.'));
+    const modal = stubWindow('showWarningMessage', (message) => (message.includes('Restricted Mode') ? 'Send This Time' : undefined));
+    try {
+      const outcome = await vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
+      assert.match(outcome?.text ?? '', /A constant\./);
+      assert.equal(fake.server.chatRequests.length, 1);
+      assert.equal(modal.calls.length, 1);
+    } finally {
+      modal.restore();
+    }
+  });
+});
