@@ -26,18 +26,16 @@ describe('the audit trail of the pipeline', () => {
 
   async function harness(options: { githubKey?: string | null; env?: Record<string, string> } = {}): Promise<Harness> {
     // The harness's storage folder is made by startHarness; the audit log shares it.
-    let auditLog: AuditLog | undefined;
     const lazy = {
-      record: (r: Parameters<AuditLog['record']>[0]) => (auditLog as AuditLog).record(r),
-      securityEvent: (e: Parameters<AuditLog['securityEvent']>[0]) => (auditLog as AuditLog).securityEvent(e),
-      content: (c: Parameters<AuditLog['content']>[0]) => (auditLog as AuditLog).content(c),
+      record: (r: Parameters<AuditLog['record']>[0]) => audit.record(r),
+      securityEvent: (e: Parameters<AuditLog['securityEvent']>[0]) => audit.securityEvent(e),
+      content: (c: Parameters<AuditLog['content']>[0]) => audit.content(c),
     };
     h = await startHarness({
       ...(options.githubKey === undefined ? {} : { githubKey: options.githubKey }),
       deps: { recorders: [lazy], security: lazy, contentAudit: lazy, logger, ...(options.env ? { env: options.env } : {}) },
     });
-    auditLog = new AuditLog({ storageDir: h.storageDir, settings: () => h.settings, clock: h.timers });
-    audit = auditLog;
+    audit = new AuditLog({ storageDir: h.storageDir, settings: () => h.settings, clock: h.timers });
     return h;
   }
 
