@@ -66,6 +66,19 @@ function headersFor(provider: ProviderId, settings: Settings, apiKey: string | u
   return headers;
 }
 
+/**
+ * The values a server must never see echoed into an error message or a log: the key, and the
+ * header values the user added (`aurelis.customHeaders` may carry a gateway's own key). The
+ * presets' fixed headers are public and stay out.
+ */
+export function secretValues(connection: Pick<Connection, 'provider'> & Partial<Pick<Connection, 'apiKey' | 'headers'>>): string[] {
+  const preset = PROVIDER_PRESETS[connection.provider].headers;
+  const added = Object.entries(connection.headers ?? {})
+    .filter(([name]) => !Object.hasOwn(preset, name))
+    .map(([, value]) => value);
+  return connection.apiKey === undefined ? added : [connection.apiKey, ...added];
+}
+
 async function keyFor(provider: ProviderId, sources: ConnectionSources): Promise<string | undefined> {
   const stored = (await sources.keys.get(provider))?.trim();
   if (stored) return stored;

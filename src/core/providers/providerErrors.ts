@@ -1,18 +1,25 @@
 /**
  * Turns whatever a provider call threw into an AurelisError a person can act on, plus what the
- * retry loop and the breaker need to know about it. Text from the provider passes through
- * `scrubSecrets` (AurelisError does it again) and is cut short; keys never reach a message.
+ * retry loop and the breaker need to know about it. Text from the provider has the connection's
+ * own key and header values redacted first (a server may echo them, and an unprefixed key has no
+ * shape to recognise), then passes through `scrubSecrets` (AurelisError does it again) and is cut
+ * short; the SDK's error is kept as the cause only as a redacted copy. Keys never reach a message
+ * or a log.
  */
 import { APIConnectionError, APIError } from 'openai';
-import { AurelisError, scrubSecrets, type ErrorKind, type NextStep } from '../errors';
+import { AurelisError, redactedCause, redactValues, scrubSecrets, type ErrorKind, type NextStep } from '../errors';
 import { serverWaitMs } from '../resilience/backoff';
-import type { Connection } from './connection';
+import { secretValues, type Connection } from './connection';
 
 export interface FailureContext {
-  connection: Pick<Connection, 'provider' | 'label' | 'baseUrl' | 'local'>;
+  /** With `apiKey` and `headers` when the call had them: their values are redacted from what the provider says. */
+  connection: Pick<Connection, 'provider' | 'label' | 'baseUrl' | 'local'> & Partial<Pick<Connection, 'apiKey' | 'headers'>>;
   model: string;
   now: number;
 }
+
+/** Makes text from outside safe to show: known secret values out, then anything shaped like a key. */
+type Redact = (text: string) => string;
 
 /** A failed attempt, as the retry loop and the circuit breaker see it. */
 export class ProviderFailure extends Error {
@@ -35,19 +42,22 @@ export const RETIRED_MESSAGE = 'GitHub Models was retired on 2026-07-30 — choo
 export function classifyFailure(err: unknown, ctx: FailureContext): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   if (err instanceof AurelisError) return new ProviderFailure(err, false, false);
-  if (err instanceof APIConnectionError) return networkFailure(err, ctx);
-  if (err instanceof APIError && err.status !== undefined) return statusFailure(err, err.status, ctx);
-  if (err instanceof APIError) return inStreamFailure(err, ctx);
+  const secrets = secretValues(ctx.connection);
+  const redact: Redact = (text) => scrubSecrets(redactValues(text, secrets));
+  if (err instanceof APIConnectionError) return networkFailure(err, ctx, redact);
+  if (err instanceof APIError && err.status !== undefined) return statusFailure(err, err.status, ctx, redact);
+  if (err instanceof APIError) return inStreamFailure(err, ctx, redact);
   if (err instanceof SyntaxError) return unreadable(ctx, 'its answer was not valid JSON');
-  return networkFailure(err, ctx);
+  return networkFailure(err, ctx, redact);
 }
 
-function statusFailure(err: APIError, status: number, ctx: FailureContext): ProviderFailure {
+function statusFailure(err: APIError, status: number, ctx: FailureContext, redact: Redact): ProviderFailure {
   const { label, provider } = ctx.connection;
   const model = ctx.model;
-  const body = bodyOf(err);
+  const body = bodyOf(err, redact);
   const said = body.message ? ` The server said: "${body.message}"` : '';
-  const opts = (nextSteps?: NextStep[]) => ({ provider, model, status, cause: err, ...(nextSteps ? { nextSteps } : {}) });
+  const cause = redactedCause(err, redact);
+  const opts = (nextSteps?: NextStep[]) => ({ provider, model, status, cause, ...(nextSteps ? { nextSteps } : {}) });
   const fail = (kind: ErrorKind, message: string, nextSteps?: NextStep[]) => new ProviderFailure(new AurelisError(kind, message, opts(nextSteps)), false, false);
 
   if (body.code === 'content_filter' || body.innerCode === 'ResponsibleAIPolicyViolation') {
@@ -67,7 +77,7 @@ function statusFailure(err: APIError, status: number, ctx: FailureContext): Prov
     case 413:
       return fail('too_large', tooLargeByServerMessage(label, model, body.message), ['chooseModel']);
     case 429:
-      return rateLimited(err, body, ctx);
+      return rateLimited(err, body, ctx, redact);
   }
   if (status >= 500) {
     const error = new AurelisError('unavailable', `${label} could not answer with ${model} (HTTP ${status}).${said} Try again later or choose another provider.`, opts());
@@ -76,10 +86,11 @@ function statusFailure(err: APIError, status: number, ctx: FailureContext): Prov
   return fail('bad_request', `${label} refused the request to ${model} (HTTP ${status}).${said} Check the model's settings (aurelis.models) or choose another model.`, ['chooseModel', 'viewLog']);
 }
 
-function rateLimited(err: APIError, body: ErrorBody, ctx: FailureContext): ProviderFailure {
+function rateLimited(err: APIError, body: ErrorBody, ctx: FailureContext, redact: Redact): ProviderFailure {
   const wait = serverWaitMs(err.headers, body.message, ctx.now);
-  const limitType = err.headers?.get('x-ratelimit-type') ?? undefined;
-  const error = rateLimitedError(ctx.connection.label, ctx.connection.provider, ctx.model, ctx.now, wait === undefined ? undefined : ctx.now + wait, limitType, err);
+  const header = err.headers?.get('x-ratelimit-type')?.trim();
+  const limitType = header ? clip(redact(header)) : undefined;
+  const error = rateLimitedError(ctx.connection.label, ctx.connection.provider, ctx.model, ctx.now, wait === undefined ? undefined : ctx.now + wait, limitType, redactedCause(err, redact));
   return new ProviderFailure(error, true, false, wait);
 }
 
@@ -150,30 +161,31 @@ export function contentFilterMessage(label: string, categories: string[]): strin
   return `${label}'s content filter blocked this request${which}. Rephrase the prompt or leave out the flagged text; Aurelis does not retry filtered requests.`;
 }
 
-function networkFailure(err: unknown, ctx: FailureContext): ProviderFailure {
+function networkFailure(err: unknown, ctx: FailureContext, redact: Redact): ProviderFailure {
   const { label, baseUrl, local } = ctx.connection;
   const code = errorCode(err);
-  const why = code ? ` (${code})` : '';
+  const why = code ? ` (${redact(code)})` : '';
   const hint = local ? ` Is ${label} running?` : ' Check your network connection, proxy and aurelis.endpoints.';
   const error = new AurelisError('unavailable', `Could not reach ${label} at ${baseUrl}${why}.${hint}`, {
     provider: ctx.connection.provider,
     model: ctx.model,
-    cause: err,
+    cause: redactedCause(err, redact),
   });
   return new ProviderFailure(error, true, true);
 }
 
 /** An error event inside an SSE stream (no HTTP status). */
-function inStreamFailure(err: APIError, ctx: FailureContext): ProviderFailure {
-  const body = bodyOf(err);
+function inStreamFailure(err: APIError, ctx: FailureContext, redact: Redact): ProviderFailure {
+  const body = bodyOf(err, redact);
+  const cause = redactedCause(err, redact);
   if (body.code === 'content_filter') {
-    return new ProviderFailure(new AurelisError('content_filtered', contentFilterMessage(ctx.connection.label, body.filtered), { provider: ctx.connection.provider, model: ctx.model, cause: err }), false, false);
+    return new ProviderFailure(new AurelisError('content_filtered', contentFilterMessage(ctx.connection.label, body.filtered), { provider: ctx.connection.provider, model: ctx.model, cause }), false, false);
   }
   const said = body.message ? `: "${body.message}"` : '';
   const error = new AurelisError('unavailable', `${ctx.connection.label} reported an error while answering with ${ctx.model}${said}. Try again or choose another model.`, {
     provider: ctx.connection.provider,
     model: ctx.model,
-    cause: err,
+    cause,
   });
   return new ProviderFailure(error, true, true);
 }
@@ -194,13 +206,13 @@ interface ErrorBody {
   filtered: string[];
 }
 
-function bodyOf(err: APIError): ErrorBody {
+function bodyOf(err: APIError, redact: Redact): ErrorBody {
   const raw = err.error;
   const body: ErrorBody = { filtered: [] };
   if (typeof raw !== 'object' || raw === null) return body;
   const rec = raw as Record<string, unknown>;
   if (typeof rec['code'] === 'string') body.code = rec['code'];
-  if (typeof rec['message'] === 'string' && rec['message'].trim()) body.message = clip(scrubSecrets(rec['message'].trim()));
+  if (typeof rec['message'] === 'string' && rec['message'].trim()) body.message = clip(redact(rec['message'].trim()));
   const inner = rec['innererror'] ?? rec['inner_error'];
   if (typeof inner === 'object' && inner !== null) {
     const innerRec = inner as Record<string, unknown>;
@@ -208,7 +220,7 @@ function bodyOf(err: APIError): ErrorBody {
     const result = innerRec['content_filter_result'];
     if (typeof result === 'object' && result !== null) {
       for (const [category, verdict] of Object.entries(result)) {
-        if (typeof verdict === 'object' && verdict !== null && (verdict as Record<string, unknown>)['filtered'] === true) body.filtered.push(category.replace(/_/g, ' '));
+        if (typeof verdict === 'object' && verdict !== null && (verdict as Record<string, unknown>)['filtered'] === true) body.filtered.push(clip(redact(category).replace(/_/g, ' ')));
       }
     }
   }

@@ -69,6 +69,18 @@ describe('orchestrator: every error says what happened and what to do', () => {
     assert.deepEqual(e.nextSteps, ['selectProvider']);
   });
 
+  it('410 from another provider says the model is gone (not that GitHub Models was retired)', async () => {
+    await h.keys.set('openai', 'sk-test-key');
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url } });
+    h.server.script(reply.error(410, { error: { code: 'model_not_available', message: 'The model gpt-4-0314 has been deprecated.' } }));
+    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi', model: 'gpt-4-0314' }));
+    assert.equal(e.kind, 'retired');
+    assert.equal(e.status, 410);
+    assert.equal(e.message, 'OpenAI says the model "gpt-4-0314" is gone (HTTP 410). Choose another model or provider.');
+    assert.deepEqual(e.nextSteps, ['chooseModel', 'selectProvider']);
+    assert.equal(h.server.chatRequests.length, 1);
+  });
+
   it('413 tokens_limit_reached names the limit the server gave', async () => {
     h.server.script(githubErrors.tokensLimitReached('gpt-4o-mini', 8000));
     const e = await failure(h.orchestrator.run(forced));
@@ -92,6 +104,9 @@ describe('orchestrator: every error says what happened and what to do', () => {
     assert.equal(e.kind, 'content_filtered');
     assert.match(e.message, /content filter blocked this request \(hate, violence\)/);
     assert.match(e.message, /Rephrase/);
+    // The harness allows 4 attempts: a retry would show up as a second request.
+    assert.equal(h.server.chatRequests.length, 1);
+    assert.deepEqual(h.timers.sleeps, []);
   });
 
   it('a 200 answer stopped by the content filter with no text is a content_filtered error', async () => {

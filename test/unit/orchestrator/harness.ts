@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MemoryKeyStore } from '../../../src/core/host';
+import { MemoryKeyStore, systemClock } from '../../../src/core/host';
 import { Orchestrator, type OrchestratorDeps } from '../../../src/core/orchestrator';
-import { cancelledError, type Timers } from '../../../src/core/resilience/timers';
+import { cancelledError, realTimers, type Timers } from '../../../src/core/resilience/timers';
 import { SettingsSchema, type Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, type FakeServerOptions } from '../../fake-server';
 
@@ -55,6 +55,52 @@ export class FakeTimers implements Timers {
     this.timeouts.clear();
     for (const timer of due) timer.fire();
     return due.length;
+  }
+}
+
+/**
+ * Real timers (real waiting, the real clock) that tell a test when a sleep starts, for tests of
+ * what cuts a real wait short: fake timers finish every sleep at once, so nothing can interrupt one.
+ */
+export class WatchedRealTimers implements Timers {
+  /** Every wait asked for, in order. */
+  readonly sleeps: number[] = [];
+  private readonly real = realTimers(systemClock);
+  private watchers: Array<(ms: number) => void> = [];
+
+  now(): number {
+    return this.real.now();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    const watchers = this.watchers;
+    this.watchers = [];
+    const sleeping = this.real.sleep(ms, signal);
+    for (const tell of watchers) tell(ms);
+    return sleeping;
+  }
+
+  startTimer(ms: number, fire: () => void): () => void {
+    return this.real.startTimer(ms, fire);
+  }
+
+  /** Resolves with its length once the next sleep has started. */
+  nextSleep(): Promise<number> {
+    return new Promise((resolve) => this.watchers.push(resolve));
+  }
+}
+
+/** `p`, or a rejection naming `what` if it has not settled within `ms` of real time. */
+export async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
