@@ -346,6 +346,12 @@ export class FakeOpenAIServer {
         res.socket?.end();
         return;
       }
+      case 'stream-error':
+        startStream(rec, res);
+        res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
+        for (const piece of r.chunks ?? []) res.write(sse(chunk(rec, { content: piece })));
+        res.end(sse({ error: r.error }));
+        return;
       case 'answer':
         await delay(r.delayMs);
         return rec.stream ? this.streamAnswer(rec, res, r) : this.jsonAnswer(rec, res, r);

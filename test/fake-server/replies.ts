@@ -27,6 +27,12 @@ export type FakeReply =
     }
   /** An HTTP error: `body` is sent as JSON, `rawBody` as text (e.g. '' for GitHub's empty 403). */
   | { type: 'error'; status: number; body?: unknown; rawBody?: string; headers?: Record<string, string>; delayMs?: number }
+  /**
+   * Sends `chunks` as SSE content deltas, then an SSE event `{"error": error}` (how
+   * OpenAI-compatible servers report a failure once the stream has begun), then ends the stream.
+   * Always streams, like 'broken-stream'.
+   */
+  | { type: 'stream-error'; error: unknown; chunks?: string[] }
   /** Sends `chunks` as SSE content deltas, then destroys the connection. */
   | { type: 'broken-stream'; chunks: string[]; /** Real milliseconds between chunks. */ chunkDelayMs?: number }
   /** 200 with a body that is not valid JSON (or an SSE chunk that is not). */
@@ -45,6 +51,9 @@ export const reply = {
   },
   brokenStream(chunks: string[]): FakeReply {
     return { type: 'broken-stream', chunks };
+  },
+  streamError(error: unknown, chunks: string[] = []): FakeReply {
+    return { type: 'stream-error', error, chunks };
   },
   malformed(): FakeReply {
     return { type: 'malformed' };

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { countMessageTokens, countTokens, fitsWithin } from '../../src/core/tokens';
 
 describe('tokens', () => {
   it('counts with the o200k vocabulary', () => {
-    assert.equal(countTokens('hello world'), 2);
+    // o200k has whole words for many scripts that cl100k splits into pieces, so text like this
+    // tells the two apart (plain English, e.g. "hello world", counts the same in both).
+    const text = 'नमस्ते दुनिया';
+    assert.equal(countTokens(text), countO200k(text));
+    assert.notEqual(countTokens(text), countCl100k(text));
+    assert.equal(countTokens(text), 5);
     assert.equal(countTokens(''), 0);
   });
 

@@ -83,6 +83,8 @@ export class ModelPacer {
 
   /** Sleeps for `ms`, or less if a release or a queue change comes first; the caller re-checks abort. */
   private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    // An abort that came before the listener below (from `onWait`, say) would never reach it.
+    if (signal?.aborted) return;
     const stop = new AbortController();
     const forward = (): void => stop.abort();
     signal?.addEventListener('abort', forward, { once: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import { reply } from '../../fake-server';
-import { githubSettings, startHarness, type Harness } from './harness';
+import { githubSettings, startHarness, WatchedRealTimers, within, type Harness } from './harness';
 
 const q = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: 'openai/gpt-4o-mini' });
 
@@ -95,16 +95,26 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
     assert.ok(h.server.chatRequests.every((r) => r.clientClosed));
   });
 
-  it('an abort during a backoff wait cancels at once', async () => {
-    h = await startHarness();
-    const abort = new AbortController();
-    h.server.handle(() => {
+  it('an abort during a backoff wait cancels at once, and no retry is sent', async () => {
+    // Real timers: a fake sleep ends at once, so only a real one can be cut short. The 503's
+    // backoff is 30 s (full jitter at random() = 0.5 of a 60 s base), far past the deadline below.
+    h = await startHarness({ settings: (s) => githubSettings(s, { retry: { maxAttempts: 2, baseDelayMs: 60_000, maxDelayMs: 60_000 } }) });
+    const timers = new WatchedRealTimers();
+    const orchestrator = h.restart({ timers });
+    try {
+      h.server.script(reply.error(503), reply.text('never asked for'));
+      const abort = new AbortController();
+      const sleeping = timers.nextSleep();
+      const outcome = failure(orchestrator.run(q(1), { signal: abort.signal }));
+      assert.equal(await within(5_000, 'the backoff wait', sleeping), 30_000);
+      assert.equal(h.server.chatRequests.length, 1, 'the abort comes while the loop sleeps, not while a request is in flight');
       abort.abort();
-      return reply.error(503);
-    });
-    const e = await failure(h.orchestrator.run(q(1), { signal: abort.signal }));
-    assert.equal(e.kind, 'cancelled');
-    assert.equal(h.server.chatRequests.length, 1);
+      const e = await within(1_000, 'the cancelled request', outcome);
+      assert.equal(e.kind, 'cancelled');
+      assert.equal(h.server.chatRequests.length, 1, 'no retry reached the server');
+    } finally {
+      orchestrator.dispose();
+    }
   });
 
   it('dispose() cancels what is still running', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { reply } from '../../fake-server';
+import { isAurelisError } from '../../../src/core/errors';
+import { DEFAULT_CATALOG, reply, type GitHubCatalogEntry } from '../../fake-server';
 import { githubSettings, settingsFrom, startHarness, type Harness } from './harness';
 
 describe('orchestrator: model catalog, key check and probe', () => {
@@ -106,5 +107,57 @@ describe('orchestrator: model catalog, key check and probe', () => {
     assert.equal(h.orchestrator.chainFor('explain')[0]?.model, 'cohere/cohere-command-r-08-2024');
     h.settings = githubSettings(h.server, { models: { explain: ['lmstudio:local-model'] } });
     assert.deepEqual(h.orchestrator.chainFor('explain'), [{ provider: 'lmstudio', model: 'local-model' }]);
+  });
+});
+
+describe('orchestrator: what the catalog says feeds the size check and pacing', () => {
+  /** Unknown to the built-in tables: without the catalog it gets the `high` tier's 8,000-token cap. */
+  const TINY: GitHubCatalogEntry = {
+    id: 'acme/tiny-coder',
+    name: 'Tiny Coder',
+    publisher: 'Acme',
+    capabilities: ['streaming'],
+    limits: { max_input_tokens: 1000, max_output_tokens: 500 },
+    rate_limit_tier: 'low',
+  };
+  /** By its name gpt-4o-mini is `low` tier (15 a minute); this catalog puts it in `high` (10 a minute). */
+  const MINI_AS_HIGH = { ...(DEFAULT_CATALOG.find((m) => m.id === 'openai/gpt-4o-mini') as GitHubCatalogEntry), rate_limit_tier: 'high' };
+
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ server: { catalog: [TINY, MINI_AS_HIGH] } });
+  });
+  afterEach(() => h.close());
+
+  it('a model’s input limit from the catalog refuses a prompt the built-in limits let through', async () => {
+    const prompt = 'word '.repeat(2000);
+    await h.orchestrator.run({ task: 'general', prompt, model: TINY.id });
+    assert.equal(h.server.chatRequests.length, 1, 'before the catalog is read, the prompt fits');
+
+    await h.orchestrator.listModels();
+    let kind: string | undefined;
+    let message = '';
+    try {
+      await h.orchestrator.run({ task: 'general', prompt, model: TINY.id });
+    } catch (e) {
+      if (!isAurelisError(e)) throw e;
+      kind = e.kind;
+      message = e.message;
+    }
+    assert.equal(kind, 'too_large');
+    assert.match(message, /accepts: 1,000 tokens \(the context window of acme\/tiny-coder\)/);
+    assert.equal(h.server.chatRequests.length, 1, 'refused before sending');
+  });
+
+  it('a model’s rate tier from the catalog sets its pacing', async () => {
+    const quick = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: MINI_AS_HIGH.id });
+    for (let i = 0; i < 11; i++) await h.orchestrator.run(quick(i));
+    assert.deepEqual(h.timers.sleeps, [], 'by its name (low tier) 11 a minute go without waiting');
+
+    h.timers.advance(61_000);
+    await h.orchestrator.listModels();
+    for (let i = 0; i < 11; i++) await h.orchestrator.run(quick(i));
+    assert.equal(h.timers.sleeps.length, 1, 'the catalog’s high tier lets 10 a minute through, the 11th waits');
+    assert.ok((h.timers.sleeps[0] ?? 0) > 59_000);
   });
 });

@@ -180,6 +180,31 @@ describe('orchestrator: circuit breaker in the chain', () => {
     assert.equal(state()?.state, 'closed');
   });
 
+  it('takes its thresholds from aurelis.breaker: failureThreshold 2 opens after 2, cooldownSeconds 10 half-opens after 10 s', async () => {
+    h.settings = githubSettings(h.server, { retry: { maxAttempts: 1 }, breaker: { failureThreshold: 2, cooldownSeconds: 10 } });
+    h.server.handle(() => reply.error(500));
+    const forced = { task: 'general' as const, prompt: 'x', model: CODESTRAL };
+    const state = () => h.orchestrator.breakerStates().find((s) => s.target.model === CODESTRAL);
+    await failure(h.orchestrator.run(forced));
+    assert.equal(state()?.state, 'closed', 'one failure is not enough');
+    await failure(h.orchestrator.run(forced));
+    assert.deepEqual(state(), { target: { provider: 'github-models', model: CODESTRAL }, state: 'open', failures: 2, openedAt: T0 });
+    const e = await failure(h.orchestrator.run(forced));
+    assert.match(e.message, /paused after 2 failures in a row; Aurelis tries it again in 10 s/);
+    assert.equal(h.server.chatRequests.length, 2, 'the open breaker sent nothing');
+    h.timers.advance(10_000);
+    assert.equal(state()?.state, 'half-open');
+  });
+
+  it('a 429 never trips the breaker, however many come in a row (pacing and the quota handle those)', async () => {
+    h.settings = githubSettings(h.server, { retry: { maxAttempts: 1 }, breaker: { failureThreshold: 2 } });
+    h.server.handle(() => githubErrors.rateLimited({ type: 'UserByModelByMinute', limit: 15, waitSeconds: 1 }));
+    const forced = { task: 'general' as const, prompt: 'x', model: CODESTRAL };
+    for (let i = 0; i < 4; i++) assert.equal((await failure(h.orchestrator.run(forced))).kind, 'rate_limited');
+    assert.equal(h.server.chatRequests.length, 4, 'every request was sent: the breaker never skipped the model');
+    assert.deepEqual(h.orchestrator.breakerStates().find((s) => s.target.model === CODESTRAL), { target: { provider: 'github-models', model: CODESTRAL }, state: 'closed', failures: 0 });
+  });
+
   it('4xx answers never open the breaker', async () => {
     h.server.handle(() => githubErrors.unknownModel(CODESTRAL));
     for (let i = 0; i < 6; i++) await failure(h.orchestrator.run({ task: 'general', prompt: 'x', model: CODESTRAL }));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import type { Notice } from '../../../src/core/pipeline';
 import { reply } from '../../fake-server';
-import { githubSettings, startHarness, T0, type Harness } from './harness';
+import { githubSettings, startHarness, T0, WatchedRealTimers, within, type Harness } from './harness';
 
 /** `general` runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
 const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
@@ -57,6 +57,93 @@ describe('orchestrator: pacing per model tier', () => {
     assert.deepEqual(h.timers.sleeps, []);
     await h.orchestrator.run(quick(20));
     assert.equal(h.timers.sleeps.length, 1);
+  });
+});
+
+async function failure(p: Promise<unknown>): Promise<AurelisError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isAurelisError(e)) return e;
+    throw e;
+  }
+  assert.fail('expected the request to fail');
+}
+
+/** Lets queued work run: the pacer's queue moves on promise callbacks. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('orchestrator: pacing and cancellation', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  /** gpt-4o-mini one request at a time; the global limit (5) is not what holds requests back here. */
+  const oneAtATime = (s: Parameters<typeof githubSettings>[0]) => githubSettings(s, { rateLimits: { overrides: { [MINI]: { concurrent: 1 } } } });
+
+  it('an aborted request gives its pacing permit back: the next request on a one-at-a-time model goes', async () => {
+    h = await startHarness({ settings: oneAtATime });
+    h.server.script(reply.hang(), reply.text('second'));
+    const abort = new AbortController();
+    const first = h.orchestrator.run(quick(1), { signal: abort.signal });
+    await h.server.waitForChatRequests(1);
+    abort.abort();
+    assert.equal((await failure(first)).kind, 'cancelled');
+    const second = await within(2_000, 'the request after the aborted one', h.orchestrator.run(quick(2)));
+    assert.equal(second.content, 'second');
+  });
+
+  it('cancelling a request that waits for the model’s only slot rejects at once and leaves the queue', async () => {
+    h = await startHarness({ settings: oneAtATime });
+    h.server.script(reply.text('first', { delayMs: 60 }), reply.text('third'));
+    const first = h.orchestrator.run(quick(1));
+    await h.server.waitForChatRequests(1);
+    const abort = new AbortController();
+    const waiting = h.orchestrator.run(quick(2), { signal: abort.signal });
+    await settle();
+    abort.abort();
+    assert.equal((await within(1_000, 'the cancelled request', failure(waiting))).kind, 'cancelled');
+    assert.equal(h.server.chatRequests.length, 1, 'the cancelled request was never sent');
+    assert.equal((await first).content, 'first');
+    // Were the cancelled request still first in the pacer's queue, this one would wait forever.
+    assert.equal((await within(2_000, 'the request queued behind the cancelled one', h.orchestrator.run(quick(3)))).content, 'third');
+  });
+
+  describe('with real timers (a fake wait ends at once, so only a real one can be cut short)', () => {
+    let timers: WatchedRealTimers;
+    let orchestrator: Harness['orchestrator'];
+    beforeEach(async () => {
+      h = await startHarness({ settings: (s) => githubSettings(s, { rateLimits: { overrides: { [MINI]: { requestsPerMinute: 1 } } } }) });
+      timers = new WatchedRealTimers();
+      orchestrator = h.restart({ timers });
+    });
+    afterEach(() => orchestrator.dispose());
+
+    it('cancelling during a pacing wait rejects at once with "cancelled"', async () => {
+      await orchestrator.run(quick(1));
+      const abort = new AbortController();
+      const sleeping = timers.nextSleep();
+      const waiting = failure(orchestrator.run(quick(2), { signal: abort.signal }));
+      assert.ok((await within(5_000, 'the pacing wait', sleeping)) > 50_000, 'a minute window wait started');
+      abort.abort();
+      assert.equal((await within(1_000, 'the cancelled request', waiting)).kind, 'cancelled');
+      assert.equal(h.server.chatRequests.length, 1);
+    });
+
+    it('cancelling from the wait notice itself (before the wait starts) still rejects at once', async () => {
+      await orchestrator.run(quick(1));
+      const abort = new AbortController();
+      const notices: Notice[] = [];
+      const onNotice = (n: Notice): void => {
+        notices.push(n);
+        if (n.kind === 'rate_wait') abort.abort();
+      };
+      const e = await within(1_000, 'the request cancelled from its notice', failure(orchestrator.run(quick(2), { signal: abort.signal, onNotice })));
+      assert.equal(e.kind, 'cancelled');
+      assert.match(notices[0]?.message ?? '', /Waiting 1 min for openai\/gpt-4o-mini's rate limit/);
+      assert.equal(h.server.chatRequests.length, 1);
+    });
   });
 });
 

@@ -88,6 +88,61 @@ describe('orchestrator: streaming', () => {
     assert.equal(e.partialText, 'cut short');
   });
 
+  it('an error event in the stream before any text is retried like a 5xx', async () => {
+    h.server.script(reply.streamError({ message: 'The server had an error while processing your request.', type: 'server_error' }), reply.text('', { chunks: ['recovered'] }));
+    const result = await h.orchestrator.run(streamed);
+    assert.equal(result.content, 'recovered');
+    assert.equal(h.server.chatRequests.length, 2);
+  });
+
+  it('an error event in the stream that keeps coming is reported in the server’s words', async () => {
+    h.server.handle(() => reply.streamError({ message: 'The server had an error while processing your request.', type: 'server_error' }));
+    const e = await failure(h.orchestrator.run(streamed));
+    assert.equal(e.kind, 'unavailable');
+    assert.match(e.message, /GitHub Models reported an error while answering with openai\/gpt-4o-mini: "The server had an error while processing your request\."/);
+    assert.match(e.message, /Aurelis tried 4 times/);
+    assert.equal(h.server.chatRequests.length, 4);
+  });
+
+  it('an error event after some text is a broken stream keeping that text, never retried', async () => {
+    h.server.script(reply.streamError({ message: 'upstream went away' }, ['half ', 'an answer']));
+    const e = await failure(h.orchestrator.run(streamed));
+    assert.equal(e.kind, 'stream_broken');
+    assert.equal(e.partialText, 'half an answer');
+    assert.equal(h.server.chatRequests.length, 1);
+  });
+
+  it('a content filter event in the stream names the categories and is not retried', async () => {
+    h.server.script(
+      reply.streamError({
+        code: 'content_filter',
+        message: 'The response was filtered.',
+        innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { violence: { filtered: true, severity: 'high' }, hate: { filtered: false, severity: 'safe' } } },
+      }),
+    );
+    const e = await failure(h.orchestrator.run(streamed));
+    assert.equal(e.kind, 'content_filtered');
+    assert.match(e.message, /content filter blocked this request \(violence\)/);
+    assert.equal(h.server.chatRequests.length, 1);
+  });
+
+  it('a stream stopped by the content filter before any text is content_filtered, not retried nor passed on', async () => {
+    h.server.script(reply.text('', { chunks: [], finishReason: 'content_filter' }));
+    const e = await failure(h.orchestrator.run({ task: 'generate', prompt: 'p', stream: true }));
+    assert.equal(e.kind, 'content_filtered');
+    assert.match(e.message, /content filter blocked this request\. Rephrase/);
+    assert.equal(h.server.chatRequests.length, 1, 'neither retried nor sent to the next model');
+    assert.equal(records[0]?.outcome, 'content_filtered');
+  });
+
+  it('a stream that ends with no text and no finish reason is an invalid_response, not an empty answer', async () => {
+    h.server.script(reply.text('', { chunks: [], finishReason: null }));
+    const e = await failure(h.orchestrator.run(streamed));
+    assert.equal(e.kind, 'invalid_response');
+    assert.match(e.message, /GitHub Models sent an answer Aurelis could not read from openai\/gpt-4o-mini: the stream ended before the answer began/);
+    assert.equal(h.server.chatRequests.length, 1, 'not retried');
+  });
+
   it('a stream that fails before any content is retried like a plain request', async () => {
     h.server.script(reply.brokenStream([]), reply.error(503), reply.text('', { chunks: ['fine'] }));
     const result = await h.orchestrator.run(streamed);

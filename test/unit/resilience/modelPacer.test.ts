@@ -85,6 +85,18 @@ describe('ModelPacer', () => {
     assert.deepEqual(heard, [PACING_WINDOW_MS]);
   });
 
+  it('a cancel from the wait notice itself stops before the wait starts', async () => {
+    (await pacer.acquire({ requestsPerMinute: 1 }, undefined)).release();
+    const abort = new AbortController();
+    await assert.rejects(
+      pacer.acquire({ requestsPerMinute: 1 }, abort.signal, () => abort.abort()),
+      (e) => isAurelisError(e) && e.kind === 'cancelled',
+    );
+    // Fake sleeps move the clock: a wait that started anyway would show here.
+    assert.deepEqual(timers.sleeps, []);
+    assert.equal(timers.now(), T0);
+  });
+
   it('does not limit anything when no limits are set', async () => {
     for (let i = 0; i < 100; i++) await pacer.acquire({}, undefined);
     assert.deepEqual(timers.sleeps, []);
