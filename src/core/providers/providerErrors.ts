@@ -71,9 +71,11 @@ function statusFailure(err: APIError, status: number, ctx: FailureContext, redac
     case 404:
       return fail('unknown_model', unknownModelMessage(ctx), ['chooseModel', 'openSettings']);
     case 410:
+      // GitHub Models answered 410 to everything once the service was retired; elsewhere a 410
+      // means this one model is gone, so the chain may still try the provider's other models.
       return provider === 'github-models'
         ? fail('retired', RETIRED_MESSAGE, ['selectProvider'])
-        : fail('retired', `${label} says the model "${model}" is gone (HTTP 410). Choose another model or provider.`, ['chooseModel', 'selectProvider']);
+        : fail('unknown_model', `${label} says the model "${model}" is gone (HTTP 410). Choose another model or provider.`, ['chooseModel', 'selectProvider']);
     case 413:
       return fail('too_large', tooLargeByServerMessage(label, model, body.message), ['chooseModel']);
     case 429:

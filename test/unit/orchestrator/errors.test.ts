@@ -74,11 +74,17 @@ describe('orchestrator: every error says what happened and what to do', () => {
     h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url } });
     h.server.script(reply.error(410, { error: { code: 'model_not_available', message: 'The model gpt-4-0314 has been deprecated.' } }));
     const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi', model: 'gpt-4-0314' }));
-    assert.equal(e.kind, 'retired');
+    assert.equal(e.kind, 'unknown_model');
     assert.equal(e.status, 410);
     assert.equal(e.message, 'OpenAI says the model "gpt-4-0314" is gone (HTTP 410). Choose another model or provider.');
     assert.deepEqual(e.nextSteps, ['chooseModel', 'selectProvider']);
     assert.equal(h.server.chatRequests.length, 1);
+    // Only that model is gone: the chain goes on to the provider's next model.
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { general: ['gpt-4-0314', 'gpt-4o'] } });
+    h.server.script(reply.error(410, { error: { code: 'model_not_available', message: 'gone' } }), reply.text('from gpt-4o'));
+    const result = await h.orchestrator.run({ task: 'general', prompt: 'hi again' });
+    assert.equal(result.model, 'gpt-4o');
+    assert.equal(result.content, 'from gpt-4o');
   });
 
   it('413 tokens_limit_reached names the limit the server gave', async () => {
