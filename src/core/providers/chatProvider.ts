@@ -38,13 +38,42 @@ export interface ChatAnswer {
 /** Enough clients for every provider of a cross-provider chain; they hold no connections of their own. */
 const MAX_CLIENTS = 16;
 
+function withoutResponseFormat(call: ChatCall): ChatCall {
+  const { responseFormat: _dropped, ...rest } = call;
+  return rest;
+}
+
+/** A 400 that names the response format: the model cannot do structured output, the request is otherwise fine. */
+function refusesResponseFormat(failure: ProviderFailure): boolean {
+  return failure.error.status === 400 && failure.error.kind === 'bad_request' && /response_format|json_schema|json_object|structured output|json mode/i.test(failure.error.message);
+}
+
 export class ChatProvider {
   private readonly clients = new Map<string, OpenAI>();
 
   constructor(private readonly timers: Timers) {}
 
-  /** One attempt. Throws ProviderFailure. */
+  /** Models that refused a structured response format; later calls ask them for plain text at once. */
+  private readonly noResponseFormat = new Set<string>();
+
+  /**
+   * One attempt. Throws ProviderFailure. A model that refuses `response_format` (many
+   * open-weight models on OpenAI-compatible servers do) is asked again once without it: the
+   * prompt still asks for JSON, and the caller parses the answer tolerantly.
+   */
   async complete(call: ChatCall): Promise<ChatAnswer> {
+    const key = `${call.connection.provider}:${call.model}`;
+    if (call.responseFormat && this.noResponseFormat.has(key)) return this.once(withoutResponseFormat(call));
+    try {
+      return await this.once(call);
+    } catch (err) {
+      if (!call.responseFormat || !(err instanceof ProviderFailure) || !refusesResponseFormat(err)) throw err;
+      this.noResponseFormat.add(key);
+      return this.once(withoutResponseFormat(call));
+    }
+  }
+
+  private async once(call: ChatCall): Promise<ChatAnswer> {
     const attempt = new Attempt(this.timers, call.signal, call.timeoutMs);
     const ctx: FailureContext = { connection: call.connection, model: call.model, now: this.timers.now() };
     const client = this.client(call.connection);
