@@ -38,6 +38,18 @@ export type StatusLevel = 'normal' | 'warning' | 'error';
  * a spinner while a request runs, yellow from the warn threshold, red at the limit. Clicking it
  * opens the analytics.
  */
+/** The indicator as the user sees it (read by other extensions and the host tests). */
+export interface BudgetStatusState {
+  text: string;
+  tooltip: string;
+  level: StatusLevel;
+  running: number;
+  /** The theme colour behind the text, e.g. `statusBarItem.warningBackground`. */
+  background: string | undefined;
+  /** What a click runs. */
+  command: string | undefined;
+}
+
 export class BudgetStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('aurelis.budget', vscode.StatusBarAlignment.Right, 100);
   private readonly timer: NodeJS.Timeout;
@@ -97,9 +109,17 @@ export class BudgetStatusBar implements vscode.Disposable {
   }
 
   /** What the item shows now (the exported API hands this to tests and other extensions). */
-  get state(): { text: string; tooltip: string; level: StatusLevel; running: number } {
+  get state(): BudgetStatusState {
     const tooltip = this.item.tooltip;
-    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''), level: this.level, running: this.running };
+    const command = this.item.command;
+    return {
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      level: this.level,
+      running: this.running,
+      background: this.item.backgroundColor?.id,
+      command: typeof command === 'string' ? command : command?.command,
+    };
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isUserCode } from './commands/activeEditor';
 import { REVIEW_SOURCE, type ReviewDiagnostics } from './reviewDiagnostics';
 
 const AURELIS_REFACTOR = vscode.CodeActionKind.Refactor.append('aurelis');
@@ -25,6 +26,8 @@ export class AurelisCodeActions implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    // Not in Aurelis' own diffs and views, output channels or settings editors.
+    if (!isUserCode(document.uri)) return actions;
     const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.intersects(kind);
 
     if (wants(AURELIS_FIX)) {

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { SettingProblem, Settings } from '../core/settings';
 import { AnalyticsPanel, type AnalyticsPanelView } from './analytics/analyticsPanel';
-import type { StatusLevel } from './budgetStatusBar';
+import type { BudgetStatusState } from './budgetStatusBar';
 import type { EditorParts } from './editorParts';
 import type { ProposalSummary } from './proposedChanges';
 import type { SecretKeyStore } from './secretKeyStore';
@@ -19,7 +19,7 @@ export interface AurelisApi {
   /** Workspace values ignored because only the user's settings may set them. */
   ignoredWorkspaceSettings(): readonly string[];
   /** The budget indicator as shown in the status bar. */
-  budgetStatus(): { text: string; tooltip: string; level: StatusLevel; running: number };
+  budgetStatus(): BudgetStatusState;
   /** Re-reads spend from the ledger into the indicator. */
   refreshBudgetStatus(): Promise<void>;
   /** Changes waiting in a diff for Accept or Reject. */

@@ -40,7 +40,8 @@ export async function fix(parts: EditorParts, target?: FixTarget): Promise<EditO
   const code = await codeAroundDiagnostic(doc, diagnostic, parts.settings.settings.security.maxFileKB);
   const others = vscode.languages
     .getDiagnostics(doc.uri)
-    .filter((d) => d !== diagnostic && code.range.contains(d.range) && d.range.start.line === diagnostic.range.start.line);
+    // The light bulb hands over a copy of the diagnostic, so "the same problem" is compared by what it says and where.
+    .filter((d) => !sameDiagnostic(d, diagnostic) && code.range.contains(d.range) && d.range.start.line === diagnostic.range.start.line);
   const request = fixRequest(code.context, [diagnostic, ...others].map(toContextDiagnostic));
   return proposeRewrite(parts, doc, code, 'Fix', request);
 }
@@ -90,6 +91,10 @@ async function proposeRewrite(parts: EditorParts, doc: vscode.TextDocument, code
   }
   const proposal = await parts.proposals.propose({ kind: 'edit', title, document: doc, range: code.range, replacement });
   return { kind: 'proposed', proposal };
+}
+
+function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {
+  return a.range.isEqual(b.range) && a.message === b.message && a.source === b.source && a.severity === b.severity;
 }
 
 function diagnosticAtCursor(editor: vscode.TextEditor): vscode.Diagnostic {

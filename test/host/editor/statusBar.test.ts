@@ -82,10 +82,14 @@ describe('Status bar budget indicator', () => {
     assert.ok(spent >= 0.42);
     await config().update('budgets.dailyUsd', Math.round((spent / 0.9) * 100) / 100, G);
     await eventually('the warning level', () => api.budgetStatus().level === 'warning');
+    assert.equal(api.budgetStatus().background, 'statusBarItem.warningBackground');
     await config().update('budgets.dailyUsd', Math.round((spent / 2) * 100) / 100, G);
     await eventually('the error level', () => api.budgetStatus().level === 'error');
+    assert.equal(api.budgetStatus().background, 'statusBarItem.errorBackground');
     await config().update('budgets.dailyUsd', undefined, G);
     await eventually('spend alone, without a budget', () => api.budgetStatus().level === 'normal' && !api.budgetStatus().text.includes(' / '));
+    assert.equal(api.budgetStatus().background, undefined);
+    assert.equal(api.budgetStatus().command, 'aurelis.showAnalytics', 'a click opens the analytics');
   });
 
   it('over the budget, the request waits for "Allow Once" and is then sent and recorded as an override', async () => {
@@ -105,6 +109,10 @@ describe('Status bar budget indicator', () => {
         .map(decodeRecord)
         .filter((r) => r?.budgetOverride === true);
       assert.ok(overrides.length >= 1, 'the override is recorded in the ledger');
+      const audit = await vscode.commands.executeCommand<string>('aurelis.openAuditLog');
+      const events = readFileSync(audit ?? '', 'utf8').split('\n').filter((l) => l.includes('"type":"budget_override"'));
+      assert.ok(events.length >= 1, 'the override is recorded in the audit log');
+      assert.match(events.at(-1) ?? '', /"limit":"daily \$0\.01 \(aurelis\.budgets\.dailyUsd\)/);
     } finally {
       modal.restore();
       await config().update('budgets.dailyUsd', undefined, G);
