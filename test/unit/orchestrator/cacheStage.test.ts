@@ -9,26 +9,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { TieredResponseCache } from '../../../src/core/cache/responseCache';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import { type AurelisError } from '../../../src/core/errors';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import type { TaskRequest, TaskType } from '../../../src/core/types';
 import { reply, type FakeReply } from '../../fake-server';
-import { startHarness, type Harness } from './harness';
+import { failure, type Harness, startHarness } from './harness';
 
 const MIN = 60_000;
 /** A forced model: only the retry loop, not a chain of fallbacks, decides how many requests go out. */
 const streamed: TaskRequest = { task: 'general', prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
 const plain: TaskRequest = { ...streamed, stream: false };
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: the response cache stage, with a real cache on disk', () => {
   let h: Harness;

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import { isAurelisError } from '../../../src/core/errors';
 import { reply } from '../../fake-server';
-import { githubSettings, startHarness, WatchedRealTimers, within, type Harness } from './harness';
+import { failure, githubSettings, type Harness, startHarness, WatchedRealTimers, within } from './harness';
 
 const q = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: 'openai/gpt-4o-mini' });
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: global concurrency, cancellation and timeouts', () => {
   let h: Harness;

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import { githubErrors, reply } from '../../fake-server';
-import { githubSettings, settingsFrom, startHarness, T0, type Harness } from './harness';
+import { failure, githubSettings, type Harness, settingsFrom, startHarness, T0 } from './harness';
 
 const forced = { task: 'general' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: every error says what happened and what to do', () => {
   let h: Harness;

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import type { Notice } from '../../../src/core/pipeline';
 import { FakeOpenAIServer, githubErrors, reply } from '../../fake-server';
-import { githubSettings, startHarness, T0, type Harness } from './harness';
+import { failure, githubSettings, type Harness, startHarness, T0 } from './harness';
 
 const CODESTRAL = 'mistral-ai/codestral-2501';
 const GPT4O = 'openai/gpt-4o';
 const LLAMA = 'meta/llama-3.3-70b-instruct';
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: fallback along the chain', () => {
   let h: Harness;

@@ -3,9 +3,11 @@
  * sleeping, settings built from a partial object, a temporary storage folder, and an
  * orchestrator wired to a FakeOpenAIServer.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import { MemoryKeyStore, systemClock } from '../../../src/core/host';
 import { Orchestrator, type OrchestratorDeps } from '../../../src/core/orchestrator';
 import { cancelledError, realTimers, type Timers } from '../../../src/core/resilience/timers';
@@ -162,4 +164,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   h.orchestrator = h.restart();
   return h;
+}
+
+/** The AurelisError a request ends with; anything else (or success) fails the test. */
+export async function failure(p: Promise<unknown>): Promise<AurelisError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isAurelisError(e)) return e;
+    throw e;
+  }
+  assert.fail('expected the request to fail');
 }

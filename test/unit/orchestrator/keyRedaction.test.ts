@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { isAurelisError, redactedCause, redactValues, type AurelisError } from '../../../src/core/errors';
+import { redactedCause, redactValues, type AurelisError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/host';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import { secretValues } from '../../../src/core/providers/connection';
 import { classifyFailure } from '../../../src/core/providers/providerErrors';
 import { reply, type FakeReply, type RecordedRequest } from '../../fake-server';
-import { settingsFrom, startHarness, type Harness } from './harness';
+import { failure, type Harness, settingsFrom, startHarness } from './harness';
 
 /**
  * Secrets that no pattern of `scrubSecrets` recognises, so only knowing the connection's own
@@ -114,16 +114,6 @@ function leak(text: string, secret: string): string | undefined {
     if (text.includes(piece)) return piece;
   }
   return undefined;
-}
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
 }
 
 function capturingLogger(lines: string[]): Logger {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import type { Notice } from '../../../src/core/pipeline';
 import { reply } from '../../fake-server';
-import { githubSettings, startHarness, T0, WatchedRealTimers, within, type Harness } from './harness';
+import { failure, githubSettings, type Harness, startHarness, T0, WatchedRealTimers, within } from './harness';
 
 /** `general` runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
 const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
@@ -59,16 +59,6 @@ describe('orchestrator: pacing per model tier', () => {
     assert.equal(h.timers.sleeps.length, 1);
   });
 });
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 /** Lets queued work run: the pacer's queue moves on promise callbacks. */
 async function settle(): Promise<void> {

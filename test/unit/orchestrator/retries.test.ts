@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
+import { type AurelisError } from '../../../src/core/errors';
 import { githubErrors, reply } from '../../fake-server';
-import { githubSettings, startHarness, type Harness } from './harness';
+import { failure, githubSettings, type Harness, startHarness } from './harness';
 
 /** One forced model, so only the retry loop (not the chain) decides how many requests are sent. */
 const forced = { task: 'general' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: retries', () => {
   let h: Harness;

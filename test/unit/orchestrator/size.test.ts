@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import { FakeOpenAIServer } from '../../fake-server';
-import { githubSettings, startHarness, type Harness } from './harness';
+import { failure, githubSettings, type Harness, startHarness } from './harness';
 
 /** About 9,000 tokens: over GitHub's 8,000-token free-tier request limit. */
 const BIG = 'word '.repeat(9000);
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: request size', () => {
   let h: Harness;

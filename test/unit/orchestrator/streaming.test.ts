@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import { countTokens } from '../../../src/core/tokens';
 import { reply } from '../../fake-server';
-import { startHarness, type Harness } from './harness';
+import { failure, type Harness, startHarness } from './harness';
 
 const streamed = { task: 'general' as const, prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
-
-async function failure(p: Promise<unknown>): Promise<AurelisError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAurelisError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('orchestrator: streaming', () => {
   let h: Harness;
