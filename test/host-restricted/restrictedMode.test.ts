@@ -1,27 +1,13 @@
 // Run with workspace trust on and the test folder never trusted (npm test's "Restricted Mode" layer):
 // Aurelis must ignore the repository's settings and ask before any of its code leaves the machine.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { reply } from '../fake-server';
-import { aurelis } from '../host/support/aurelis';
+import { aurelis, auditLines } from '../host/support/aurelis';
 import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from '../host/editor/fakeProvider';
 
 const W = vscode.ConfigurationTarget.Workspace;
 const config = () => vscode.workspace.getConfiguration('aurelis');
-
-async function auditLines(): Promise<Array<Record<string, unknown>>> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-restricted-'));
-  try {
-    const target = path.join(dir, 'audit.jsonl');
-    await vscode.commands.executeCommand('aurelis.exportAuditLog', target);
-    return readFileSync(target, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('Restricted Mode (an untrusted workspace)', () => {
   let fake: FakeProvider;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { answeringInputBoxes } from '../support/aurelis';
+import { answeringInputBoxes, auditLines } from '../support/aurelis';
 import { canaryKey } from '../support/canary';
 import { closeEditors, openWorkspaceFile, promptOf, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
 
@@ -13,25 +13,6 @@ const GITHUB_TOKEN = 'ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d';
 const CONFIG = ['// Service settings', 'export const settings = {', '  region: "eu-west-1",', `  token: "${GITHUB_TOKEN}",`, '};', ''].join('\n');
 const G = vscode.ConfigurationTarget.Global;
 const config = () => vscode.workspace.getConfiguration('aurelis');
-
-interface AuditLine {
-  type: string;
-  [field: string]: unknown;
-}
-
-/** Every line of the audit log, through Export Audit Log (the command an administrator uses). */
-async function auditLines(): Promise<AuditLine[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-audit-export-'));
-  try {
-    const target = path.join(dir, 'audit.jsonl');
-    const outcome = await vscode.commands.executeCommand<{ lines: number }>('aurelis.exportAuditLog', target);
-    const lines = readFileSync(target, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
-    assert.equal(lines.length, outcome?.lines);
-    return lines;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('Security: secrets in outgoing code, and the audit log', () => {
   let fake: FakeProvider;

@@ -1,6 +1,7 @@
 // Helpers for host tests: reach the running extension, answer its input boxes, read what it wrote.
 import * as vscode from 'vscode';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import manifest from '../../../package.json';
 import type { AurelisApi } from '../../../src/extension/extension';
@@ -88,5 +89,25 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One line of the audit log, as JSON. */
+export interface AuditLine {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** Every line of the audit log, read through Export Audit Log (the command an administrator uses). */
+export async function auditLines(): Promise<AuditLine[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-audit-export-'));
+  try {
+    const target = path.join(dir, 'audit.jsonl');
+    const outcome = await vscode.commands.executeCommand<{ lines: number }>('aurelis.exportAuditLog', target);
+    const lines = readFileSync(target, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+    if (lines.length !== outcome?.lines) throw new Error(`Export Audit Log said ${String(outcome?.lines)} lines but wrote ${lines.length}.`);
+    return lines;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
