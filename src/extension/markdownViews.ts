@@ -27,7 +27,10 @@ export class MarkdownViews implements vscode.TextDocumentContentProvider, vscode
     return this.texts.get(uri.toString()) ?? '';
   }
 
-  /** A new, empty document titled `title` (shown in the tab as "Preview <title>"). */
+  /**
+   * A new, empty document titled `title`; the preview's tab shows `<title>.md`. The `.md` makes it
+   * a Markdown document, so no language server treats "Explanation of app.ts" as TypeScript.
+   */
   create(title: string): vscode.Uri {
     const safe = title.replace(/[\\/:*?"<>|#%]/g, ' ').replace(/\s+/g, ' ').trim() || 'Aurelis';
     const uri = vscode.Uri.from({ scheme: MarkdownViews.scheme, path: `/${safe}.md`, query: String(this.next++) });
@@ -70,11 +73,14 @@ export class MarkdownViews implements vscode.TextDocumentContentProvider, vscode
   /** Opens the document as a Markdown preview beside the active editor, keeping focus where it is. */
   async show(uri: vscode.Uri): Promise<void> {
     await vscode.workspace.openTextDocument(uri);
+    const beside = { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true };
     try {
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+      // The Markdown preview as an editor, opened without taking the focus: what the user types
+      // still goes into their code ("markdown.showPreviewToSide" would move the focus there).
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'vscode.markdown.preview.editor', beside);
     } catch {
       // Without the built-in Markdown extension the raw Markdown is still readable.
-      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+      await vscode.window.showTextDocument(uri, beside);
     }
   }
 

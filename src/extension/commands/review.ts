@@ -54,8 +54,6 @@ export async function applySuggestion(parts: EditorParts, uri: vscode.Uri, diagn
   return applied;
 }
 
-const SEVERITY_ICONS: Record<ReviewFinding['severity'], string> = { error: '🔴', warning: '🟠', info: '🔵', hint: '⚪' };
-
 function report(
   path: string,
   scope: string,
@@ -77,7 +75,7 @@ function report(
   }
   for (const f of findings) {
     const where = f.startLine === f.endLine ? `Line ${f.startLine}` : `Lines ${f.startLine}–${f.endLine}`;
-    lines.push(`## ${SEVERITY_ICONS[f.severity]} ${where} · ${f.severity} · ${f.category}`, '', f.message, '');
+    lines.push(`## ${where} · ${f.severity} · ${f.category}`, '', f.message, '');
     if (f.suggestion !== undefined) lines.push('Suggested replacement (available as a quick fix):', '', fence(f.suggestion, language), '');
   }
   if (skipped > 0) lines.push(`> ${plural(skipped, 'entry', 'entries')} of the model's answer could not be read as findings and ${skipped === 1 ? 'was' : 'were'} skipped.`, '');

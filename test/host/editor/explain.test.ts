@@ -62,7 +62,9 @@ describe('Aurelis: Explain', () => {
 
     // Shown beside the code: the Markdown document is open and a preview tab shows it.
     await eventually('the explanation preview tab', () =>
-      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => /Preview Explanation of Untitled/.test(t.label))),
+      vscode.window.tabGroups.all.some((g) =>
+        g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'vscode.markdown.preview.editor' && /^Explanation of Untitled-\d+\.md$/.test(t.label)),
+      ),
     );
     assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === outcome?.uri));
   });

@@ -81,8 +81,8 @@ describe('Aurelis: Review', () => {
     assert.match(promptOf(body), /^ 8\| {3}for \(let i = 0; i <= orders\.length; i\+\+\) \{$/m);
 
     const report = api.viewText(outcome.reportUri);
-    assert.match(report, /## 🔴 Line 8 · error · correctness/);
-    assert.match(report, /## 🔵 Lines 9–10 · info · style/);
+    assert.match(report, /^## Line 8 · error · correctness$/m);
+    assert.match(report, /^## Lines 9–10 · info · style$/m);
     assert.ok(report.includes(FIXED_LOOP), 'the report shows the suggested replacement');
   });
 

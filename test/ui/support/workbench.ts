@@ -1,8 +1,10 @@
 // Reusable steps for UI end-to-end tests: open the workbench that scripts/host/run-ui-tests.mjs
-// started, run a palette command, answer an input box, wait for a notification, take a screenshot.
+// started, run a palette command, answer an input box, wait for a notification, open a file and
+// select lines, use the editor's context menu and the light bulb, read the Problems panel and a
+// webview, take a screenshot.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-results', 'screenshots');
 
@@ -10,6 +12,14 @@ function fromRunner(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run UI tests through scripts/host/run-ui-tests.mjs (npm run test:ui).`);
   return value;
+}
+
+/**
+ * A path inside the window's workspace folder (a temporary copy of test/fixtures/workspace/ that
+ * the runner made, so tests may write files there before opening them).
+ */
+export function workspacePath(...segments: string[]): string {
+  return path.join(fromRunner('AURELIS_UI_WORKSPACE'), ...segments);
 }
 
 let browser: Promise<Browser> | undefined;
@@ -20,6 +30,25 @@ export const openWorkbenches = new Set<Workbench>();
 /** Text as a person reads it: Monaco renders spaces as non-breaking spaces. */
 export async function renderedText(locator: Locator): Promise<string> {
   return (await locator.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** A problem as the Problems panel lists it. */
+export interface Problem {
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  /** Where it starts, 1-based, as the row shows `[Ln 10, Col 3]`. */
+  line: number;
+  column: number;
+  /** Who reported it (e.g. "Aurelis", "ts"). */
+  source: string;
+  /** The problem's code as shown after the source (e.g. "correctness"), or ''. */
+  code: string;
+  /** The row's text as shown. */
+  text: string;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** One workbench window (its own browser context) on the shared code-server. */
@@ -140,6 +169,240 @@ export class Workbench {
       if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern}; the text was:\n${text}`);
       await this.page.waitForTimeout(200);
     }
+  }
+
+  // ── editors ────────────────────────────────────────────────────────────────────────────
+
+  /** The text editor that has focus (or last had it) in the active editor group. */
+  get activeEditor(): Locator {
+    return this.page.locator('.part.editor .editor-group-container.active .editor-container .monaco-editor').first();
+  }
+
+  /**
+   * Opens a workspace file and returns its editor, focused: clicks its tab when it is open
+   * already, otherwise uses Quick Open (Ctrl+P, its path, Enter). `relativePath` is relative to
+   * the workspace folder, with forward slashes.
+   */
+  async openFile(relativePath: string): Promise<Locator> {
+    const name = path.posix.basename(relativePath);
+    const tab = this.fileTab(name);
+    if ((await tab.count()) > 0) {
+      await tab.first().click();
+    } else {
+      await this.page.keyboard.press('Control+P');
+      await this.quickInput.locator('input').waitFor();
+      await this.page.keyboard.type(relativePath);
+      await this.quickInput.locator('.monaco-list-row.focused', { hasText: name }).waitFor();
+      await this.page.keyboard.press('Enter');
+      await this.quickInput.waitFor({ state: 'hidden' });
+    }
+    const editor = this.page.locator(`.part.editor .editor-group-container.active .monaco-editor.focused[data-uri$="/${relativePath}"]`);
+    await editor.waitFor();
+    return editor;
+  }
+
+  /** The editor tab of a file named `name` (e.g. "orders.ts"), not of a preview or diff of it. */
+  fileTab(name: string): Locator {
+    return this.page.locator(`.part.editor .tabs-container .tab[data-resource-name="${name}"][aria-label^="${name},"]`);
+  }
+
+  /** Moves the cursor with Go to Line (Ctrl+G) to `line` and `column` (1-based). */
+  async goToLine(line: number, column = 1): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput.locator('input').waitFor();
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
+    await this.page.locator('#status\\.editor\\.selection', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
+  }
+
+  /**
+   * Selects lines `from` to `to` (1-based, inclusive: column 1 of `from` to the end of `to`) with
+   * the keyboard, and waits for the status bar to report the selection.
+   */
+  async selectLines(from: number, to: number): Promise<void> {
+    await this.goToLine(from, 1);
+    for (let line = from; line < to; line++) await this.page.keyboard.press('Shift+ArrowDown');
+    await this.page.keyboard.press('Shift+End');
+    await this.page.locator('#status\\.editor\\.selection', { hasText: new RegExp(`^Ln ${to}, Col \\d+ \\(\\d+ selected\\)`) }).waitFor();
+  }
+
+  /**
+   * The lines an editor shows, top to bottom, as a person reads them (Monaco renders only the
+   * lines in view, and reuses their elements in any order).
+   */
+  async editorLines(editor: Locator = this.activeEditor): Promise<string[]> {
+    return editor.locator('.view-lines').first().evaluate((lines) =>
+      [...lines.querySelectorAll('.view-line')]
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' ')),
+    );
+  }
+
+  // ── menus ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Right-clicks the active editor on its selection (or at the cursor when nothing is selected),
+   * which keeps the selection, and returns the context menu once it is shown.
+   */
+  async editorContextMenu(): Promise<Locator> {
+    const editor = this.activeEditor;
+    const selected = editor.locator('.view-overlays .selected-text').first();
+    const cursor = editor.locator('.cursors-layer .cursor').first();
+    const deadline = Date.now() + 5000;
+    let box: { x: number; y: number; width: number; height: number } | null = null;
+    while (!box) {
+      box = (await selected.count()) > 0 ? await selected.boundingBox() : await cursor.boundingBox();
+      if (box) break;
+      if (Date.now() > deadline) throw new Error('Neither a selection nor the cursor is visible in the active editor.');
+      await this.page.waitForTimeout(100);
+    }
+    await this.page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu').first();
+    await menu.waitFor();
+    return menu;
+  }
+
+  /** A menu's item labelled exactly `label` (a command or a submenu). */
+  menuItem(menu: Locator, label: string): Locator {
+    const exact = new RegExp(`^${escapeRegExp(label)}$`);
+    return menu.locator('.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact }) }).first();
+  }
+
+  /** Opens the submenu `label` of an open menu; returns it once its items are shown. */
+  async openSubmenu(menu: Locator, label: string): Promise<Locator> {
+    await this.menuItem(menu, label).click();
+    const sub = menu.locator('.monaco-submenu').first();
+    await sub.locator('.action-menu-item').first().waitFor();
+    return sub;
+  }
+
+  /**
+   * Opens the editor's context menu (see `editorContextMenu`) and its submenu `submenu` (e.g.
+   * "Aurelis"); returns the submenu once its items are shown.
+   */
+  async editorSubmenu(submenu: string): Promise<Locator> {
+    return this.openSubmenu(await this.editorContextMenu(), submenu);
+  }
+
+  /** Labels of a menu's items in order (separators left out; an open submenu's items follow its label). */
+  async menuLabels(menu: Locator): Promise<string[]> {
+    return (await menu.locator('.action-menu-item .action-label').allInnerTexts()).map((t) => t.trim());
+  }
+
+  // ── code actions ───────────────────────────────────────────────────────────────────────
+
+  /** The code action menu (light bulb menu) while it is open. */
+  get codeActionMenu(): Locator {
+    return this.page.locator('.action-widget:visible');
+  }
+
+  /**
+   * Opens the code action menu at the cursor or selection: with `via: 'keyboard'` by Ctrl+. (Quick
+   * Fix…), with `via: 'lightbulb'` by clicking the light bulb once it shows beside the selection's
+   * first line or the cursor. Returns the titles it offers, in order (group headers left out).
+   */
+  async openCodeActions(via: 'keyboard' | 'lightbulb' = 'keyboard'): Promise<string[]> {
+    if (via === 'lightbulb') await (await this.lightBulb()).click();
+    else await this.page.keyboard.press('Control+.');
+    const rows = this.codeActionMenu.locator('.monaco-list-row.action');
+    await rows.first().waitFor();
+    return (await rows.locator('.title').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /**
+   * The active editor's light bulb once it shows for the current cursor or selection: on the
+   * line of the selection's start (or the cursor), or the line above it when the text is in the
+   * way. A light bulb still standing at an earlier position is not taken for it.
+   */
+  async lightBulb(timeoutMs = 10_000): Promise<Locator> {
+    const editor = this.activeEditor;
+    const bulb = editor.locator('.lightBulbWidget');
+    const cursor = editor.locator('.cursors-layer .cursor').first();
+    // The selection's first line: the topmost of its highlighted parts (rendered in any order).
+    const selectionStart = () =>
+      editor.locator('.view-overlays .selected-text').evaluateAll((parts) => {
+        const boxes = parts.map((p) => p.getBoundingClientRect()).filter((r) => r.height > 0);
+        boxes.sort((a, b) => a.y - b.y);
+        const top = boxes[0];
+        return top ? { x: top.x, y: top.y, width: top.width, height: top.height } : null;
+      });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [b, a] = await Promise.all([bulb.boundingBox(), selectionStart().then((s) => s ?? cursor.boundingBox())]);
+      // Within a line and a half of the anchor's middle: its own line or the one above.
+      if (b && a && b.height > 0 && Math.abs(b.y + b.height / 2 - (a.y + a.height / 2)) <= a.height * 1.6) return bulb;
+      if (Date.now() > deadline) throw new Error(`No light bulb showed beside the cursor or selection within ${timeoutMs} ms.`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Chooses the open code action menu's entry whose title starts with `title`. */
+  async chooseCodeAction(title: string): Promise<void> {
+    const startsWith = new RegExp(`^${escapeRegExp(title)}`);
+    const row = this.codeActionMenu.locator('.monaco-list-row.action', { has: this.page.locator('.title', { hasText: startsWith }) }).first();
+    // The menu ignores clicks until the mouse has moved over it (an invisible block guards
+    // against a click meant for the editor), so point at the entry first.
+    await row.hover({ force: true });
+    await row.click();
+    await this.codeActionMenu.waitFor({ state: 'hidden' });
+  }
+
+  // ── panels and views ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Opens the Problems panel (Problems: Focus on Problems View) and returns the problems it lists,
+   * read from each row as shown and as a screen reader announces it (file rows left out).
+   */
+  async problems(): Promise<Problem[]> {
+    await this.runCommand('Problems: Focus on Problems View');
+    const panel = this.page.locator('.part.panel .markers-panel');
+    await panel.waitFor();
+    const problems: Problem[] = [];
+    for (const row of await panel.locator('.monaco-list-row').all()) {
+      const label = (await row.getAttribute('aria-label')) ?? '';
+      // "Error: <message> at line 10 and character 3. generated by Aurelis" (VS Code 1.100).
+      const m = /^(Error|Warning|Info|Hint): ([\s\S]*) at line (\d+) and character (\d+)\. generated by (.+)$/.exec(label);
+      if (!m) continue;
+      const code = (await row.locator('.marker-code').first().innerText().catch(() => '')).trim();
+      problems.push({
+        severity: (m[1] as string).toLowerCase() as Problem['severity'],
+        message: m[2] as string,
+        line: Number(m[3]),
+        column: Number(m[4]),
+        source: m[5] as string,
+        code,
+        text: (await row.innerText()).replace(/\s+/g, ' ').trim(),
+      });
+    }
+    return problems;
+  }
+
+  /**
+   * The frame of a webview (a Markdown preview, a panel) whose document contains `text`, once one
+   * does. VS Code nests each webview's document in two iframes.
+   */
+  async webviewWith(text: string | RegExp, timeoutMs = 20_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if (await frame.locator('body', { hasText: text }).count().catch(() => 0)) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`No webview showed ${String(text)} within ${timeoutMs} ms.`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** The editor tab labelled `label` (e.g. "Explanation of orders.ts"), in any group. */
+  tab(label: string | RegExp): Locator {
+    return this.page.locator('.part.editor .tabs-container .tab', { hasText: label });
+  }
+
+  /** Closes every editor of the window (View: Close All Editors). */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+    await this.page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached' });
   }
 
   /** Saves test-results/screenshots/<name>.png (git-ignored) and returns its path. */
