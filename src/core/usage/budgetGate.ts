@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipeline';
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from './analytics-types';
-import { EPSILON, configuredLimits, currentSpend } from './budgetStatus';
+import { EPSILON, SpendTally, configuredLimits } from './budgetStatus';
 import { formatAmount, formatPercent } from './format';
 import type { SecurityEventSink } from '../security/auditEvents';
 import type { UsageRows } from './usageRows';
@@ -59,6 +59,8 @@ export class LedgerBudgetGate implements BudgetGate {
   private readonly logger: Logger;
   /** Warnings already given, by limit and period start (or model and day): once per period. */
   private readonly told = new Set<string>();
+  /** What the current periods have spent, kept up to date as records arrive (no rescan per request). */
+  private readonly tally = new SpendTally();
 
   constructor(private readonly options: BudgetGateOptions) {
     this.clock = options.clock ?? systemClock;
@@ -71,7 +73,7 @@ export class LedgerBudgetGate implements BudgetGate {
     if (limits.length === 0) return { action: 'allow' };
 
     const now = this.clock.now();
-    const spend = currentSpend(await this.options.ledger.rows(), now);
+    const spend = this.tally.of(await this.options.ledger.rows(), now);
     const estimateTokens = check.promptTokens + check.maxOutputTokens;
     const estimateUsd = this.options.prices.cost(check.target, {
       promptTokens: check.promptTokens,

@@ -48,33 +48,69 @@ export function configuredLimits(budgets: Budgets): BudgetLimit[] {
   return limits;
 }
 
-/** Spend in the local day, week and month containing `now`, in one pass over the index. */
-export function currentSpend(rows: UsageRows, now: number): Record<BudgetPeriod, Spend & Period> {
-  const periods = {
+type PeriodSpend = Record<BudgetPeriod, Spend & Period>;
+
+function emptySpend(now: number): PeriodSpend {
+  return {
     daily: { ...budgetPeriod('daily', now), usd: 0, tokens: 0, unpricedRequests: 0 },
     weekly: { ...budgetPeriod('weekly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
     monthly: { ...budgetPeriod('monthly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
   };
+}
+
+/** Adds rows `start..end` of the index to the periods they fall in (cache hits cost nothing). */
+function addRows(periods: PeriodSpend, rows: UsageRows, start: number, end: number): void {
   const all = [periods.daily, periods.weekly, periods.monthly];
   const earliest = Math.min(periods.weekly.start, periods.monthly.start);
   const latest = Math.max(periods.weekly.end, periods.monthly.end);
   const { ts, flags, promptTokens, completionTokens, costUsd } = rows;
-  rows.forEachSpan(earliest, latest, (start, end) => {
-    for (let i = start; i < end; i++) {
-      const t = ts[i] as number;
-      if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
-      const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
-      const cost = costUsd[i] as number;
-      for (const p of all) {
-        if (t < p.start || t >= p.end) continue;
-        p.tokens += tokens;
-        if (Number.isNaN(cost)) {
-          if (tokens > 0) p.unpricedRequests++;
-        } else p.usd += cost;
-      }
+  for (let i = start; i < end; i++) {
+    const t = ts[i] as number;
+    if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
+    const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
+    const cost = costUsd[i] as number;
+    for (const p of all) {
+      if (t < p.start || t >= p.end) continue;
+      p.tokens += tokens;
+      if (Number.isNaN(cost)) {
+        if (tokens > 0) p.unpricedRequests++;
+      } else p.usd += cost;
     }
-  });
+  }
+}
+
+/** Spend in the local day, week and month containing `now`, in one pass over the index. */
+export function currentSpend(rows: UsageRows, now: number): PeriodSpend {
+  const periods = emptySpend(now);
+  const earliest = Math.min(periods.weekly.start, periods.monthly.start);
+  const latest = Math.max(periods.weekly.end, periods.monthly.end);
+  rows.forEachSpan(earliest, latest, (start, end) => addRows(periods, rows, start, end));
   return periods;
+}
+
+/**
+ * `currentSpend` kept up to date as the index grows: the index only ever appends rows, so a
+ * check adds just the rows that arrived since the last one instead of rescanning the month. It
+ * starts over when the periods roll over or the ledger hands over a new index (retention).
+ */
+export class SpendTally {
+  private rows: UsageRows | undefined;
+  private periods: PeriodSpend | undefined;
+  private counted = 0;
+
+  of(rows: UsageRows, now: number): PeriodSpend {
+    const periods = this.periods;
+    const samePeriods = periods !== undefined && now >= periods.daily.start && now < periods.daily.end && now >= periods.weekly.start && now < periods.weekly.end && now >= periods.monthly.start && now < periods.monthly.end;
+    if (!samePeriods || rows !== this.rows || rows.length < this.counted) {
+      this.periods = currentSpend(rows, now);
+      this.rows = rows;
+      this.counted = rows.length;
+      return this.periods;
+    }
+    addRows(periods, rows, this.counted, rows.length);
+    this.counted = rows.length;
+    return periods;
+  }
 }
 
 /** Tolerance for comparing dollar sums, which carry floating-point dust. */

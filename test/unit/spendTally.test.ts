@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { SpendTally, currentSpend } from '../../src/core/usage/budgetStatus';
+import { UsageRows } from '../../src/core/usage/usageRows';
+import { inTimeZone, local, makeRecord } from './helpers/usage';
+
+describe('SpendTally: budget spend kept up to date without rescanning', () => {
+  inTimeZone('Europe/Berlin');
+
+  it('after every append it equals a full rescan, and it starts over at a period rollover and on a new index', () => {
+    const rows = new UsageRows();
+    const tally = new SpendTally();
+    let now = local(2026, 2, 27, 9);
+    const costs = [0.01, 0.25, Number.NaN, 0.1, 0.003];
+    for (let i = 0; i < 400; i++) {
+      now += 37 * 60_000; // crosses midnight, Monday and the 1st of March on the way
+      rows.add(makeRecord({ ts: now - 1000, costUsd: Number.isNaN(costs[i % 5] as number) ? null : (costs[i % 5] as number), promptTokens: 100 + i, completionTokens: i % 7, cacheHit: i % 11 === 0 }));
+      assert.deepEqual(tally.of(rows, now), currentSpend(rows, now), `after record ${i}`);
+    }
+    const fresh = new UsageRows();
+    fresh.add(makeRecord({ ts: now - 5, costUsd: 2 }));
+    assert.deepEqual(tally.of(fresh, now), currentSpend(fresh, now), 'a new index (retention) is counted from scratch');
+  });
+
+  it('reads only the rows that arrived since the last check', () => {
+    const rows = new UsageRows();
+    const now = local(2026, 3, 10, 12);
+    for (let i = 0; i < 1000; i++) rows.add(makeRecord({ ts: now - i * 1000, costUsd: 0.01 }));
+    const tally = new SpendTally();
+    assert.ok(Math.abs(tally.of(rows, now).daily.usd - 10) < 1e-9);
+    // Change a row already counted: a rescan would see it, the tally must not look at it again.
+    rows.costUsd[0] = 1000;
+    rows.add(makeRecord({ ts: now - 1, costUsd: 0.01 }));
+    assert.ok(Math.abs(tally.of(rows, now).daily.usd - 10.01) < 1e-9, 'old rows were read again');
+  });
+});
