@@ -86,8 +86,6 @@ interface RunState {
   target?: ModelTarget;
   fallbackDepth: number;
   promptTokens: number;
-  /** Disk writes (daily counts) to finish before the result is handed back. */
-  pendingWrites: Array<Promise<void>>;
   /** The answering model's connection carried an API key (its source is logged after the answer). */
   keyed?: boolean;
 }
@@ -218,6 +216,11 @@ export class Orchestrator {
     return this.breakers.snapshots();
   }
 
+  /** Resolves when the daily request counts counted so far are on disk. */
+  flush(): Promise<void> {
+    return this.quota.flush();
+  }
+
   /** Cancels everything still running; daily counts already counted are still saved. */
   dispose(): void {
     this.lifetime.abort();
@@ -234,7 +237,7 @@ export class Orchestrator {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
       throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
     }
-    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0, pendingWrites: [] };
+    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0 };
   }
 
   private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
@@ -439,8 +442,8 @@ export class Orchestrator {
           if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
         })
       : { release: () => undefined };
-    const saved = this.quota.recordRequest(target);
-    if (run) run.pendingWrites.push(saved);
+    // Counted in memory at once; the file is saved in the background (flush() waits for it).
+    void this.quota.recordRequest(target);
     return permit;
   }
 
@@ -486,7 +489,6 @@ export class Orchestrator {
       costUsd: this.deps.prices?.cost(answer.target, usage) ?? null,
     };
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
-    await Promise.all(run.pendingWrites);
     // Noted after the answer, off the path that decides the order of queued requests.
     if (run.keyed) await this.noteKeySource(result.provider);
     await this.keepContent(run, 'response', result.content);
@@ -516,7 +518,6 @@ export class Orchestrator {
 
   private async recordFailure(run: RunState | undefined, error: AurelisError): Promise<void> {
     if (!run?.target) return;
-    await Promise.all(run.pendingWrites);
     // A broken or cancelled stream used tokens: the prompt, and what arrived before the break.
     const partial = error.partialText;
     const usedTokens = partial !== undefined;

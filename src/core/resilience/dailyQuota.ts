@@ -24,6 +24,8 @@ const QuotaFileSchema = z.object({
 type QuotaFile = z.infer<typeof QuotaFileSchema>;
 
 export const QUOTA_FILE = 'ratelimits.json';
+/** Requests within this many milliseconds share one save of the file. */
+const SAVE_DELAY_MS = 250;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class DailyQuota {
@@ -34,6 +36,11 @@ export class DailyQuota {
   private blockedUntil = new Map<string, number>();
   private loaded: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** A save is queued and has not started: later requests ride along with it. */
+  private saveQueued = false;
+  /** Starts the queued save; `flush()` starts it at once. */
+  private startSave: (() => void) | undefined;
+  private dirMade = false;
   private tmpCounter = 0;
 
   constructor(
@@ -69,7 +76,11 @@ export class DailyQuota {
     return undefined;
   }
 
-  /** Counts one request; the returned promise settles when it is on disk (never rejects). */
+  /**
+   * Counts one request; the returned promise settles when it is on disk (never rejects). Callers
+   * need not wait: the count is in memory at once, and the file is saved a moment later, once for
+   * every request of that moment, so a busy window writes it far less often than once a request.
+   */
   recordRequest(target: ModelTarget): Promise<void> {
     this.rollOver();
     const key = targetKey(target);
@@ -78,22 +89,43 @@ export class DailyQuota {
     return this.save();
   }
 
-  /** A server said this model's quota is spent until `until` (epoch ms). */
+  /** A server said this model's quota is spent until `until` (epoch ms); saved at once. */
   block(target: ModelTarget, until: number): Promise<void> {
     const key = targetKey(target);
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
-    return this.save();
+    const saved = this.save();
+    this.startSave?.();
+    return saved;
   }
 
-  /** Waits for pending writes (dispose, tests). */
+  /** Saves what is counted now and waits for it (dispose, tests). */
   flush(): Promise<void> {
+    this.startSave?.();
     return this.saving;
   }
 
   private save(): Promise<void> {
-    this.saving = this.saving.then(() => this.write()).catch((err: unknown) => {
-      this.logger.warn(`Could not save the daily request counts (${QUOTA_FILE}): ${String(err)}`);
+    if (this.saveQueued) return this.saving;
+    this.saveQueued = true;
+    const due = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.startSave?.(), SAVE_DELAY_MS);
+      // A pending save must not keep a CLI or a test process alive.
+      timer.unref?.();
+      this.startSave = () => {
+        clearTimeout(timer);
+        this.startSave = undefined;
+        resolve();
+      };
     });
+    this.saving = Promise.all([this.saving, due])
+      .then(() => {
+        this.saveQueued = false;
+        return this.write();
+      })
+      .catch((err: unknown) => {
+        this.dirMade = false;
+        this.logger.warn(`Could not save the daily request counts (${QUOTA_FILE}): ${String(err)}`);
+      });
     return this.saving;
   }
 
@@ -107,7 +139,10 @@ export class DailyQuota {
       counts: Object.fromEntries(this.counts),
       blockedUntil: Object.fromEntries([...this.blockedUntil].filter(([, until]) => until > this.clock.now())),
     };
-    await mkdir(this.storageDir, { recursive: true });
+    if (!this.dirMade) {
+      await mkdir(this.storageDir, { recursive: true });
+      this.dirMade = true;
+    }
     const target = path.join(this.storageDir, QUOTA_FILE);
     const tmp = `${target}.${process.pid}.${++this.tmpCounter}.tmp`;
     await writeFile(tmp, JSON.stringify(file));

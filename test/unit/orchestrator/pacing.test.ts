@@ -147,6 +147,8 @@ describe('orchestrator: daily quota per model', () => {
   it('counts requests per model in <storage>/ratelimits.json, and the count survives a restart', async () => {
     await h.orchestrator.run(quick(1));
     await h.orchestrator.run(quick(2));
+    // Saved in the background, off the request's path.
+    await h.orchestrator.flush();
     const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { day: string; counts: Record<string, number> };
     assert.equal(file.day, '2026-05-04');
     assert.equal(file.counts[`github-models:${MINI}`], 2);
@@ -176,8 +178,11 @@ describe('orchestrator: daily quota per model', () => {
   it('two orchestrators on one storage folder add their counts up', async () => {
     const second = h.restart();
     await h.orchestrator.run(quick(1));
+    await h.orchestrator.flush();
     await second.run(quick(2));
+    await second.flush();
     await h.orchestrator.run(quick(3));
+    await h.orchestrator.flush();
     const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
     assert.equal(file.counts[`github-models:${MINI}`], 3);
     second.dispose();
@@ -188,6 +193,7 @@ describe('orchestrator: daily quota per model', () => {
     writeFileSync(path.join(h.storageDir, 'ratelimits.json'), '{ not json');
     const fresh = h.restart();
     await fresh.run(quick(1));
+    await fresh.flush();
     fresh.dispose();
     const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
     assert.equal(file.counts[`github-models:${MINI}`], 1);
