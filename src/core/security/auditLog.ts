@@ -64,6 +64,8 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   private readonly scanner: SecretScanner;
   private current: AuditFileId | undefined;
   private lastRetention = -Infinity;
+  /** The folder was made by this process; made again after a failed write (someone may have removed it). */
+  private dirMade = false;
   /** Appends from this process go out one at a time, in the order they were asked for. */
   private writes: Promise<void> = Promise.resolve();
 
@@ -205,7 +207,10 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   private async append(data: string): Promise<void> {
     const bytes = Buffer.from(data, 'utf8');
     try {
-      await mkdir(this.dir, { recursive: true });
+      if (!this.dirMade) {
+        await mkdir(this.dir, { recursive: true });
+        this.dirMade = true;
+      }
       if (this.clock.now() - this.lastRetention >= RETENTION_INTERVAL_MS) await this.applyRetention();
       const file = await this.fileFor(bytes.length);
       const handle = await open(file, 'a');
@@ -217,6 +222,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
         await handle.close();
       }
     } catch (e) {
+      this.dirMade = false;
       const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
       throw new Error(`Could not write the audit log in ${this.dir} (${code}). Check that the folder exists and is writable.`, { cause: e });
     }
