@@ -32,9 +32,11 @@ export interface OverheadFigures {
   pipeline_ttft_median_ms: number;
   sdk_ttft_median_ms: number;
   /** Which stages were wired in the headline figures. */
-  stages: { ledger_fsync: boolean; budget_gate: boolean; guard: boolean; cache: false };
+  stages: { ledger_fsync: boolean; budget_gate: boolean; guard: boolean; audit_log: boolean; cache: false };
   /** Smaller runs of the same comparison with stages changed, to show what the overhead is made of. */
   breakdown: { fsync_off: Breakdown; without_ledger_stages: Breakdown };
+  /** The same comparison against a server that takes PROVIDER_LATENCY_MS to answer, like a fast hosted model. */
+  at_provider_latency: Breakdown & { server_latency_ms: number };
 }
 
 export interface Breakdown {
@@ -79,18 +81,29 @@ export interface OverheadOptions {
   warmup: number;
   /** Requests (each kind) of each breakdown run. */
   breakdown: number;
+  /** Requests (each kind) against the server with a provider-like latency. */
+  provider: number;
 }
+
+/**
+ * A hosted model's quickest answers take a few hundred milliseconds; 150 ms is a generous lower
+ * bound, so the ratio at this latency is the overhead a user could ever notice.
+ */
+export const PROVIDER_LATENCY_MS = 150;
+const ANSWER = 'It parses a duration such as "1.5 s" into milliseconds. Edge case: negative numbers are rejected by the pattern. '.repeat(3);
 
 export async function measureOverhead(opts: OverheadOptions): Promise<OverheadFigures> {
   const server = await FakeOpenAIServer.start();
   // An answer of a few sentences, split into word chunks when streamed.
-  server.handle(() => reply.text('It parses a duration such as "1.5 s" into milliseconds. Edge case: negative numbers are rejected by the pattern. '.repeat(3)));
+  server.handle(() => reply.text(ANSWER));
   const sdk = new OpenAI({ baseURL: server.v1Url, apiKey: BENCH_KEY, maxRetries: 0, organization: null, project: null, logLevel: 'off' });
   try {
     const settings = benchSettings(server, { cache: { enabled: false } });
     const full = await compare(server, sdk, settings, {}, opts);
     const fsyncOff = await compare(server, sdk, benchSettings(server, { cache: { enabled: false }, ledger: { fsync: false } }), {}, small(opts));
     const noLedger = await compare(server, sdk, settings, { withoutLedger: true }, small(opts));
+    server.handle(() => reply.text(ANSWER, { delayMs: PROVIDER_LATENCY_MS }));
+    const slow = await compare(server, sdk, settings, {}, { ...opts, requests: opts.provider, streamed: opts.provider, warmup: 5 });
     const { latency, ttft } = full;
     return {
       ratio_median: ratio(median(latency.measured), median(latency.baseline)),
@@ -106,8 +119,9 @@ export async function measureOverhead(opts: OverheadOptions): Promise<OverheadFi
       added_median_ms: addedMedian(latency),
       pipeline_ttft_median_ms: round(median(ttft.measured), 3),
       sdk_ttft_median_ms: round(median(ttft.baseline), 3),
-      stages: { ledger_fsync: settings.ledger.fsync, budget_gate: true, guard: false, cache: false },
+      stages: { ledger_fsync: settings.ledger.fsync, budget_gate: true, guard: true, audit_log: true, cache: false },
       breakdown: { fsync_off: breakdown(fsyncOff), without_ledger_stages: breakdown(noLedger) },
+      at_provider_latency: { ...breakdown(slow), server_latency_ms: PROVIDER_LATENCY_MS },
     };
   } finally {
     await server.stop();

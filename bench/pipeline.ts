@@ -1,15 +1,17 @@
 /**
- * The orchestrator as the extension wires it (src/extension/services.ts): usage ledger as the
- * recorder, budget gate over that ledger, model prices, the tiered response cache — on a
- * temporary storage folder — pointed at a fake server on 127.0.0.1 through the `openai`
- * preset's endpoint override. Budgets are set (generously) so the gate really reads the
- * ledger on every request instead of returning early.
+ * The orchestrator as the extension wires it (src/extension/services.ts): the secret guard, the
+ * usage ledger and the audit log as recorders, budget gate over that ledger, model prices, the
+ * tiered response cache — on a temporary storage folder — pointed at a fake server on
+ * 127.0.0.1 through the `openai` preset's endpoint override. Budgets are set (generously) so
+ * the gate really reads the ledger on every request instead of returning early.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TieredResponseCache } from '../src/core/cache/responseCache';
 import { MemoryKeyStore } from '../src/core/host';
+import { AuditLog } from '../src/core/security/auditLog';
+import { SecretGuard } from '../src/core/security/secretGuard';
 import { Orchestrator } from '../src/core/orchestrator';
 import type { Timers } from '../src/core/resilience/timers';
 import { SettingsSchema, type Settings } from '../src/core/settings';
@@ -45,7 +47,7 @@ export function benchSettings(server: FakeOpenAIServer, extra: Record<string, un
 
 export interface PipelineOptions {
   timers?: Timers;
-  /** Leave out the stages that read and write the ledger (recorder, budget gate), to see what they cost. */
+  /** Leave out the stages that write to disk or read the ledger (ledger, audit log, budget gate), to see what they cost. */
   withoutLedger?: boolean;
 }
 
@@ -54,17 +56,25 @@ export async function startPipeline(server: FakeOpenAIServer, settings: Settings
   const read = (): Settings => settings;
   const keys = new MemoryKeyStore();
   await keys.set('openai', BENCH_KEY);
+  const audit = new AuditLog({ storageDir, settings: read });
   const build = (ledger: UsageLedger, cache: TieredResponseCache): Orchestrator => {
     const prices = new ModelPrices(read);
+    const recording = {
+      budget: new LedgerBudgetGate({ ledger, prices, settings: read, events: audit }),
+      recorders: [ledger, audit],
+      security: audit,
+      contentAudit: audit,
+    };
     return new Orchestrator({
       settings: read,
       keys,
       storageDir,
       env: {},
       workspaceHash: 'b'.repeat(64),
+      guard: new SecretGuard({ settings: read, events: audit }),
       cache,
       prices,
-      ...(options.withoutLedger ? {} : { budget: new LedgerBudgetGate({ ledger, prices, settings: read }), recorders: [ledger] }),
+      ...(options.withoutLedger ? {} : recording),
       ...(options.timers ? { timers: options.timers } : {}),
     });
   };
@@ -84,7 +94,7 @@ export async function startPipeline(server: FakeOpenAIServer, settings: Settings
     },
     close: async () => {
       orchestrator.dispose();
-      await ledger.close();
+      await Promise.all([ledger.close(), audit.flush(), orchestrator.flush()]);
       rmSync(storageDir, { recursive: true, force: true });
     },
   };

@@ -25,7 +25,7 @@ const RESULTS = path.join(__dirname, 'results.json');
 /** Counts per mode: the full run is what the README quotes; quick is for a check while working. */
 const MODES = {
   full: {
-    overhead: { requests: 2000, streamed: 2000, warmup: 200, breakdown: 500 },
+    overhead: { requests: 2000, streamed: 2000, warmup: 200, breakdown: 500, provider: 100 },
     cache: { rounds: 10, perRound: 50, warmup: 1 },
     // 15 a minute with a minute of two real seconds: 300 requests need 19 windows, about 38 s.
     pacing: { requests: 300, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
@@ -33,7 +33,7 @@ const MODES = {
     hostRuns: 3,
   },
   quick: {
-    overhead: { requests: 400, streamed: 300, warmup: 100, breakdown: 150 },
+    overhead: { requests: 400, streamed: 300, warmup: 100, breakdown: 150, provider: 30 },
     cache: { rounds: 4, perRound: 25, warmup: 1 },
     pacing: { requests: 75, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
     ledger: { withMillion: false },
