@@ -84,30 +84,37 @@ export interface RunOptions {
   onNotice?: (notice: Notice) => void;
 }
 
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
+export const TokenUsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
   /** True when the server reported no usage and the numbers come from our tokenizer. */
-  estimated: boolean;
-}
+  estimated: z.boolean(),
+});
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'unknown';
+export const FinishReasonSchema = z.enum(['stop', 'length', 'content_filter', 'tool_calls', 'unknown']);
+export type FinishReason = z.infer<typeof FinishReasonSchema>;
 
-export interface TaskResult {
-  requestId: string;
-  content: string;
+/**
+ * What a request returns. The core builds it itself, so it is typed rather than parsed on the
+ * way out; the schema is for whoever receives it across a boundary (a CLI's JSON output, tests).
+ */
+export const TaskResultSchema = z.object({
+  requestId: z.string().min(1),
+  content: z.string(),
   /** The model that actually answered (after fallback). */
-  model: string;
-  provider: ProviderId;
-  usage: TokenUsage;
-  latencyMs: number;
+  model: z.string().min(1),
+  provider: ProviderIdSchema,
+  usage: TokenUsageSchema,
+  latencyMs: z.number().nonnegative(),
   /** Time to first token, for streamed requests. */
-  ttftMs?: number;
-  finishReason: FinishReason;
+  ttftMs: z.number().nonnegative().optional(),
+  finishReason: FinishReasonSchema,
   /** 0 when the first model of the chain answered. */
-  fallbackDepth: number;
-  cached: boolean;
+  fallbackDepth: z.number().int().nonnegative(),
+  cached: z.boolean(),
   /** Estimated cost in USD, or null when the model's price is unknown (never shown as $0). */
-  costUsd: number | null;
-}
+  costUsd: z.number().nonnegative().nullable(),
+});
+export type TaskResult = z.infer<typeof TaskResultSchema>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness';
 import { reply } from '../../fake-server';
+import { TaskResultSchema } from '../../../src/core/types';
 
 describe('orchestrator: a plain request through the fake server', () => {
   let h: Harness;
@@ -12,6 +13,7 @@ describe('orchestrator: a plain request through the fake server', () => {
   it('sends the first model of the task chain to GitHub Models with its headers and returns a typed result', async () => {
     h.server.script(reply.text('const x = 1;', { usage: { prompt_tokens: 12, completion_tokens: 5 } }));
     const result = await h.orchestrator.run({ task: 'generate', prompt: 'declare x', systemPrompt: 'You write TypeScript.' });
+    assert.deepEqual(TaskResultSchema.parse(result), result, 'the result matches its published schema');
 
     assert.equal(result.content, 'const x = 1;');
     assert.equal(result.provider, 'github-models');
