@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { SettingProblem, Settings } from '../core/settings';
-import { AnalyticsPanel, type AnalyticsPanelView } from './analytics/analyticsPanel';
+import type { AnalyticsPanelView } from './analytics/analyticsPanel';
+import { openAnalyticsPanel } from './analytics/openPanel';
 import type { BudgetStatusState } from './budgetStatusBar';
 import type { EditorParts } from './editorParts';
 import type { ProposalSummary } from './proposedChanges';
@@ -46,6 +47,6 @@ export function publicApi(parts: EditorParts): AurelisApi {
     viewText: (uri) => parts.views.textOf(uri),
     onDidChangeView: parts.views.onDidChange,
     runningRequests: () => parts.runner.inFlight,
-    analyticsPanel: () => AnalyticsPanel.open,
+    analyticsPanel: openAnalyticsPanel,
   };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
-import { describeFindings, type SecretAnswer, type SecretQuestion } from '../core/security/secretGuard';
+import { describeFindings } from '../core/security/findingsText';
+import type { SecretAnswer, SecretQuestion } from '../core/security/secretGuard';
 import { secretKindLabel } from '../core/security/secretKinds';
 import { PROVIDER_IDS, type ProviderId } from '../core/types';
 

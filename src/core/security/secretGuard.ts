@@ -13,7 +13,7 @@ import type { Settings } from '../settings';
 import { quotedFileLine } from '../tasks/requests';
 import type { TaskRequest } from '../types';
 import type { FindingLocation, SecurityEventSink } from './auditEvents';
-import { secretKindLabel } from './secretKinds';
+import { describeFindings } from './findingsText';
 import { SecretScanner, redact, type SecretFinding } from './secretScanner';
 
 /** What the user may answer when asked. */
@@ -114,19 +114,4 @@ function redactParts(request: TaskRequest, parts: readonly Part[]): TaskRequest 
     ...(request.prompt === undefined ? {} : { prompt: redacted.get('prompt') ?? request.prompt }),
     ...(request.messages === undefined ? {} : { messages: request.messages.map((m, i) => ({ ...m, content: redacted.get(`messages[${i}]`) ?? m.content })) }),
   };
-}
-
-/** "a GitHub token (src/config.ts:12) and 2 passwords (line 4 of the prompt, .env:3)". */
-export function describeFindings(findings: readonly FindingLocation[]): string {
-  const byKind = new Map<string, string[]>();
-  for (const f of findings) {
-    const where = f.file !== undefined && f.fileLine !== undefined ? `${f.file}:${f.fileLine}` : `line ${f.line} of the ${f.part === 'prompt' ? 'prompt' : f.part}`;
-    byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), where]);
-  }
-  const phrases = [...byKind].map(([kind, places]) => {
-    const label = secretKindLabel(kind as FindingLocation['kind']);
-    const shown = places.slice(0, 3).join(', ') + (places.length > 3 ? `, +${places.length - 3} more` : '');
-    return `${places.length === 1 ? `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}` : `${places.length} × ${label}`} (${shown})`;
-  });
-  return phrases.length <= 1 ? (phrases[0] ?? 'a secret') : `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`;
 }

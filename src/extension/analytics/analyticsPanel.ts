@@ -10,6 +10,7 @@
  * webview to refresh when a request has finished — in this window or another.
  */
 import * as vscode from 'vscode';
+import { setOpenAnalyticsPanel } from './openPanel';
 import { hostEvent, parseWebviewMessage, type FilterChoices, type HostToWebview, type PanelEventMessage, type RequestResult } from '../../core/analytics-protocol/messages';
 import { answerRequest, type RequestHandlers } from '../../core/analytics-protocol/requests';
 import type { Logger } from '../../core/host';
@@ -77,6 +78,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
       localResourceRoots: [media],
     });
     AnalyticsPanel.current = new AnalyticsPanel(panel, deps, filter);
+    setOpenAnalyticsPanel(AnalyticsPanel.current);
     return AnalyticsPanel.current;
   }
 
@@ -259,7 +261,10 @@ export class AnalyticsPanel implements AnalyticsPanelView {
 
   private dispose(): void {
     this.stopPolling();
-    if (AnalyticsPanel.current === this) AnalyticsPanel.current = undefined;
+    if (AnalyticsPanel.current === this) {
+      AnalyticsPanel.current = undefined;
+      setOpenAnalyticsPanel(undefined);
+    }
     this.disposed.fire();
     this.disposed.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SecurityEvent } from '../../../src/core/security/auditEvents';
-import { SecretGuard, describeFindings, type SecretAnswer, type SecretQuestion } from '../../../src/core/security/secretGuard';
+import { describeFindings } from '../../../src/core/security/findingsText';
+import { SecretGuard, type SecretAnswer, type SecretQuestion } from '../../../src/core/security/secretGuard';
 import type { Notice, UsageRecord } from '../../../src/core/pipeline';
 import { explainRequest } from '../../../src/core/tasks/requests';
 import { isAurelisError } from '../../../src/core/errors';
