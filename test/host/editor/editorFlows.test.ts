@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { reply } from '../../fake-server';
 import { aurelis, eventually } from '../support/aurelis';
-import { closeEditors, openWorkspaceFile, promptOf, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
+import { openWorkspaceFile, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
 
 const SOURCE = ['export function sum(values: number[]): number {', '  let s = 0;', '  for (const v of values) s += v;', '  return s;', '}', ''].join('\n');
 const REWRITTEN = 'export function sum(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0);\n}';
@@ -43,23 +43,12 @@ function scriptedQuickPick(answer: { typed?: string; choose?: string }) {
 }
 
 describe('Editor flows', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await useFakeProvider();
-  });
-  after(async () => {
-    await fake.dispose();
-  });
-  afterEach(async () => {
-    fake.server.reset();
-    await vscode.commands.executeCommand('aurelis.rejectChange');
-    await closeEditors();
-  });
+  const suite = useFakeProviderForSuite(() => vscode.commands.executeCommand('aurelis.rejectChange'));
 
   it('Generate asks in a box that offers earlier requests, and Accept applies the rewrite as one undo step', async () => {
     const editor = await openWorkspaceFile('src/generateMe.ts', SOURCE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
-    fake.server.script(reply.text(REWRITTEN), reply.text(REWRITTEN));
+    suite.fake.server.script(reply.text(REWRITTEN), reply.text(REWRITTEN));
     const first = scriptedQuickPick({ typed: 'use reduce instead of the loop' });
     try {
       const outcome = await vscode.commands.executeCommand<EditOutcome>('aurelis.generate');
@@ -67,7 +56,7 @@ describe('Editor flows', () => {
     } finally {
       first.restore();
     }
-    assert.match(promptOf(fake.server.chatRequests[0]?.body), /Rewrite this code as follows: use reduce instead of the loop/);
+    assert.match(promptOf(suite.fake.server.chatRequests[0]?.body), /Rewrite this code as follows: use reduce instead of the loop/);
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.getText(), `${REWRITTEN}\n`);
     await vscode.window.showTextDocument(editor.document);
@@ -83,7 +72,7 @@ describe('Editor flows', () => {
     } finally {
       second.restore();
     }
-    assert.match(promptOf(fake.server.chatRequests[1]?.body), /Rewrite this code as follows: use reduce instead of the loop/);
+    assert.match(promptOf(suite.fake.server.chatRequests[1]?.body), /Rewrite this code as follows: use reduce instead of the loop/);
   });
 
   it('a request names the file relative to the workspace and the problems reported near the code', async () => {
@@ -95,9 +84,9 @@ describe('Editor flows', () => {
       const far = new vscode.Diagnostic(new vscode.Range(40, 0, 40, 1), 'far away', vscode.DiagnosticSeverity.Error);
       collection.set(editor.document.uri, [problem, far]);
       editor.selection = new vscode.Selection(0, 0, 4, 1);
-      fake.server.script(reply.text('It sums.'));
+      suite.fake.server.script(reply.text('It sums.'));
       await vscode.commands.executeCommand('aurelis.explain');
-      const prompt = promptOf(fake.server.chatRequests[0]?.body);
+      const prompt = promptOf(suite.fake.server.chatRequests[0]?.body);
       assert.match(prompt, /^File: src\/deep\/nested\/context\.ts \(typescript\)$/m);
       assert.equal(prompt.includes(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/nowhere'), false, 'an absolute path was sent');
       assert.match(prompt, /line 2, warning \(lint\): 's' could be const-free: prefer reduce\./);
@@ -110,14 +99,14 @@ describe('Editor flows', () => {
   it("Cancel on the progress notification aborts the request: the server sees the connection closed", async () => {
     const editor = await openWorkspaceFile('src/cancelMe.ts', SOURCE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
-    fake.server.script(reply.hang());
+    suite.fake.server.script(reply.hang());
     const original = vscode.window.withProgress;
     const titles: string[] = [];
     // The notification's Cancel button fires the token VS Code hands to the task: do that once the request is out.
     vscode.window.withProgress = ((options: vscode.ProgressOptions, task: Parameters<typeof original>[1]) => {
       titles.push(`${options.title ?? ''} cancellable=${String(options.cancellable)}`);
       const source = new vscode.CancellationTokenSource();
-      void fake.server.waitForChatRequests(1).then(() => source.cancel());
+      void suite.fake.server.waitForChatRequests(1).then(() => source.cancel());
       return task({ report: () => undefined }, source.token);
     }) as typeof original;
     const errors = stubWindow('showErrorMessage');
@@ -128,7 +117,7 @@ describe('Editor flows', () => {
       errors.restore();
     }
     assert.deepEqual(titles, ['Aurelis: Explaining cancelMe.ts… cancellable=true']);
-    const request = fake.server.chatRequests[0];
+    const request = suite.fake.server.chatRequests[0];
     await request?.done;
     assert.equal(request?.clientClosed, true, 'the HTTP connection was not closed by the cancel');
     assert.deepEqual(errors.calls, [], 'a cancel is not an error');
@@ -166,10 +155,10 @@ describe('Editor flows', () => {
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(1, 13, 1, 13));
       const fix = actions.find((a) => a.title === "Fix with Aurelis: Cannot find name 'totl'.");
       assert.ok(fix?.command, 'no Fix with Aurelis in the light bulb');
-      fake.server.script(reply.text('const total = 1;\nconsole.log(total);'));
+      suite.fake.server.script(reply.text('const total = 1;\nconsole.log(total);'));
       const outcome = await vscode.commands.executeCommand<EditOutcome>(fix.command.command, ...(fix.command.arguments ?? []));
       assert.equal(outcome?.kind, 'proposed');
-      const prompt = promptOf(fake.server.chatRequests[0]?.body);
+      const prompt = promptOf(suite.fake.server.chatRequests[0]?.body);
       assert.equal(prompt.split("Cannot find name 'totl'.").length - 1, 1, `the problem is listed more than once:\n${prompt}`);
     } finally {
       collection.dispose();
@@ -180,10 +169,10 @@ describe('Editor flows', () => {
     const editor = await openWorkspaceFile('src/documentMe.py', 'def area(r):\n    return 3.14159 * r * r\n');
     editor.selection = new vscode.Selection(0, 0, 1, 26);
     const documented = 'def area(r):\n    """Return the area of a circle of radius r."""\n    return 3.14159 * r * r';
-    fake.server.script(reply.text('```python\n' + documented + '\n```'));
+    suite.fake.server.script(reply.text('```python\n' + documented + '\n```'));
     const outcome = await vscode.commands.executeCommand<EditOutcome>('aurelis.document');
     assert.equal(outcome?.kind, 'proposed');
-    const body = fake.server.chatRequests[0]?.body as { messages: Array<{ role: string; content: string }> };
+    const body = suite.fake.server.chatRequests[0]?.body as { messages: Array<{ role: string; content: string }> };
     assert.match(body.messages.find((m) => m.role === 'system')?.content ?? '', /PEP 257 docstrings for Python/);
     assert.match(promptOf(body), /Add documentation to this code\./);
     const diff = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input).find((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff);

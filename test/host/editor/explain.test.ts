@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
 import { aurelis, eventually } from '../support/aurelis';
-import { closeEditors, openEditor, poll, promptOf, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from './fakeProvider';
+import { openEditor, poll, promptOf, stubWindow, TEST_MODEL, useFakeProviderForSuite } from './fakeProvider';
 
 const CODE = [
   'export function orderTotal(orders: { quantity: number; unitPrice: number }[]): number {',
@@ -17,24 +17,14 @@ const CODE = [
 ].join('\n');
 
 describe('Aurelis: Explain', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await useFakeProvider();
-  });
-  after(async () => {
-    await fake.dispose();
-  });
-  afterEach(async () => {
-    fake.server.reset();
-    await closeEditors();
-  });
+  const suite = useFakeProviderForSuite();
 
   it('streams the explanation into a Markdown view beside the editor while it arrives', async () => {
     const api = await aurelis();
     const editor = await openEditor(CODE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
     const chunks = ['## Summary\n\n', '`orderTotal` adds up ', 'quantity × unit price ', 'over all orders.'];
-    fake.server.script(reply.text(chunks.join(''), { chunks, chunkDelayMs: 250 }));
+    suite.fake.server.script(reply.text(chunks.join(''), { chunks, chunkDelayMs: 250 }));
 
     const seen: string[] = [];
     const listener = api.onDidChangeView((uri) => seen.push(api.viewText(uri.toString())));
@@ -53,7 +43,7 @@ describe('Aurelis: Explain', () => {
     assert.match(outcome.text, /`orderTotal` adds up quantity × unit price over all orders\./);
     assert.match(outcome.text, new RegExp(`${TEST_MODEL} \\(openai\\)`));
 
-    const [request] = fake.server.chatRequests;
+    const [request] = suite.fake.server.chatRequests;
     assert.equal(request?.stream, true);
     const prompt = promptOf(request?.body);
     assert.match(prompt, /export function orderTotal/);
@@ -77,11 +67,11 @@ describe('Aurelis: Explain', () => {
       return (symbols?.length ?? 0) > 0;
     });
     editor.selection = new vscode.Selection(7, 4, 7, 4);
-    fake.server.script(reply.text('It returns a fixed string.'));
+    suite.fake.server.script(reply.text('It returns a fixed string.'));
     const outcome = await vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
     assert.ok(outcome);
     assert.match(outcome.text, /^# Explanation of function `unrelated`/);
-    const prompt = promptOf(fake.server.chatRequests[0]?.body);
+    const prompt = promptOf(suite.fake.server.chatRequests[0]?.body);
     assert.match(prompt, /function `unrelated`, lines 7–9/);
     assert.doesNotMatch(prompt, /orderTotal/);
   });
@@ -97,7 +87,7 @@ describe('Aurelis: Explain', () => {
       const warning = await eventually('the size warning', () => warnings.calls.find((c) => /KB limit/.test(c.message)));
       assert.match(warning.message, /is 3 KB, over the 1 KB limit .*aurelis\.security\.maxFileKB/);
       assert.deepEqual(warning.items, ['Open Settings']);
-      assert.equal(fake.server.chatRequests.length, 0);
+      assert.equal(suite.fake.server.chatRequests.length, 0);
     } finally {
       warnings.restore();
       await config.update('security.maxFileKB', undefined, vscode.ConfigurationTarget.Global);
@@ -114,7 +104,7 @@ describe('Aurelis: Explain', () => {
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
       const error = await eventually('the binary refusal', () => errors.calls.find((c) => /binary/.test(c.message)));
       assert.match(error.message, /only sends text/);
-      assert.equal(fake.server.chatRequests.length, 0);
+      assert.equal(suite.fake.server.chatRequests.length, 0);
     } finally {
       errors.restore();
     }
@@ -124,16 +114,16 @@ describe('Aurelis: Explain', () => {
     const api = await aurelis();
     const editor = await openEditor(CODE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
-    fake.server.script(reply.hang());
+    suite.fake.server.script(reply.hang());
     const errors = stubWindow('showErrorMessage');
     try {
       const running = vscode.commands.executeCommand('aurelis.explain');
-      await fake.server.waitForChatRequests(1);
+      await suite.fake.server.waitForChatRequests(1);
       assert.equal(api.runningRequests(), 1);
       assert.match(api.budgetStatus().text, /\$\(loading~spin\)/, 'the status bar spins while a request runs');
       assert.equal(await vscode.commands.executeCommand('aurelis.cancel'), 1);
       assert.equal(await running, undefined);
-      const request = fake.server.chatRequests[0];
+      const request = suite.fake.server.chatRequests[0];
       await request?.done;
       assert.equal(request?.clientClosed, true, 'the HTTP connection was not closed by the cancel');
       assert.equal(api.runningRequests(), 0);
@@ -149,7 +139,7 @@ describe('Aurelis: Explain', () => {
     const editor = await openEditor(CODE);
     editor.selection = new vscode.Selection(0, 0, 4, 1);
     // The pause lets the first chunks reach the view before the connection breaks.
-    fake.server.script({ type: 'broken-stream', chunks: ['The function ', 'sums the orders'], chunkDelayMs: 300 });
+    suite.fake.server.script({ type: 'broken-stream', chunks: ['The function ', 'sums the orders'], chunkDelayMs: 300 });
     const errors = stubWindow('showErrorMessage');
     const views: string[] = [];
     const listener = api.onDidChangeView((uri) => views.push(uri.toString()));

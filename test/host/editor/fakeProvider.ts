@@ -127,3 +127,24 @@ export async function poll(what: string, timeoutMs: number, check: () => Promise
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * The usual set-up of an editor suite, as mocha hooks: one fake provider for the suite, and after
+ * each test a reset server, `cleanUp` (e.g. reject an open proposal) and a window with no editors.
+ * Use it inside `describe`; read the provider through the returned object in tests.
+ */
+export function useFakeProviderForSuite(cleanUp: () => Thenable<unknown> | void = () => undefined, options: FakeServerOptions = {}): { readonly fake: FakeProvider } {
+  const suite = { fake: undefined as unknown as FakeProvider };
+  before(async () => {
+    suite.fake = await useFakeProvider(options);
+  });
+  after(async () => {
+    await suite.fake?.dispose();
+  });
+  afterEach(async () => {
+    suite.fake.server.reset();
+    await cleanUp();
+    await closeEditors();
+  });
+  return suite;
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
 import { aurelis } from '../support/aurelis';
-import { closeEditors, openEditor, promptOf, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
+import { openEditor, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
 
 const LINES = [
   'export interface Order {', //                                   1
@@ -35,23 +35,12 @@ function aurelisDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 describe('Aurelis: Review', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await useFakeProvider();
-  });
-  after(async () => {
-    await fake.dispose();
-  });
-  afterEach(async () => {
-    fake.server.reset();
-    await vscode.commands.executeCommand('aurelis.clearReviewFindings');
-    await closeEditors();
-  });
+  const suite = useFakeProviderForSuite(() => vscode.commands.executeCommand('aurelis.clearReviewFindings'));
 
   it('puts the findings on the expected lines as "Aurelis" diagnostics and writes a report', async () => {
     const api = await aurelis();
     const editor = await openEditor(LINES.join('\n'));
-    fake.server.script(reply.text(JSON.stringify(FINDINGS)));
+    suite.fake.server.script(reply.text(JSON.stringify(FINDINGS)));
     const info = stubWindow('showInformationMessage');
     let outcome: ReviewOutcome | undefined;
     try {
@@ -75,7 +64,7 @@ describe('Aurelis: Review', () => {
     assert.match(info.calls[0]?.message ?? '', /found 2 problems/);
 
     // What was asked: the whole file with line numbers, JSON through a schema.
-    const body = fake.server.chatRequests[0]?.body as { response_format?: { type: string; json_schema?: { name: string } } };
+    const body = suite.fake.server.chatRequests[0]?.body as { response_format?: { type: string; json_schema?: { name: string } } };
     assert.equal(body.response_format?.type, 'json_schema');
     assert.equal(body.response_format?.json_schema?.name, 'review_findings');
     assert.match(promptOf(body), /^ 8\| {3}for \(let i = 0; i <= orders\.length; i\+\+\) \{$/m);
@@ -88,7 +77,7 @@ describe('Aurelis: Review', () => {
 
   it('offers the suggested replacement as a quick fix, which applies it', async () => {
     const editor = await openEditor(LINES.join('\n'));
-    fake.server.script(reply.text(JSON.stringify(FINDINGS)));
+    suite.fake.server.script(reply.text(JSON.stringify(FINDINGS)));
     const info = stubWindow('showInformationMessage');
     try {
       await vscode.commands.executeCommand('aurelis.review');
@@ -120,7 +109,7 @@ describe('Aurelis: Review', () => {
     const editor = await openEditor(LINES.join('\n'));
     editor.selection = new vscode.Selection(5, 0, 12, 1);
     const prose = 'Here is my review:\n```json\n' + JSON.stringify([{ severity: 'High', category: 'Bug', line: 8, message: 'Off by one.' }]) + '\n```\nHope this helps!';
-    fake.server.script(reply.text(prose));
+    suite.fake.server.script(reply.text(prose));
     const info = stubWindow('showInformationMessage');
     try {
       const outcome = await vscode.commands.executeCommand<ReviewOutcome>('aurelis.review');
@@ -129,7 +118,7 @@ describe('Aurelis: Review', () => {
     } finally {
       info.restore();
     }
-    const prompt = promptOf(fake.server.chatRequests[0]?.body);
+    const prompt = promptOf(suite.fake.server.chatRequests[0]?.body);
     assert.match(prompt, /lines 6–13/);
     assert.doesNotMatch(prompt, /interface Order/);
     const [d] = aurelisDiagnostics(editor.document.uri);
@@ -141,10 +130,10 @@ describe('Aurelis: Review', () => {
     const editor = await openEditor(LINES.join('\n'));
     const info = stubWindow('showInformationMessage');
     try {
-      fake.server.script(reply.text(JSON.stringify(FINDINGS)));
+      suite.fake.server.script(reply.text(JSON.stringify(FINDINGS)));
       await vscode.commands.executeCommand('aurelis.review');
       assert.equal(aurelisDiagnostics(editor.document.uri).length, 2);
-      fake.server.script(reply.text(JSON.stringify({ findings: [{ severity: 'warning', category: 'performance', startLine: 12, endLine: 12, message: 'x', suggestion: null }] })));
+      suite.fake.server.script(reply.text(JSON.stringify({ findings: [{ severity: 'warning', category: 'performance', startLine: 12, endLine: 12, message: 'x', suggestion: null }] })));
       await vscode.commands.executeCommand('aurelis.review');
       const after = aurelisDiagnostics(editor.document.uri);
       assert.deepEqual(after.map((d) => d.range.start.line), [11]);
@@ -157,7 +146,7 @@ describe('Aurelis: Review', () => {
 
   it('reports an answer without JSON findings as an error with Retry and Choose Model', async () => {
     await openEditor(LINES.join('\n'));
-    fake.server.script(reply.text('Looks good to me!'));
+    suite.fake.server.script(reply.text('Looks good to me!'));
     const errors = stubWindow('showErrorMessage');
     try {
       assert.equal(await vscode.commands.executeCommand('aurelis.review'), undefined);
