@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { reply } from '../fake-server';
-import { aurelis, userDataDir } from './support/aurelis';
+import { aurelis, eventually, userDataDir } from './support/aurelis';
 import { CANARY_MARK } from './support/canary';
 import { closeEditors, openWorkspaceFile, stubWindow, useFakeProvider, type FakeProvider } from './editor/fakeProvider';
 
@@ -58,12 +58,14 @@ describe('zero leaks: the canary key appears nowhere but secret storage', () => 
     assert.ok(shown.some((m) => /rejected|API key/.test(m)), `the 401 was not reported: ${shown.join(' | ')}`);
   });
 
-  it('the analytics panel, its exports and the audit export carry no key', async () => {
+  it('the analytics panel, its exports and the audit export carry no key', async function () {
+    // After some eighty tests the webview has now and then taken about 20 s to load in code-server.
+    this.timeout(60_000);
     await vscode.commands.executeCommand('aurelis.showAnalytics');
     const api = await aurelis();
     const panel = api.analyticsPanel();
     assert.ok(panel, 'the panel did not open');
-    const report = panel.lastReport ?? (await new Promise((resolve) => panel.onDidSendReport(resolve)));
+    const report = await eventually('the panel to receive its figures', () => panel.lastReport, 45_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-zero-leaks-'));
     try {
       for (const format of ['json', 'csv', 'html', 'prometheus']) {
