@@ -19,7 +19,7 @@ import { AurelisError, isAurelisError, scrubSecrets } from './errors';
 import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
 import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
-import { connectionWithKey, resolveConnection, type Connection } from './providers/connection';
+import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
 import { describeDuration, describeReset, ProviderFailure } from './providers/providerErrors';
 import { providerLabel } from './providers/presets';
@@ -86,8 +86,8 @@ interface RunState {
   target?: ModelTarget;
   fallbackDepth: number;
   promptTokens: number;
-  /** The answering model's connection carried an API key (its source is logged after the answer). */
-  keyed?: boolean;
+  /** Where the answering model's API key came from (logged after the answer). */
+  keySource?: KeySource;
 }
 
 interface Answer extends ChatAnswer {
@@ -106,7 +106,7 @@ export class Orchestrator {
   private readonly slots: ConcurrencyQueue;
   private readonly pacers = new Map<string, ModelPacer>();
   /** The key source last used per provider, so a change of source is logged once. */
-  private readonly keySources = new Map<ProviderId, 'secret_storage' | 'environment'>();
+  private readonly keySources = new Map<ProviderId, KeySource>();
   /** Aborts everything still running when the orchestrator is disposed. */
   private readonly lifetime = new AbortController();
 
@@ -351,7 +351,7 @@ export class Orchestrator {
   /** One model: size check, a global slot, then attempts (each paced) with retries. */
   private async tryModel(run: RunState, request: TaskRequest, target: ModelTarget, settings: Settings): Promise<ChatAnswer> {
     const connection = await this.connection(target.provider, settings);
-    run.keyed = connection.apiKey !== undefined;
+    run.keySource = connection.keySource;
     this.checkSize(run, target, settings);
     const releaseSlot = await this.slots.acquire(run.signal);
     try {
@@ -490,7 +490,7 @@ export class Orchestrator {
     };
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
     // Noted after the answer, off the path that decides the order of queued requests.
-    if (run.keyed) await this.noteKeySource(result.provider);
+    if (run.keySource) await this.noteKeySource(result.provider, run.keySource);
     await this.keepContent(run, 'response', result.content);
     await this.record(run, result.provider, result.model, { ...resultRecord(result), outcome: 'ok' });
     return result;
@@ -577,8 +577,7 @@ export class Orchestrator {
   }
 
   /** Logs and audits which source a provider's key came from when it changes — the source, never the key. */
-  private async noteKeySource(provider: ProviderId): Promise<void> {
-    const source = (await this.deps.keys.get(provider))?.trim() ? 'secret_storage' : 'environment';
+  private async noteKeySource(provider: ProviderId, source: KeySource): Promise<void> {
     if (this.keySources.get(provider) === source) return;
     this.keySources.set(provider, source);
     const where = source === 'environment' ? 'the GITHUB_TOKEN environment variable (no key is stored)' : "VS Code's secret storage";

@@ -9,6 +9,7 @@ import { MarkdownViews } from './markdownViews';
 import { ProposedChanges } from './proposedChanges';
 import { ReviewDiagnostics } from './reviewDiagnostics';
 import { askAboutSecrets } from './secretQuestion';
+import { recordSecurityEvent } from './securityEvents';
 import { SecretKeyStore } from './secretKeyStore';
 import { SettingsReader } from './settingsReader';
 import { TaskRunner } from './taskRunner';
@@ -74,9 +75,7 @@ function auditProviderChanges(settings: SettingsReader, core: () => Promise<Core
     const event = { type: 'provider_change' as const, from: previous, to: current.provider };
     previous = current.provider;
     log.info(`Provider changed from ${PROVIDER_PRESETS[event.from].label} to ${PROVIDER_PRESETS[event.to].label}.`);
-    void core()
-      .then((c) => c.audit.securityEvent(event))
-      .catch((e: unknown) => log.error(`Could not write the provider change to the audit log: ${e instanceof Error ? e.message : String(e)}`));
+    void recordSecurityEvent(() => core().then((c) => c.audit), log, event);
   });
 }
 

@@ -4,6 +4,7 @@ import type { SecurityEvent } from '../core/security/auditEvents';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { PROVIDER_IDS, type ProviderId } from '../core/types';
 import type { EditorParts } from './editorParts';
+import { recordSecurityEvent } from './securityEvents';
 import { withCancel } from './progress';
 
 /**
@@ -109,13 +110,8 @@ async function pickProvider(parts: EditorParts, title: string, among: readonly P
   return picked?.provider;
 }
 
-/** Key events go to the audit log; a failed write is logged and never undoes what the user did. */
-async function audit(parts: EditorParts, event: SecurityEvent): Promise<void> {
-  try {
-    await (await parts.core()).audit.securityEvent(event);
-  } catch (e) {
-    parts.log.error(`Could not write ${event.type} to the audit log: ${e instanceof Error ? e.message : String(e)}`);
-  }
+function audit(parts: EditorParts, event: SecurityEvent): Promise<void> {
+  return recordSecurityEvent(() => parts.core().then((c) => c.audit), parts.log, event);
 }
 
 function isProvider(value: unknown): value is ProviderId {

@@ -3,6 +3,7 @@ import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
 import type { SecurityEventSink } from '../core/security/auditEvents';
+import { recordSecurityEvent } from './securityEvents';
 import type { RunOptions, TaskRequest, TaskResult, TaskType } from '../core/types';
 
 /** The part of the orchestrator a command needs to send one request. */
@@ -127,11 +128,7 @@ export class TaskRunner {
     const command = COMMAND_OF_TASK[request.task];
     const reason = choice === 'Manage Workspace Trust' ? 'The user opened Manage Workspace Trust instead of sending.' : 'The user chose not to send code from a workspace in Restricted Mode.';
     this.log.info(`Restricted Mode: ${command} was not sent. ${reason}`);
-    try {
-      await (await this.deps.security()).securityEvent({ type: 'restricted_mode_refusal', command, reason });
-    } catch (e) {
-      this.log.error(`Could not write the Restricted Mode refusal to the audit log: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    await recordSecurityEvent(this.deps.security, this.log, { type: 'restricted_mode_refusal', command, reason });
     if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
     throw new AurelisError('cancelled', 'Not sent: the workspace is in Restricted Mode.');
   }

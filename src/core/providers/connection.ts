@@ -15,9 +15,13 @@ export interface Connection {
   baseUrl: string;
   /** Undefined when the provider needs none and none is stored. */
   apiKey?: string;
+  /** Where `apiKey` came from (the log and audit log name the source, never the key). */
+  keySource?: KeySource;
   headers: Record<string, string>;
   local: boolean;
 }
+
+export type KeySource = 'secret_storage' | 'environment';
 
 export interface ConnectionSources {
   settings: Settings;
@@ -27,8 +31,17 @@ export interface ConnectionSources {
 
 export async function resolveConnection(provider: ProviderId, sources: ConnectionSources): Promise<Connection> {
   const baseUrl = baseUrlFor(provider, sources.settings);
-  const apiKey = await keyFor(provider, sources);
-  return { provider, label: PROVIDER_PRESETS[provider].label, baseUrl, apiKey, headers: headersFor(provider, sources.settings, apiKey), local: PROVIDER_PRESETS[provider].local };
+  const key = await keyFor(provider, sources);
+  const apiKey = key?.value;
+  return {
+    provider,
+    label: PROVIDER_PRESETS[provider].label,
+    baseUrl,
+    apiKey,
+    ...(key ? { keySource: key.source } : {}),
+    headers: headersFor(provider, sources.settings, apiKey),
+    local: PROVIDER_PRESETS[provider].local,
+  };
 }
 
 /** The connection for a key the user is about to store (validateKey), before it is saved. */
@@ -79,12 +92,12 @@ export function secretValues(connection: Pick<Connection, 'provider'> & Partial<
   return connection.apiKey === undefined ? added : [connection.apiKey, ...added];
 }
 
-async function keyFor(provider: ProviderId, sources: ConnectionSources): Promise<string | undefined> {
+async function keyFor(provider: ProviderId, sources: ConnectionSources): Promise<{ value: string; source: KeySource } | undefined> {
   const stored = (await sources.keys.get(provider))?.trim();
-  if (stored) return stored;
+  if (stored) return { value: stored, source: 'secret_storage' };
   if (provider === 'github-models') {
     const fromEnv = sources.env['GITHUB_TOKEN']?.trim();
-    if (fromEnv) return fromEnv;
+    if (fromEnv) return { value: fromEnv, source: 'environment' };
   }
   const preset = PROVIDER_PRESETS[provider];
   if (preset.key !== 'required') return undefined;

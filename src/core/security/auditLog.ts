@@ -98,7 +98,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
       latencyMs: record.latencyMs,
       fallbackDepth: record.fallbackDepth,
       ...(record.budgetOverride === undefined ? {} : { budgetOverride: record.budgetOverride }),
-      ...(record.errorMessage === undefined ? {} : { errorMessage: scrubSecrets(record.errorMessage) }),
+      ...(record.errorMessage === undefined ? {} : { errorMessage: record.errorMessage }),
     });
   }
 

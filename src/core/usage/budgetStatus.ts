@@ -100,7 +100,7 @@ export class SpendTally {
 
   of(rows: UsageRows, now: number): PeriodSpend {
     const periods = this.periods;
-    const samePeriods = periods !== undefined && now >= periods.daily.start && now < periods.daily.end && now >= periods.weekly.start && now < periods.weekly.end && now >= periods.monthly.start && now < periods.monthly.end;
+    const samePeriods = periods !== undefined && Object.values(periods).every((p) => now >= p.start && now < p.end);
     if (!samePeriods || rows !== this.rows || rows.length < this.counted) {
       this.periods = currentSpend(rows, now);
       this.rows = rows;

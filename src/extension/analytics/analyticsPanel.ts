@@ -10,7 +10,7 @@
  * webview to refresh when a request has finished — in this window or another.
  */
 import * as vscode from 'vscode';
-import { setOpenAnalyticsPanel } from './openPanel';
+import { openAnalyticsPanel, setOpenAnalyticsPanel } from './openPanel';
 import { hostEvent, parseWebviewMessage, type FilterChoices, type HostToWebview, type PanelEventMessage, type RequestResult } from '../../core/analytics-protocol/messages';
 import { answerRequest, type RequestHandlers } from '../../core/analytics-protocol/requests';
 import type { Logger } from '../../core/host';
@@ -55,16 +55,14 @@ export interface AnalyticsPanelView {
 }
 
 export class AnalyticsPanel implements AnalyticsPanelView {
-  private static current: AnalyticsPanel | undefined;
-
   /** The open panel, if any. */
   static get open(): AnalyticsPanel | undefined {
-    return AnalyticsPanel.current;
+    return openAnalyticsPanel();
   }
 
   /** Opens the panel, or brings the open one to the front; `filter` replaces the one shown. */
   static show(deps: AnalyticsPanelDeps, filter?: AnalyticsFilter): AnalyticsPanel {
-    const existing = AnalyticsPanel.current;
+    const existing = openAnalyticsPanel();
     if (existing) {
       existing.panel.reveal();
       if (filter) existing.applyFilter(filter);
@@ -77,9 +75,9 @@ export class AnalyticsPanel implements AnalyticsPanelView {
       retainContextWhenHidden: false,
       localResourceRoots: [media],
     });
-    AnalyticsPanel.current = new AnalyticsPanel(panel, deps, filter);
-    setOpenAnalyticsPanel(AnalyticsPanel.current);
-    return AnalyticsPanel.current;
+    const created = new AnalyticsPanel(panel, deps, filter);
+    setOpenAnalyticsPanel(created);
+    return created;
   }
 
   private readonly sendReport = new vscode.EventEmitter<AnalyticsReport>();
@@ -261,10 +259,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
 
   private dispose(): void {
     this.stopPolling();
-    if (AnalyticsPanel.current === this) {
-      AnalyticsPanel.current = undefined;
-      setOpenAnalyticsPanel(undefined);
-    }
+    if (openAnalyticsPanel() === this) setOpenAnalyticsPanel(undefined);
     this.disposed.fire();
     this.disposed.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();

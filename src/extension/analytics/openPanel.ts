@@ -1,15 +1,15 @@
-import type { AnalyticsPanelView } from './analyticsPanel';
+import type { AnalyticsPanel } from './analyticsPanel';
 
 /**
- * Which analytics panel is open, kept apart from the panel's code so the public API can answer
+ * The open analytics panel, kept apart from the panel's code so the public API can answer
  * without loading the panel (and its charts, exports and protocol) at activation.
  */
-let open: AnalyticsPanelView | undefined;
+let open: AnalyticsPanel | undefined;
 
-export function openAnalyticsPanel(): AnalyticsPanelView | undefined {
+export function openAnalyticsPanel(): AnalyticsPanel | undefined {
   return open;
 }
 
-export function setOpenAnalyticsPanel(panel: AnalyticsPanelView | undefined): void {
+export function setOpenAnalyticsPanel(panel: AnalyticsPanel | undefined): void {
   open = panel;
 }
