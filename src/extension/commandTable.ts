@@ -37,13 +37,27 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 
+/**
+ * Every installed extension can run these commands, and inside one extension host a command's
+ * result is handed over as the live object. Only a plain copy (JSON values) leaves Aurelis, so no
+ * result can lead back to its internals — a panel, the core, the key store.
+ */
+export function plainCopy(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerCommands(parts: EditorParts): void {
   for (const [id, load] of Object.entries(COMMANDS)) {
     parts.context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
           const handler = (await load()) as (parts: EditorParts, ...args: unknown[]) => unknown;
-          return await handler(parts, ...args);
+          return plainCopy(await handler(parts, ...args));
         } catch (e) {
           void showError(e, parts.log, { retry: () => vscode.commands.executeCommand(id, ...args) });
           return undefined;

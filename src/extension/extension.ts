@@ -1,15 +1,16 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerCommands } from './commandTable';
 import { createEditorParts } from './editorParts';
 import { publicApi, type AurelisApi } from './publicApi';
 
-export type { AurelisApi } from './publicApi';
+export type { AurelisApi, AurelisTestApi, BudgetStatusView } from './publicApi';
 
 export function activate(context: vscode.ExtensionContext): AurelisApi {
   const parts = createEditorParts(context);
   registerCommands(parts);
   parts.log.info(`Aurelis ${String(context.extension.packageJSON.version)} activated in ${parts.hostName}.`);
-  return publicApi(parts);
+  // Test probes (the key store, panel internals) exist only while VS Code runs Aurelis's tests.
+  return publicApi(parts, context.extensionMode === vscode.ExtensionMode.Test);
 }
 
 export function deactivate(): void {}

@@ -71,7 +71,7 @@ export async function setApiKey(parts: EditorParts, given?: ProviderId): Promise
   return true;
 }
 
-/** Aurelis: Clear API Key — removes the given provider's key, or one chosen among the stored keys. */
+/** Aurelis: Clear API Key — removes the given provider's key (after a confirmation), or one chosen among the stored keys. */
 export async function clearApiKey(parts: EditorParts, given?: ProviderId): Promise<boolean> {
   let provider = isProvider(given) ? given : undefined;
   if (!provider) {
@@ -88,6 +88,11 @@ export async function clearApiKey(parts: EditorParts, given?: ProviderId): Promi
   if ((await parts.keys.get(provider)) === undefined) {
     void vscode.window.showInformationMessage(`Aurelis: no API key is stored for ${label}.`);
     return false;
+  }
+  // Any extension can run this command with a provider: the user confirms what they did not pick.
+  if (given !== undefined) {
+    const choice = await vscode.window.showWarningMessage(`Aurelis: remove the API key for ${label} from secret storage?`, { modal: true }, 'Remove');
+    if (choice !== 'Remove') return false;
   }
   await parts.keys.delete(provider);
   parts.log.info(`API key for ${label} removed from secret storage.`);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
 import { parseSettings, type SettingProblem, type Settings } from '../core/settings';
+import { ignoredWarning, mergeSetting, policyOf, type IgnoredWorkspaceValue } from '../core/settingsPolicy';
 
 /** One `aurelis.*` setting as package.json contributes it. */
 export interface ContributedSetting {
@@ -9,22 +10,20 @@ export interface ContributedSetting {
   scope?: string;
 }
 
-/** Scopes whose value may come only from the user's own settings, never from a workspace. */
-const USER_ONLY_SCOPES = new Set(['application', 'machine']);
-
 /**
  * Reads `aurelis.*` into one validated Settings object, keeps it current without a reload,
  * and warns once about each invalid value (its default applies meanwhile).
  *
- * Where keys are sent (provider, endpoints, headers) must never come from a repository:
- * those settings are application-scoped, and on top of that they are read here from the
- * user and default levels only, so even a misplaced workspace value has no effect. In
- * Restricted Mode every setting is read that way.
+ * A repository's `.vscode/settings.json` is merged under the core's policy (settingsPolicy.ts):
+ * where keys are sent is the user's alone (those settings are application-scoped, and read here
+ * from the user and default levels only, so even a misplaced workspace value has no effect);
+ * budgets and safety settings take a workspace value only when it is stricter; the rest (model
+ * chains, retries, cache) follow the workspace. In Restricted Mode every setting is the user's.
  */
 export class SettingsReader implements vscode.Disposable {
   private current: Settings;
   private currentProblems: SettingProblem[] = [];
-  private ignored: string[] = [];
+  private ignored: IgnoredWorkspaceValue[] = [];
   /** Problems (and ignored workspace values) already shown, so each is shown once. */
   private readonly shown = new Set<string>();
   private readonly changed = new vscode.EventEmitter<Settings>();
@@ -62,8 +61,8 @@ export class SettingsReader implements vscode.Disposable {
     return this.currentProblems;
   }
 
-  /** Workspace values that were ignored because the setting is user-only (or the workspace is untrusted). */
-  get ignoredWorkspaceValues(): readonly string[] {
+  /** Workspace values that were ignored: user-only settings, values looser than the user's, or Restricted Mode. */
+  get ignoredWorkspaceValues(): readonly IgnoredWorkspaceValue[] {
     return this.ignored;
   }
 
@@ -80,15 +79,16 @@ export class SettingsReader implements vscode.Disposable {
         .showWarningMessage(`Aurelis: the setting ${p.setting} is invalid (${p.message}). Its default is used until you fix it.`, 'Open Settings')
         .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', p.setting));
     }
-    for (const setting of this.ignored) {
-      const id = `ignored:${setting}`;
+    const fresh: IgnoredWorkspaceValue[] = [];
+    for (const value of this.ignored) {
+      const id = `ignored:${value.setting}:${value.reason}`;
       active.add(id);
       if (this.shown.has(id)) continue;
       this.shown.add(id);
-      const why = vscode.workspace.isTrusted ? 'it can only be set in your user settings' : 'this workspace is in Restricted Mode';
-      this.log.warn(`Ignoring the workspace value of ${setting}: ${why}.`);
-      void vscode.window.showWarningMessage(`Aurelis ignores this workspace's value for ${setting}: ${why}, so a repository cannot change where your code and keys are sent.`);
+      fresh.push(value);
+      this.log.warn(`Ignoring the workspace value of ${value.setting}: ${ignoredReasonText(value, vscode.workspace.isTrusted)}.`);
     }
+    if (fresh.length > 0) void vscode.window.showWarningMessage(ignoredWarning(fresh, vscode.workspace.isTrusted));
     // Forget problems that were fixed, so breaking the same setting again warns again.
     for (const id of [...this.shown]) if (!active.has(id)) this.shown.delete(id);
   }
@@ -107,16 +107,21 @@ export class SettingsReader implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('aurelis');
     const trusted = vscode.workspace.isTrusted;
     const raw: Record<string, unknown> = {};
-    const ignored: string[] = [];
+    const ignored: IgnoredWorkspaceValue[] = [];
     for (const { key, scope } of this.contributed) {
-      const userOnly = !trusted || (scope !== undefined && USER_ONLY_SCOPES.has(scope));
+      const policy = trusted ? policyOf(key, scope) : 'user-only';
       let value: unknown;
-      if (userOnly) {
-        const seen = config.inspect(key);
-        value = seen?.globalValue ?? seen?.defaultValue;
-        if (seen?.workspaceValue !== undefined || seen?.workspaceFolderValue !== undefined) ignored.push(`aurelis.${key}`);
-      } else {
+      if (policy === 'free') {
+        // `get` keeps VS Code's own merging (object values combine across levels).
         value = config.get(key);
+      } else {
+        const seen = config.inspect(key);
+        const merged = mergeSetting(key, policy, {
+          user: seen?.globalValue ?? seen?.defaultValue,
+          workspace: [seen?.workspaceValue, seen?.workspaceFolderValue],
+        });
+        value = merged.value;
+        if (merged.ignored) ignored.push({ setting: `aurelis.${key}`, reason: merged.ignored });
       }
       // Configuration values are read-only proxies; the core gets plain copies.
       if (isSet(value)) setPath(raw, key.split('.'), JSON.parse(JSON.stringify(value)) as unknown);
@@ -126,6 +131,13 @@ export class SettingsReader implements vscode.Disposable {
     this.ignored = ignored;
     return settings;
   }
+}
+
+function ignoredReasonText({ reason }: IgnoredWorkspaceValue, trusted: boolean): string {
+  if (!trusted) return 'this workspace is in Restricted Mode';
+  if (reason === 'user-only') return 'only your user settings may set it';
+  if (reason === 'invalid') return 'it is not a valid value';
+  return 'it is looser than your own setting, and a workspace may only make it stricter';
 }
 
 /** `null` and `""` are how package.json says "not set" for settings without a default. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { FakeOpenAIServer } from '../fake-server';
 import { canaryKey } from './support/canary';
 import { aurelis, answeringInputBoxes, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
+import { stubWindow } from './editor/fakeProvider';
 
 /** A key-shaped value that occurs nowhere else, so finding it anywhere is a leak. */
 const fakeKey = () => canaryKey('api-key-test');
@@ -74,11 +75,25 @@ describe('Aurelis: Set API Key / Clear API Key', () => {
     assert.equal(await api.keys.get('openai'), undefined);
   });
 
-  it('Clear API Key removes the stored key', async () => {
+  it('Clear API Key for a given provider asks first, and keeps the key unless the user confirms', async () => {
     const api = await aurelis();
     await answeringInputBoxes([fakeKey()], () => setApiKey());
-    assert.notEqual(await api.keys.get('openai'), undefined);
-    assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openai'), true);
+    const stored = await api.keys.get('openai');
+    assert.notEqual(stored, undefined);
+    const declined = stubWindow('showWarningMessage', () => undefined);
+    try {
+      assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openai'), false);
+      assert.equal(declined.calls[0]?.message, 'Aurelis: remove the API key for OpenAI from secret storage?');
+      assert.equal(await api.keys.get('openai'), stored, 'the key stays when the question is dismissed');
+    } finally {
+      declined.restore();
+    }
+    const confirmed = stubWindow('showWarningMessage', () => 'Remove');
+    try {
+      assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openai'), true);
+    } finally {
+      confirmed.restore();
+    }
     assert.equal(await api.keys.get('openai'), undefined);
     await eventually('the "removed" line in Aurelis.log', () => aurelisLogText().includes('API key for OpenAI removed from secret storage.'));
   });

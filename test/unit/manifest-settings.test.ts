@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_SETTINGS, SettingsSchema, parseSettings } from '../../src/core/settings';
+import { policyOf } from '../../src/core/settingsPolicy';
 
 // package.json must contribute every setting the core reads, with the same defaults and enums,
 // or the Settings editor would offer values the core rejects (or hide ones it reads).
@@ -94,5 +95,31 @@ describe('package.json settings contributions', () => {
     const userOnly = Object.keys(contributed).filter((n) => /^aurelis\.(provider|endpoints\.|customHeaders|githubModels\.)/.test(n));
     assert.ok(userOnly.length >= 11, userOnly.join(', '));
     for (const name of userOnly) assert.equal(contributed[name]?.scope, 'application', name);
+  });
+
+  it('give exactly the user-only settings of the core policy the application scope', () => {
+    for (const [name, spec] of Object.entries(contributed)) {
+      const key = name.slice('aurelis.'.length);
+      assert.equal(spec.scope === 'application', policyOf(key) === 'user-only', `${name}: scope ${String(spec.scope)}, policy ${policyOf(key)}`);
+    }
+  });
+
+  it('are listed in README\'s settings table with the policy they follow', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const marks = { 'user-only': '*(user only)*', 'tighten-only': '*(tighten only)*', free: 'free' } as const;
+    const rows = new Map<string, string>();
+    for (const line of readme.split('\n')) {
+      const cells = line.split('|').map((c) => c.trim());
+      const name = /^`(aurelis\.[^`]+)`$/.exec(cells[1] ?? '')?.[1];
+      if (name && cells.length >= 6) rows.set(name, cells[2] ?? '');
+    }
+    for (const name of Object.keys(contributed)) {
+      const key = name.slice('aurelis.'.length);
+      // A group row stands for its members: `aurelis.endpoints.<provider>`, `aurelis.models.<task>`.
+      const group = `aurelis.${key.split('.')[0]}.<${key.startsWith('endpoints.') ? 'provider' : 'task'}>`;
+      const column = rows.get(name) ?? rows.get(group);
+      assert.ok(column !== undefined, `README's settings table has no row for ${name}`);
+      assert.equal(column, marks[policyOf(key)], `README's Workspace column for ${name}`);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { AurelisError } from '../../core/errors';
 import { PANEL_EXPORT_FORMATS, PanelExportFormatSchema, type PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { AnalyticsFilterSchema, type AnalyticsFilter } from '../../core/usage/analytics-types';
 import type { EditorParts } from '../editorParts';
-import { AnalyticsPanel, type AnalyticsPanelDeps, type AnalyticsPanelView } from './analyticsPanel';
+import { AnalyticsPanel, type AnalyticsPanelDeps } from './analyticsPanel';
 import { exportAnalytics } from './exportAnalytics';
 
 export function analyticsDeps(parts: EditorParts): AnalyticsPanelDeps {
@@ -29,14 +29,14 @@ function invalidArgument(command: string, error: z.ZodError): AurelisError {
 }
 
 /** Aurelis: Show Analytics — opens the panel (or brings it to the front), on `filter` when given. */
-export function showAnalytics(parts: EditorParts, filter?: unknown): AnalyticsPanelView {
+export function showAnalytics(parts: EditorParts, filter?: unknown): void {
   let chosen: AnalyticsFilter | undefined;
   if (filter !== undefined) {
     const parsed = AnalyticsFilterSchema.safeParse(filter);
     if (!parsed.success) throw invalidArgument('Show Analytics', parsed.error);
     chosen = parsed.data;
   }
-  return AnalyticsPanel.show(analyticsDeps(parts), chosen);
+  AnalyticsPanel.show(analyticsDeps(parts), chosen);
 }
 
 const ExportArgumentSchema = z.object({

@@ -133,7 +133,12 @@ describe('Security: secrets in outgoing code, and the audit log', () => {
     try {
       await answeringInputBoxes([key], () => vscode.commands.executeCommand('aurelis.setApiKey', 'openrouter'));
       assert.equal(openRouter.requests.at(-1)?.headers.authorization, `Bearer ${key}`, 'the key was checked');
-      await vscode.commands.executeCommand('aurelis.clearApiKey', 'openrouter');
+      const confirm = stubWindow('showWarningMessage', () => 'Remove');
+      try {
+        assert.equal(await vscode.commands.executeCommand('aurelis.clearApiKey', 'openrouter'), true);
+      } finally {
+        confirm.restore();
+      }
       await config().update('provider', 'lmstudio', G);
       await config().update('provider', 'openai', G);
     } finally {

@@ -4,15 +4,20 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import manifest from '../../../package.json';
-import type { AurelisApi } from '../../../src/extension/extension';
+import type { AurelisTestApi } from '../../../src/extension/extension';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
-/** The activated extension's API (activating it when needed). */
-export async function aurelis(): Promise<AurelisApi> {
-  const extension = vscode.extensions.getExtension<AurelisApi>(EXTENSION_ID);
+/**
+ * The activated extension's API with its test probes (activating it when needed). The probes
+ * exist only because the host runner loads Aurelis in Test mode.
+ */
+export async function aurelis(): Promise<AurelisTestApi> {
+  const extension = vscode.extensions.getExtension<AurelisTestApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host.`);
-  return extension.activate();
+  const api = await extension.activate();
+  if (!('keys' in api)) throw new Error(`${EXTENSION_ID} exports no test probes: it is not running in Test mode.`);
+  return api;
 }
 
 /** What an input box was opened with, and what the stub did about it. */
