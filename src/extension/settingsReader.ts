@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
 import { parseSettings, type SettingProblem, type Settings } from '../core/settings';
 import { ignoredWarning, mergeSetting, policyOf, type IgnoredWorkspaceValue } from '../core/settingsPolicy';
+import { aurelisSettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceSettingsFiles';
 
 /** One `aurelis.*` setting as package.json contributes it. */
 export interface ContributedSetting {
@@ -24,6 +25,8 @@ export class SettingsReader implements vscode.Disposable {
   private current: Settings;
   private currentProblems: SettingProblem[] = [];
   private ignored: IgnoredWorkspaceValue[] = [];
+  /** `aurelis.*` names the workspace's settings files set, including those VS Code hides (application-scoped). */
+  private inWorkspaceFiles = new Set<string>();
   /** Problems (and ignored workspace values) already shown, so each is shown once. */
   private readonly shown = new Set<string>();
   private readonly changed = new vscode.EventEmitter<Settings>();
@@ -37,11 +40,25 @@ export class SettingsReader implements vscode.Disposable {
     this.current = this.read();
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('aurelis')) this.reload();
+        if (e.affectsConfiguration('aurelis')) {
+          this.reload();
+          void this.rescanWorkspaceFiles();
+        }
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescanWorkspaceFiles()),
+      watchWorkspaceSettingsFiles(() => void this.rescanWorkspaceFiles()),
       this.changed,
     ];
+    void this.rescanWorkspaceFiles();
+  }
+
+  /** Re-reads the workspace's settings files, and the settings when what they set changed. */
+  private async rescanWorkspaceFiles(): Promise<void> {
+    const found = await aurelisSettingsInWorkspaceFiles();
+    const same = found.size === this.inWorkspaceFiles.size && [...found].every((n) => this.inWorkspaceFiles.has(n));
+    this.inWorkspaceFiles = found;
+    if (!same) this.reload();
   }
 
   /** The settings package.json contributes, read from the extension's manifest. */
@@ -121,7 +138,9 @@ export class SettingsReader implements vscode.Disposable {
           workspace: [seen?.workspaceValue, seen?.workspaceFolderValue],
         });
         value = merged.value;
-        if (merged.ignored) ignored.push({ setting: `aurelis.${key}`, reason: merged.ignored });
+        const hiddenByVsCode = policy === 'user-only' && this.inWorkspaceFiles.has(`aurelis.${key}`);
+        const reason = merged.ignored ?? (hiddenByVsCode ? 'user-only' : undefined);
+        if (reason) ignored.push({ setting: `aurelis.${key}`, reason });
       }
       // Configuration values are read-only proxies; the core gets plain copies.
       if (isSet(value)) setPath(raw, key.split('.'), JSON.parse(JSON.stringify(value)) as unknown);
