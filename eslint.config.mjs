@@ -34,7 +34,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['**/*.cjs'],
+    // CommonJS as VS Code loads an extension's `main`: the second extension of the packaged test.
+    files: ['**/*.cjs', 'test/fixtures/other-extension/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -63,6 +63,8 @@ else if (step('code-server (installs once, then cached)', process.execPath, ['sc
   layer('host tests in Restricted Mode', process.execPath, ['scripts/host/run-host-tests.mjs'], RESTRICTED);
   layer('host runner self-check', npx, ['mocha', '--config', 'test/host-fixtures/.mocharc.json']);
   layer('UI tests', process.execPath, ['scripts/host/run-ui-tests.mjs']);
+  // The .vsix installed as a user installs it, beside another extension that probes its exports.
+  layer('packaged extension', process.execPath, ['scripts/host/run-packaged-tests.mjs']);
 } else problems.push('host and UI tests skipped: code-server could not be set up');
 
 rmSync(resultsDir, { recursive: true, force: true });

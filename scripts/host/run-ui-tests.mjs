@@ -5,35 +5,16 @@
 //
 // Environment: AURELIS_WORKSPACE_TRUST=on (Restricted Mode), AURELIS_CODE_SERVER_ENTRY,
 // AURELIS_UI_TIMEOUT_MS (default 600000), AURELIS_RESULT_FILE (counts for scripts/test.mjs).
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ensureCodeServer } from './ensure-code-server.mjs';
 import { HostSession, envMs } from './workbench.mjs';
 import { repoRoot } from './paths.mjs';
+import { runMocha } from './mocha-child.mjs';
 
 const UI_TIMEOUT_MS = 600_000;
 
 function log(message) {
   console.log(`[ui] ${message}`);
-}
-
-/** Runs mocha over test/ui; resolves to its exit code (1 when it overran the timeout). */
-function runMocha(env, timeoutMs) {
-  return new Promise((resolve) => {
-    const mocha = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', 'test/ui/.mocharc.json'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    });
-    const timer = setTimeout(() => {
-      console.error(`\n✗ UI tests did not finish within ${(timeoutMs / 1000).toFixed(0)} s; stopping them.`);
-      mocha.kill('SIGKILL');
-    }, timeoutMs);
-    mocha.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ? 1 : (code ?? 1));
-    });
-  });
 }
 
 async function main() {
@@ -51,6 +32,7 @@ async function main() {
     log(`code-server on ${session.origin}`);
     const wsEndpoint = await session.launchBrowserServer();
     const code = await runMocha(
+      'test/ui/.mocharc.json',
       {
         AURELIS_UI_BROWSER_WS: wsEndpoint,
         AURELIS_UI_WORKBENCH_URL: session.workbenchUrl({ extensionDevelopmentPath: repoRoot }),

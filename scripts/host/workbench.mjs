@@ -91,11 +91,12 @@ export class HostSession {
   /**
    * Starts code-server and waits until it answers HTTP.
    * @param {{ entry: string, env?: Record<string, string>, trust?: boolean, label?: string,
-   *           workspaceFixture?: string, port?: number }} options
+   *           workspaceFixture?: string, port?: number, install?: string[] }} options
    *   `trust: false` keeps workspace trust on (Restricted Mode tests); `workspaceFixture` is a folder
-   *   copied to a temporary workspace, so tests may change files freely.
+   *   copied to a temporary workspace, so tests may change files freely; `install` lists `.vsix`
+   *   files installed into the session's extensions folder first, as a user installs them.
    */
-  static async start({ entry, env = {}, trust = true, label = 'host', workspaceFixture = path.join(repoRoot, 'test', 'fixtures', 'workspace'), port }) {
+  static async start({ entry, env = {}, trust = true, label = 'host', workspaceFixture = path.join(repoRoot, 'test', 'fixtures', 'workspace'), port, install = [] }) {
     const session = new HostSession(mkdtempSync(path.join(tmpdir(), `aurelis-${label}-`)), port ?? (await freePort()));
     process.once('SIGINT', session.#onSignal);
     process.once('SIGTERM', session.#onSignal);
@@ -105,12 +106,27 @@ export class HostSession {
       else mkdirSync(session.workspace, { recursive: true });
       mkdirSync(path.join(session.userDataDir, 'User'), { recursive: true });
       writeFileSync(path.join(session.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+      for (const vsix of install) await session.#install(entry, vsix);
       await session.#startServer(entry, env, trust);
       return session;
     } catch (e) {
       await session.stop({ keepOnFailure: true });
       throw e;
     }
+  }
+
+  /** `code-server --install-extension <vsix>`, exactly as a user installs a downloaded package. */
+  async #install(entry, vsix) {
+    const child = spawn(
+      process.execPath,
+      [entry, '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CODE_SERVER_CONFIG: path.join(this.tmp, 'config.yaml'), EXTENSIONS_GALLERY: '{}' } },
+    );
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const code = await new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal)));
+    if (code !== 0 || !/successfully installed/i.test(out)) throw new Error(`installing ${path.basename(vsix)} into code-server failed (${code}):\n${out.slice(-3000)}`);
   }
 
   async #startServer(entry, env, trust) {
