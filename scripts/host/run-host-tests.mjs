@@ -5,6 +5,7 @@
 // Environment:
 //   AURELIS_HOST_SUITE       folder of *.test.ts to run (default test/host; test/host-fixtures/* for self-checks)
 //   AURELIS_HOST_TIMEOUT_MS  how long the host may go without starting a test (default 120000)
+//   AURELIS_HOST_FIRST_TEST_MS  how long the host may take to start the first test (default 120000)
 //   AURELIS_WORKSPACE_TRUST  "on" keeps workspace trust enabled (Restricted Mode tests); default off
 //   AURELIS_CODE_SERVER_ENTRY  another code-server entry.js (default: the cached install)
 //   AURELIS_HOST_PORT        a fixed port for code-server (default: a free one)
@@ -23,6 +24,11 @@ import { repoRoot } from './paths.mjs';
 
 /** How long the host may go without starting a test before the run counts as hung. */
 const IDLE_TIMEOUT_MS = 120_000;
+/**
+ * How long the workbench and extension host may take to start the first test. Kept apart from the
+ * idle window so a short idle window (the self-check's hang case) is not spent on a slow start.
+ */
+const FIRST_TEST_TIMEOUT_MS = 120_000;
 
 function log(message) {
   console.log(`[host] ${message}`);
@@ -38,9 +44,9 @@ function buildExtension() {
  * and when no test has started for `idleMs` (the harness rewrites `<result>.progress` as each
  * test starts), so a long suite may run as long as it keeps moving.
  */
-async function waitForResult(session, file, idleMs) {
+async function waitForResult(session, file, idleMs, firstTestMs) {
   let lastProgress = '';
-  let deadline = Date.now() + idleMs;
+  let deadline = Date.now() + Math.max(idleMs, firstTestMs);
   let hostGoneAt;
   for (;;) {
     const result = readResult(file);
@@ -58,8 +64,8 @@ async function waitForResult(session, file, idleMs) {
       deadline = Date.now() + idleMs;
     }
     if (Date.now() > deadline) {
-      const running = progress ? `; the test running then: "${JSON.parse(progress).running}"` : ' (the extension host did not start the tests)';
-      throw new Error(`no test result and no test started for ${(idleMs / 1000).toFixed(0)} s${running}.\n${session.extensionHostLog()}`);
+      if (!progress) throw new Error(`the extension host did not start the tests within ${(Math.max(idleMs, firstTestMs) / 1000).toFixed(0)} s.\n${session.extensionHostLog()}`);
+      throw new Error(`no test result and no test started for ${(idleMs / 1000).toFixed(0)} s; the test running then: "${JSON.parse(progress).running}".\n${session.extensionHostLog()}`);
     }
     await sleep(250);
   }
@@ -94,7 +100,7 @@ async function main() {
     const browser = await session.launchBrowser();
     const page = await browser.newPage();
     await page.goto(session.workbenchUrl({ extensionDevelopmentPath: repoRoot, extensionTestsPath: bundle }));
-    result = await waitForResult(session, resultFile, envMs('AURELIS_HOST_TIMEOUT_MS', IDLE_TIMEOUT_MS));
+    result = await waitForResult(session, resultFile, envMs('AURELIS_HOST_TIMEOUT_MS', IDLE_TIMEOUT_MS), envMs('AURELIS_HOST_FIRST_TEST_MS', FIRST_TEST_TIMEOUT_MS));
   } finally {
     await session?.stop({ keepOnFailure: !result || result.failed > 0 });
     rmSync(outDir, { recursive: true, force: true });

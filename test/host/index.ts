@@ -99,7 +99,8 @@ export async function run(): Promise<void> {
   try {
     result.activation_ms = await activate(result.failures);
     result.failed += result.failures.length;
-    const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: Mocha.reporters.Base });
+    // Generous: a loaded 2-core machine can take many seconds for one workbench round trip.
+    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: Mocha.reporters.Base });
     // AURELIS_HOST_GREP runs only the tests whose full title matches (for working on one test).
     const grep = process.env.AURELIS_HOST_GREP;
     if (grep) mocha.grep(grep);
