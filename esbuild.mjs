@@ -1,7 +1,7 @@
 // Bundles the extension (Node, CommonJS) and the webview scripts (browser, IIFE).
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -48,6 +48,17 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
+  },
+  // The `aurelis` command line: plain Node, no VS Code; `npx aurelis` runs it through package.json's bin.
+  {
+    ...common,
+    entryPoints: ['src/cli/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { AURELIS_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   },
 ];
 const entries = webviewEntries();

@@ -30,6 +30,19 @@ export default tseslint.config(
     },
   },
   {
+    // The command line runs without VS Code: it reaches the editor's features only through src/core.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/cli runs without VS Code: use src/core, never vscode.' }],
+          patterns: [{ group: ['**/extension/**', '**/webview/**'], message: 'src/cli must not depend on editor or browser code; move what it shares with the editor into src/core.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -47,7 +47,7 @@ export interface OrchestratorDeps {
   storageDir: string;
   clock?: Clock;
   logger?: Logger;
-  /** `GITHUB_TOKEN` for github-models when no key is stored. */
+  /** Key variables the host allows when no key is stored (`KEY_VARIABLES`; the editor passes `GITHUB_TOKEN` only). */
   env?: Record<string, string | undefined>;
   /** SHA-256 of the workspace identity, carried into usage records. */
   workspaceHash?: string;
@@ -88,6 +88,8 @@ interface RunState {
   promptTokens: number;
   /** Where the answering model's API key came from (logged after the answer). */
   keySource?: KeySource;
+  /** The environment variable the key came from, when it did. */
+  keyVariable?: string;
 }
 
 interface Answer extends ChatAnswer {
@@ -159,13 +161,20 @@ export class Orchestrator {
     }
   }
 
-  /** Runs every request (the global concurrency limit applies); results keep the input order. */
-  async runBatch(requests: TaskRequest[], options: RunOptions = {}): Promise<Array<TaskResult | AurelisError>> {
+  /**
+   * Runs every request (the global concurrency limit applies); results keep the input order.
+   * `onSettled` hears each outcome as it arrives (a batch's progress bar).
+   */
+  async runBatch(requests: TaskRequest[], options: RunOptions = {}, onSettled?: (index: number, outcome: TaskResult | AurelisError) => void): Promise<Array<TaskResult | AurelisError>> {
     // One linked signal for the batch, so the caller's signal carries one listener, not one per request.
     const link = linkSignals(this.lifetime.signal, options.signal);
     try {
       return await Promise.all(
-        requests.map((request) => this.run(request, { ...options, requestId: undefined, signal: link.signal }).catch((err: unknown) => asAurelisError(err, link.signal))),
+        requests.map(async (request, index) => {
+          const outcome = await this.run(request, { ...options, requestId: undefined, signal: link.signal }).catch((err: unknown) => asAurelisError(err, link.signal));
+          onSettled?.(index, outcome);
+          return outcome;
+        }),
       );
     } finally {
       link.unlink();
@@ -352,6 +361,7 @@ export class Orchestrator {
   private async tryModel(run: RunState, request: TaskRequest, target: ModelTarget, settings: Settings): Promise<ChatAnswer> {
     const connection = await this.connection(target.provider, settings);
     run.keySource = connection.keySource;
+    run.keyVariable = connection.keyVariable;
     this.checkSize(run, target, settings);
     const releaseSlot = await this.slots.acquire(run.signal);
     try {
@@ -490,7 +500,7 @@ export class Orchestrator {
     };
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
     // Noted after the answer, off the path that decides the order of queued requests.
-    if (run.keySource) await this.noteKeySource(result.provider, run.keySource);
+    if (run.keySource) await this.noteKeySource(result.provider, run.keySource, run.keyVariable);
     await this.keepContent(run, 'response', result.content);
     await this.record(run, result.provider, result.model, { ...resultRecord(result), outcome: 'ok' });
     return result;
@@ -577,10 +587,10 @@ export class Orchestrator {
   }
 
   /** Logs and audits which source a provider's key came from when it changes — the source, never the key. */
-  private async noteKeySource(provider: ProviderId, source: KeySource): Promise<void> {
+  private async noteKeySource(provider: ProviderId, source: KeySource, variable = 'GITHUB_TOKEN'): Promise<void> {
     if (this.keySources.get(provider) === source) return;
     this.keySources.set(provider, source);
-    const where = source === 'environment' ? 'the GITHUB_TOKEN environment variable (no key is stored)' : "VS Code's secret storage";
+    const where = source === 'environment' ? `the ${variable} environment variable (no key is stored)` : "VS Code's secret storage";
     this.logger.info(`${providerLabel(provider)}: using the API key from ${where}.`);
     try {
       await this.deps.security?.securityEvent({ type: 'key_source', provider, source });

@@ -25,4 +25,14 @@ describe('lint boundary', function () {
     assert.ok(result);
     assert.deepEqual(result.messages.filter((m) => m.ruleId === 'no-restricted-imports'), []);
   });
+
+  it('rejects a vscode import and an editor import under src/cli', async () => {
+    const [result] = await eslint.lintText("import * as vscode from 'vscode';\nimport { review } from '../extension/commands/review';\nexport const v = [vscode.version, review];\n", {
+      filePath: 'src/cli/example.ts',
+    });
+    assert.ok(result);
+    const messages = result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+    assert.ok(messages.some((m) => /runs without VS Code/.test(m)), JSON.stringify(messages));
+    assert.ok(messages.some((m) => /must not depend on editor/.test(m)), JSON.stringify(messages));
+  });
 });

@@ -17,6 +17,8 @@ export interface Connection {
   apiKey?: string;
   /** Where `apiKey` came from (the log and audit log name the source, never the key). */
   keySource?: KeySource;
+  /** The environment variable the key came from, when it did (named in logs, never its value). */
+  keyVariable?: string;
   headers: Record<string, string>;
   local: boolean;
 }
@@ -39,6 +41,7 @@ export async function resolveConnection(provider: ProviderId, sources: Connectio
     baseUrl,
     apiKey,
     ...(key ? { keySource: key.source } : {}),
+    ...(key?.variable ? { keyVariable: key.variable } : {}),
     headers: headersFor(provider, sources.settings, apiKey),
     local: PROVIDER_PRESETS[provider].local,
   };
@@ -92,13 +95,34 @@ export function secretValues(connection: Pick<Connection, 'provider'> & Partial<
   return connection.apiKey === undefined ? added : [connection.apiKey, ...added];
 }
 
-async function keyFor(provider: ProviderId, sources: ConnectionSources): Promise<{ value: string; source: KeySource } | undefined> {
+/**
+ * The environment variables a provider's key may come from when none is stored, in order. Only
+ * what the host puts into `env` is seen: the editor passes `GITHUB_TOKEN`, the command line all.
+ */
+export const KEY_VARIABLES: Record<ProviderId, readonly string[]> = {
+  openai: ['AURELIS_API_KEY', 'OPENAI_API_KEY'],
+  'azure-ai-foundry': ['AURELIS_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_AI_API_KEY'],
+  openrouter: ['AURELIS_API_KEY', 'OPENROUTER_API_KEY'],
+  ollama: ['AURELIS_API_KEY'],
+  lmstudio: ['AURELIS_API_KEY'],
+  custom: ['AURELIS_API_KEY'],
+  'github-models': ['AURELIS_API_KEY', 'GITHUB_TOKEN'],
+};
+
+/** The first of the provider's key variables set (non-blank) in `env`. */
+export function keyFromEnvironment(provider: ProviderId, env: Record<string, string | undefined>): { value: string; variable: string } | undefined {
+  for (const variable of KEY_VARIABLES[provider]) {
+    const value = env[variable]?.trim();
+    if (value) return { value, variable };
+  }
+  return undefined;
+}
+
+async function keyFor(provider: ProviderId, sources: ConnectionSources): Promise<{ value: string; source: KeySource; variable?: string } | undefined> {
   const stored = (await sources.keys.get(provider))?.trim();
   if (stored) return { value: stored, source: 'secret_storage' };
-  if (provider === 'github-models') {
-    const fromEnv = sources.env['GITHUB_TOKEN']?.trim();
-    if (fromEnv) return { value: fromEnv, source: 'environment' };
-  }
+  const fromEnv = keyFromEnvironment(provider, sources.env);
+  if (fromEnv) return { value: fromEnv.value, source: 'environment', variable: fromEnv.variable };
   const preset = PROVIDER_PRESETS[provider];
   if (preset.key !== 'required') return undefined;
   throw new AurelisError('no_key', `No API key is set for ${preset.label}. Run "Aurelis: Set API Key" and enter ${preset.keyHint}.`, {

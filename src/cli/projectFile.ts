@@ -1,0 +1,178 @@
+/**
+ * `.aurelis.yaml`: the project's settings, found from the current folder upward, in the
+ * original design's layout (provider, models per task, cache, processing, cost_management,
+ * security, review). Read with the `yaml` library and validated with zod against the core's own
+ * settings schema, so a bad value is refused with its key and line. A key is never read from
+ * here (the file is usually committed): a key-looking value is refused with the variable to use.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { KEY_VARIABLES } from '../core/providers/connection';
+import { SecretScanner } from '../core/security/secretScanner';
+import { SettingsSchema, TierLimitSchema } from '../core/settings';
+import { PROVIDER_IDS, TASK_TYPES, type ProviderId } from '../core/types';
+import { FAIL_ON } from '../core/review/formats/summary';
+import { CliError } from './exitCodes';
+
+export const PROJECT_FILE = '.aurelis.yaml';
+
+const S = SettingsSchema.shape;
+const inner = <T extends z.ZodType>(schema: { unwrap(): T }): T => schema.unwrap();
+const cache = inner(S.cache).shape;
+const budgets = inner(S.budgets).shape;
+const security = inner(S.security).shape;
+
+const ProjectSchema = z.strictObject({
+  provider: z.enum(PROVIDER_IDS).optional(),
+  /** The provider's endpoint (required for azure-ai-foundry and custom). */
+  base_url: z.url().optional(),
+  models: z.partialRecord(z.enum(TASK_TYPES), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).optional(),
+  github_models: z.strictObject({ organization: z.string().regex(/^[A-Za-z0-9-]+$/).optional(), plan: z.enum(['free', 'pro', 'business', 'enterprise']).optional() }).optional(),
+  cache: z
+    .strictObject({
+      enabled: inner(cache.enabled).optional(),
+      ttl_minutes: z.number().positive().optional(),
+      disk_max_mb: inner(cache.diskMaxMB).optional(),
+    })
+    .optional(),
+  processing: z
+    .strictObject({
+      max_concurrent: inner(S.maxConcurrentRequests).optional(),
+      max_retries: z.number().int().min(0).max(9).optional(),
+      timeout: inner(S.requestTimeoutSeconds).optional(),
+      chunk_size: z.number().int().min(200).max(1_000_000).optional(),
+      rate_limits: z.record(z.string(), TierLimitSchema).optional(),
+    })
+    .optional(),
+  cost_management: z
+    .strictObject({
+      daily_budget: budgets.dailyUsd.optional(),
+      weekly_budget: budgets.weeklyUsd.optional(),
+      monthly_budget: budgets.monthlyUsd.optional(),
+      daily_tokens: budgets.dailyTokens.optional(),
+      warn_at: inner(budgets.warnAt).optional(),
+      throttle_at: inner(budgets.throttleAt).optional(),
+      stop_at: inner(budgets.stopAt).optional(),
+    })
+    .optional(),
+  security: z
+    .strictObject({
+      secret_scan: inner(security.secretScan).optional(),
+      max_file_kb: inner(security.maxFileKB).optional(),
+    })
+    .optional(),
+  review: z
+    .strictObject({
+      fail_on: z.enum(FAIL_ON).optional(),
+      context_lines: z.number().int().min(0).max(500).optional(),
+      format: z.enum(['text', 'markdown', 'sarif', 'json']).optional(),
+    })
+    .optional(),
+});
+export type ProjectConfig = z.infer<typeof ProjectSchema>;
+
+export interface LoadedProject {
+  /** The file read, or undefined when there is none (defaults apply). */
+  file?: string;
+  /** The folder the file is in, else the folder the search started from. */
+  root: string;
+  config: ProjectConfig;
+}
+
+/** The nearest `.aurelis.yaml` from `start` upward; `explicit` (--config) is used as given. */
+export function findProjectFile(start: string, explicit?: string): string | undefined {
+  if (explicit !== undefined) {
+    const file = path.resolve(start, explicit);
+    if (!existsSync(file)) throw new CliError(`The configuration file ${file} does not exist. Check --config, or run "aurelis init" to write one.`);
+    return file;
+  }
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, PROJECT_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export async function loadProject(start: string, explicit?: string): Promise<LoadedProject> {
+  const file = findProjectFile(start, explicit);
+  if (file === undefined) return { root: path.resolve(start), config: {} };
+  return { file, root: path.dirname(file), config: parseProjectText(await readFile(file, 'utf8'), file) };
+}
+
+/** Parses and validates the file's text. Throws CliError naming the file, line and key. */
+export function parseProjectText(text: string, file: string): ProjectConfig {
+  const name = path.basename(file);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line;
+    throw new CliError(`${name} line ${line}: ${firstSentence(syntax.message)}. Fix the YAML and run again.`);
+  }
+  refuseKeys(doc, lineCounter, name);
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = ProjectSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  const keys = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+  const where = keys.map(String).join('.');
+  const line = lineOf(doc, lineCounter, keys);
+  const what = issue.code === 'unrecognized_keys' ? `"${where}" is not a setting Aurelis knows` : `"${where}": ${issue.message}`;
+  throw new CliError(`${name} line ${line}: ${what}. See "Configuration" in the README for the settings and their values.`);
+}
+
+const KEY_NAMES = /(^|_)(api_?key|apikey|token|secret|password|access_key)$/i;
+
+/** Any value under a key-like name, or any value the secret scanner recognizes, is refused. */
+function refuseKeys(doc: Document, lineCounter: LineCounter, name: string): void {
+  const scanner = new SecretScanner();
+  const provider = (doc.get('provider') as ProviderId | undefined) ?? 'openai';
+  const variables = (KEY_VARIABLES[provider] ?? KEY_VARIABLES.openai).join(' or ');
+  const visit = (node: unknown, keyName: string | undefined): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) visit(pair.value, isScalar(pair.key) ? String(pair.key.value) : undefined);
+      return;
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) visit(item, keyName);
+      return;
+    }
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') return;
+    const keyLike = keyName !== undefined && KEY_NAMES.test(keyName);
+    if (!keyLike && scanner.scan(node.value).length === 0) return;
+    const line = node.range ? lineCounter.linePos(node.range[0]).line : 1;
+    const label = keyName === undefined ? 'a value' : `"${keyName}"`;
+    throw new CliError(
+      `${name} line ${line}: ${label} looks like an API key or other secret. Aurelis never reads keys from ${name} (it is usually committed): remove it, revoke the key if the file was ever shared, and set ${variables} in the environment instead.`,
+    );
+  };
+  visit(doc.contents, undefined);
+}
+
+/** The line of the value (or key) at `keys`, or of the deepest part of it that exists. */
+function lineOf(doc: Document, lineCounter: LineCounter, keys: readonly PropertyKey[]): number {
+  let node: unknown = doc.contents;
+  let line = 1;
+  for (const key of keys) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      const keyNode = pair.key as { range?: [number, number, number] };
+      if (keyNode.range) line = lineCounter.linePos(keyNode.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(key)] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      if (item.range) line = lineCounter.linePos(item.range[0]).line;
+      node = item;
+    } else break;
+  }
+  return line;
+}
+
+function firstSentence(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/\.$/, '').replace(/ at line \d+, column \d+:?$/, '');
+}
