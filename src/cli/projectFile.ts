@@ -144,7 +144,7 @@ function refuseKeys(doc: Document, lineCounter: LineCounter, name: string): void
     const keyLike = keyName !== undefined && KEY_NAMES.test(keyName);
     if (!keyLike && scanner.scan(node.value).length === 0) return;
     const line = node.range ? lineCounter.linePos(node.range[0]).line : 1;
-    const label = keyName === undefined ? 'a value' : `"${keyName}"`;
+    const label = keyLike ? `"${keyName}"` : keyName === undefined ? 'a value' : `the value of "${keyName}"`;
     throw new CliError(
       `${name} line ${line}: ${label} looks like an API key or other secret. Aurelis never reads keys from ${name} (it is usually committed): remove it, revoke the key if the file was ever shared, and set ${variables} in the environment instead.`,
     );
