@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, build, then every test layer; the last line is the combined
+// `npm test`: lint, typecheck, build (the extension, the webview and dist/cli.js), then every test layer; the last line is the combined
 // count `N passed, N failed`. Exits non-zero when any step or test fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -55,7 +55,9 @@ step('typecheck', npx, ['tsc', '--noEmit', '-p', '.']);
 step('typecheck webview', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
 const built = step('build', process.execPath, ['esbuild.mjs']);
 layer('unit tests', npx, ['mocha']);
-if (!built) problems.push('host and UI tests skipped: the build failed');
+// The command line's end-to-end tests run the built dist/cli.js as a child process.
+if (built) layer('CLI tests', npx, ['mocha', '--config', 'test/cli/.mocharc.json']);
+if (!built) problems.push('CLI, host and UI tests skipped: the build failed');
 // Host and UI layers run in code-server (VS Code 1.100.3), installed once into a cache outside the repo.
 else if (step('code-server (installs once, then cached)', process.execPath, ['scripts/host/ensure-code-server.mjs'])) {
   layer('host tests', process.execPath, ['scripts/host/run-host-tests.mjs']);

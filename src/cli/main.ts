@@ -4,11 +4,9 @@
  * stdout (or --output), messages to stderr.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isAurelisError, type AurelisError } from '../core/errors';
-import { KEY_VARIABLES } from '../core/providers/connection';
-import { PROVIDER_PRESETS } from '../core/providers/presets';
+import { isAurelisError } from '../core/errors';
 import { FAIL_ON } from '../core/review/formats/summary';
-import { PROVIDER_IDS, type ProviderId } from '../core/types';
+import { PROVIDER_IDS } from '../core/types';
 import { authStatus } from './commands/auth';
 import { explain } from './commands/explain';
 import { generate } from './commands/generate';
@@ -19,6 +17,7 @@ import { cacheClear, logs } from './commands/maintenance';
 import { models } from './commands/models';
 import { review, REVIEW_FORMATS } from './commands/review';
 import { usage, USAGE_FORMATS } from './commands/usage';
+import { describeError } from './errorText';
 import { CliError, EXIT, exitCodeFor, type ExitCode } from './exitCodes';
 import { onInterrupt, type Interrupt } from './interrupt';
 import { loadConfiguration, openSession, type GlobalOptions, type Session } from './session';
@@ -148,17 +147,6 @@ async function withSession(cmd: Command, job: (session: Session, interrupt: Inte
     interrupt.dispose();
     await session.close();
   }
-}
-
-/** The message for an error from the core, in command-line terms where the editor's differ. */
-export function describeError(e: AurelisError): string {
-  if (e.kind === 'no_key') {
-    const provider = (e.provider ?? 'openai') as ProviderId;
-    const variables = KEY_VARIABLES[provider] ?? KEY_VARIABLES.openai;
-    return `No API key for ${PROVIDER_PRESETS[provider]?.label ?? provider}: set ${variables.join(' or ')} in the environment (aurelis never reads keys from files). Check with "aurelis auth status".`;
-  }
-  if (e.kind === 'budget_exceeded') return `${e.message} Raise the budget in .aurelis.yaml (cost_management) to go on.`;
-  return e.message;
 }
 
 export async function main(argv: string[]): Promise<ExitCode> {

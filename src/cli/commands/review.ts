@@ -10,6 +10,7 @@ import { markdownReport } from '../../core/review/formats/markdownReport';
 import { sarifReport } from '../../core/review/formats/sarifReport';
 import { reaches, type FailOn } from '../../core/review/formats/summary';
 import { textReport } from '../../core/review/formats/textReport';
+import { describeError } from '../errorText';
 import { EXIT, exitCodeFor, type ExitCode } from '../exitCodes';
 import { progressReporter } from '../progress';
 import { reviewInputs } from '../reviewInputs';
@@ -74,7 +75,7 @@ function render(report: BatchReviewReport, format: ReviewFormat, texts: Readonly
  */
 function exitCode(report: BatchReviewReport, failOn: FailOn): ExitCode {
   const errors = report.files.flatMap((f) => f.errors);
-  for (const e of errors) say(`aurelis: could not review a part of the files (${e.kind}): ${e.message}`);
+  for (const message of new Set(errors.map((e) => `(${e.kind}): ${describeError(e)}`))) say(`aurelis: could not review a part of the files ${message}`);
   const codes = errors.map((e) => exitCodeFor(e.kind));
   if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
   if (codes.includes(EXIT.budget)) return EXIT.budget;

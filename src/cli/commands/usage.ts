@@ -6,7 +6,7 @@ import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
 import type { AnalyticsFilter, AnalyticsPeriod } from '../../core/usage/analytics-types';
 import { collect } from '../../core/usage/usageAnalytics';
 import { addLocalDays } from '../../core/usage/periods';
-import { usd } from '../../core/review/formats/summary';
+import { plural, usd } from '../../core/review/formats/summary';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import type { Session } from '../session';
 import { emit } from '../terminal';
@@ -52,7 +52,7 @@ export async function usage(session: Session, options: { period?: string; format
       `Tokens:   ${t.totalTokens.toLocaleString('en-US')} (${t.promptTokens.toLocaleString('en-US')} in, ${t.completionTokens.toLocaleString('en-US')} out)`,
       `Cost:     ${usd(t.costUsd)}${t.unpricedRequests > 0 ? ` (+${t.unpricedRequests} requests with an unknown price)` : ''}`,
     ];
-    for (const m of report.byModel) lines.push(`  ${m.model} (${m.provider}): ${m.totals.requests} requests, ${m.totals.totalTokens.toLocaleString('en-US')} tokens, ${usd(m.totals.costUsd)}`);
+    for (const m of report.byModel) lines.push(`  ${m.model} (${m.provider}): ${plural(m.totals.requests, 'request')}, ${plural(m.totals.totalTokens, 'token')}, ${usd(m.totals.costUsd)}`);
     text = `${lines.join('\n')}\n`;
   } else text = await collect(analytics.export(format, filter));
   await emit(text, options.output);
