@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.generate': () => import('./commands/edits').then((m) => m.generate),
   'aurelis.explain': () => import('./commands/explain').then((m) => m.explain),
   'aurelis.review': () => import('./commands/review').then((m) => m.review),
+  'aurelis.reviewChanges': () => import('./commands/reviewBatch').then((m) => m.reviewChanges),
+  'aurelis.reviewFolder': () => import('./commands/reviewBatch').then((m) => m.reviewFolder),
   'aurelis.clearReviewFindings': () => import('./commands/review').then((m) => m.clearReviewFindings),
   'aurelis.applySuggestion': () => import('./commands/review').then((m) => m.applySuggestion),
   'aurelis.optimize': () => import('./commands/edits').then((m) => m.optimize),

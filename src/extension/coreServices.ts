@@ -4,6 +4,7 @@
  */
 import type { AurelisError } from '../core/errors';
 import type { ModelTarget } from '../core/pipeline';
+import type { BatchRunner } from '../core/review/batchReview';
 import type { AuditExportResult } from '../core/security/auditLog';
 import type { SecurityEventSink } from '../core/security/auditEvents';
 import type { ProviderId, TaskType } from '../core/types';
@@ -25,8 +26,8 @@ export interface ModelInfo {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-/** The orchestrator, as the editor sees it. */
-export interface ModelAccess extends RequestSender {
+/** The orchestrator, as the editor sees it (runBatch: Review Changes and Review Folder). */
+export interface ModelAccess extends RequestSender, BatchRunner {
   chainFor(task: TaskType): ModelTarget[];
   listModels(provider: ProviderId, options?: { refresh?: boolean; signal?: AbortSignal }): Promise<ModelInfo[]>;
   validateKey(provider: ProviderId, key: string, signal?: AbortSignal): Promise<{ ok: true; models: number } | { ok: false; error: AurelisError }>;

@@ -67,6 +67,14 @@ export class TaskRunner {
     return count;
   }
 
+  /**
+   * Restricted Mode, for work that sends many requests at once (Review Changes, Review Folder):
+   * asks once for the whole batch. Throws 'cancelled' when the user does not agree.
+   */
+  async confirmBatch(title: string, request: Pick<TaskRequest, 'task'>): Promise<void> {
+    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, request);
+  }
+
   /** Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled). */
   async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
     if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, request);
@@ -113,7 +121,7 @@ export class TaskRunner {
    * Restricted Mode: the workspace's authors are not trusted, so its code leaves the machine only
    * when the user says so for this request. A refusal is recorded in the audit log.
    */
-  private async confirmUntrusted(title: string, request: TaskRequest): Promise<void> {
+  private async confirmUntrusted(title: string, request: Pick<TaskRequest, 'task'>): Promise<void> {
     const provider = this.deps.providerLabel();
     const choice = await vscode.window.showWarningMessage(
       `Aurelis: this workspace is in Restricted Mode. Send its code to ${provider}?`,

@@ -2,9 +2,9 @@
  * `aurelis review [paths…] [--changed [<base>]] [--staged]`: the batch review, in the format
  * asked for, with the exit code CI and the pre-commit hook act on.
  */
-import { limitsFor } from '../../core/catalog/modelLimits';
 import { isAurelisError } from '../../core/errors';
 import { reviewFiles, type BatchReviewReport } from '../../core/review/batchReview';
+import { reviewInputLimit } from '../../core/review/inputLimit';
 import { jsonReport } from '../../core/review/formats/jsonReport';
 import { markdownReport } from '../../core/review/formats/markdownReport';
 import { sarifReport } from '../../core/review/formats/sarifReport';
@@ -13,7 +13,7 @@ import { textReport } from '../../core/review/formats/textReport';
 import { describeError } from '../errorText';
 import { EXIT, exitCodeFor, type ExitCode } from '../exitCodes';
 import { progressReporter } from '../progress';
-import { reviewInputs } from '../reviewInputs';
+import { reviewInputs } from '../../core/review/reviewSelection';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
 import { CLI_VERSION } from '../version';
@@ -37,13 +37,15 @@ export async function review(session: Session, paths: string[], options: ReviewO
   const format = options.format ?? review.format ?? 'text';
   const failOn = options.failOn ?? review.fail_on ?? 'error';
   const inputs = await reviewInputs({ paths, ...(options.changed === undefined ? {} : { changed: options.changed }), ...(options.staged ? { staged: true } : {}) }, process.cwd(), session.project.root, session.settings.security.maxFileKB);
+  for (const s of inputs.skipped) say(`aurelis: skipped ${s.path}: ${s.reason}.`);
   if (inputs.files.length === 0) say(options.staged ? 'aurelis: nothing staged to review.' : options.changed !== undefined ? 'aurelis: no changes to review.' : 'aurelis: no files to review.');
   else say(`aurelis: reviewing ${inputs.files.length} ${inputs.files.length === 1 ? 'file' : 'files'}…`);
+  const limit = await reviewInputLimit(session.core.orchestrator, session.settings, (e) => session.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`));
   const progress = progressReporter(process.stderr, process.env);
   const report = await reviewFiles(session.core.orchestrator, inputs.files, {
     chunkTokens: options.chunkTokens ?? session.chunkTokens,
     ...(options.contextLines ?? review.context_lines) !== undefined ? { contextLines: options.contextLines ?? review.context_lines } : {},
-    ...(await inputLimit(session)),
+    ...(limit === undefined ? {} : { inputLimit: limit }),
     signal: interrupt.signal,
     onNotice: (notice) => {
       if (notice.kind !== 'rate_wait') say(`aurelis: ${notice.message}`);
@@ -81,17 +83,4 @@ function exitCode(report: BatchReviewReport, failOn: FailOn): ExitCode {
   if (codes.includes(EXIT.budget)) return EXIT.budget;
   if (codes.length > 0) return codes.includes(EXIT.provider) ? EXIT.provider : (codes[0] as ExitCode);
   return report.files.some((f) => f.findings.some((x) => reaches(x.severity, failOn))) ? EXIT.findings : EXIT.ok;
-}
-
-/** The review model's input limit, from its catalog entry when the provider lists one. */
-async function inputLimit(session: Session): Promise<{ inputLimit?: number }> {
-  const target = session.core.orchestrator.chainFor('review')[0];
-  if (!target) return {};
-  const catalog = await session.core.orchestrator.listModels(target.provider).catch((e: unknown) => {
-    session.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`);
-    return [];
-  });
-  const entry = catalog.find((m) => m.id.toLowerCase() === target.model.toLowerCase());
-  const limit = limitsFor(target, session.settings, entry).maxInputTokens;
-  return limit === undefined ? {} : { inputLimit: limit };
 }
