@@ -2,6 +2,7 @@
  * bench/results.json's shape and the summary table printed from it (plain text for the
  * terminal, Markdown for the README), with each target marked met or not.
  */
+import type { BatchReviewFigures } from './batchReview';
 import type { CacheFigures } from './cache';
 import type { ExtensionFigures } from './extension';
 import type { LedgerFigures } from './ledgerFigures';
@@ -12,6 +13,8 @@ export interface BenchResults {
   overhead: OverheadFigures;
   cache: CacheFigures;
   pacing: PacingFigures;
+  /** Missing in results written before the batch review was measured. */
+  batchReview?: BatchReviewFigures;
   ledger: LedgerFigures;
   extension: ExtensionFigures;
   machine: { cpus: number; node: string; cpu_model: string; platform: string; date: string; mode: 'quick' | 'full'; wall_s: number };
@@ -42,7 +45,7 @@ export function verdict(row: Pick<Row, 'target' | 'value'>): string {
 }
 
 export function rows(r: BenchResults): Row[] {
-  const { overhead: o, cache: c, pacing: p, ledger: l, extension: e } = r;
+  const { overhead: o, cache: c, pacing: p, batchReview: b, ledger: l, extension: e } = r;
   const ms = (v: number | null, digits = 1): string => (v === null ? 'n/a' : `${v.toFixed(digits)} ms`);
   const x = (v: number): string => `${v.toFixed(3)}×`;
   const perS = (v: number): string => `${v.toLocaleString('en-US')}/s`;
@@ -62,6 +65,12 @@ export function rows(r: BenchResults): Row[] {
     { measurement: 'Pacing: wall time ÷ minimum', figure: x(p.wall_ratio), detail: `${(p.wall_ms / 1000).toFixed(2)} s vs ${(p.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.15 }, value: p.wall_ratio },
     { measurement: 'No pacing (retries on): 429s / errors', figure: `${p.unpaced.server_429s} / ${p.unpaced.caller_errors}`, detail: `${p.unpaced.server_requests} requests sent; errors: ${describeKinds(p.unpaced.error_kinds)}` },
     { measurement: 'No pacing: wall time ÷ minimum', figure: x(p.unpaced.wall_ratio), detail: `${(p.unpaced.wall_ms / 1000).toFixed(2)} s` },
+    ...(b === undefined
+      ? []
+      : [
+          { measurement: `Review of ${b.files} files: wall time ÷ minimum`, figure: x(b.wall_ratio), detail: `${(b.wall_ms / 1000).toFixed(2)} s vs ${(b.minimum_wall_ms / 1000).toFixed(2)} s at ${b.requests_per_minute}/min and ${b.concurrent} at once; ${b.server_429s} 429s from the server`, target: { max: 1.15 }, value: b.wall_ratio },
+          { measurement: `Review of ${b.files} files: errors reaching the user`, figure: String(b.user_errors), detail: `${b.findings} findings from ${b.server_requests} requests`, target: { equals: 0 }, value: b.user_errors },
+        ]),
     { measurement: 'Ledger append, fsync on', figure: perS(l.append_per_s), detail: `16 in flight; one at a time ${perS(l.append_sequential_per_s)}; fsync off ${perS(l.append_no_fsync_per_s)}` },
     { measurement: 'Ledger report, 100,000 records', figure: ms(l.aggregate_100k_ms), detail: `load ${ms(l.load_100k_ms, 0)} from snapshots, first parse ${ms(l.first_parse_100k_ms, 0)}` },
     { measurement: 'Ledger report, 1,000,000 records', figure: ms(l.aggregate_1m_ms), detail: l.aggregate_1m_ms === null ? 'full mode only' : `load ${ms(l.load_1m_ms, 0)} from snapshots, first parse ${ms(l.first_parse_1m_ms, 0)} (${l.ledger_1m_mb} MB)` },

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { measureBatchReview } from './batchReview';
 import { measureCache } from './cache';
 import { measureExtension, type EarlierRun } from './extension';
 import { measureLedger } from './ledgerFigures';
@@ -29,6 +30,8 @@ const MODES = {
     cache: { rounds: 10, perRound: 50, warmup: 1 },
     // 15 a minute with a minute of two real seconds: 300 requests need 19 windows, about 38 s.
     pacing: { requests: 300, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
+    // 200 files at 20 a minute (a minute of two real seconds): 10 windows, about 20 s.
+    batchReview: { files: 200, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
     ledger: { withMillion: true },
     hostRuns: 3,
   },
@@ -36,6 +39,7 @@ const MODES = {
     overhead: { requests: 400, streamed: 300, warmup: 100, breakdown: 150, provider: 30 },
     cache: { rounds: 4, perRound: 25, warmup: 1 },
     pacing: { requests: 75, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
+    batchReview: { files: 60, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
     ledger: { withMillion: false },
     hostRuns: 0,
   },
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
   const overhead = await step('orchestrator overhead', () => measureOverhead(plan.overhead));
   const cache = await step('response cache', () => measureCache(plan.cache));
   const pacing = await step('pacing under rate limits', () => measurePacing(plan.pacing));
+  const batchReview = await step(`reviewing ${plan.batchReview.files} files under a rate limit`, () => measureBatchReview(plan.batchReview));
   const ledger = await step('usage ledger', () => measureLedger(plan.ledger));
   const extension = await step('extension (host run, bundle, VSIX)', () => measureExtension({ hostRuns: plan.hostRuns, ...(earlier ? { earlier } : {}) }));
 
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
     overhead,
     cache,
     pacing,
+    batchReview,
     ledger,
     extension,
     machine: {
