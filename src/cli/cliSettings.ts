@@ -55,6 +55,7 @@ export function buildSettings(project: ProjectConfig, env: Record<string, string
       ...(c.throttle_at === undefined ? {} : { throttleAt: c.throttle_at }),
       ...(c.stop_at === undefined ? {} : { stopAt: c.stop_at }),
     },
+    ...(project.prices ? { prices: project.prices } : {}),
     security: {
       secretScan: scan === 'ask' ? 'block' : scan,
       ...(project.security?.max_file_kb === undefined ? {} : { maxFileKB: project.security.max_file_kb }),

@@ -12,7 +12,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { z } from 'zod';
 import { KEY_VARIABLES } from '../core/providers/connection';
 import { SecretScanner } from '../core/security/secretScanner';
-import { SettingsSchema, TierLimitSchema } from '../core/settings';
+import { PriceSchema, SettingsSchema, TierLimitSchema } from '../core/settings';
 import { PROVIDER_IDS, TASK_TYPES, type ProviderId } from '../core/types';
 import { FAIL_ON } from '../core/review/formats/summary';
 import { CliError } from './exitCodes';
@@ -58,6 +58,8 @@ const ProjectSchema = z.strictObject({
       stop_at: inner(budgets.stopAt).optional(),
     })
     .optional(),
+  /** USD per million tokens, per model id, added to or overriding the built-in table. */
+  prices: z.record(z.string(), PriceSchema).optional(),
   security: z
     .strictObject({
       secret_scan: inner(security.secretScan).optional(),

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildSettings } from '../../../src/cli/cliSettings';
+import { describeError } from '../../../src/cli/errorText';
+import { AurelisError } from '../../../src/core/errors';
 import { parseSince } from '../../../src/cli/commands/maintenance';
 import { parsePeriod } from '../../../src/cli/commands/usage';
 import { parseFileSpan } from '../../../src/cli/commands/explain';
@@ -21,6 +23,15 @@ describe('command line configuration', () => {
     assert.equal(settings.budgets.dailyUsd, 2.5);
     assert.equal(settings.security.secretScan, 'redact');
     assert.equal(chunkTokens, 2000);
+  });
+
+  it('prices from the file reach the settings; core messages use command-line words', () => {
+    const config = parseProjectText('prices:\n  my-model: { input: 1, output: 2 }\n', '/p/.aurelis.yaml');
+    assert.deepEqual(buildSettings(config, {}, {}).settings.prices['my-model'], { input: 1, output: 2 });
+    const auth = new AurelisError('auth', 'GitHub Models refused the key (HTTP 401). Run "Aurelis: Set API Key" with such a token.', { provider: 'github-models' });
+    assert.equal(describeError(auth), 'GitHub Models refused the key (HTTP 401). Set AURELIS_API_KEY or GITHUB_TOKEN to such a token.');
+    assert.match(describeError(new AurelisError('unknown_model', 'Choose a model ("Aurelis: Models") or fix the id in aurelis.models.')), /\(aurelis models\) or fix the id in models in \.aurelis\.yaml/);
+    assert.match(describeError(new AurelisError('no_key', 'x', { provider: 'openrouter' })), /^No API key for OpenRouter: set AURELIS_API_KEY or OPENROUTER_API_KEY in the environment/);
   });
 
   it('"ask" is "block" without anybody to ask, unless --secrets says redact', () => {
