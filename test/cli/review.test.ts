@@ -5,7 +5,7 @@ import Ajv from 'ajv-draft-04';
 import { ReviewJsonSchema } from '../../src/core/review/formats/jsonReport';
 import { FakeOpenAIServer, reply } from '../fake-server';
 import { reviewerReply } from './support/reviewer';
-import { promptOf } from './support/cli';
+import { promptOf, startCli } from './support/cli';
 import { useCliFixture } from './support/setup';
 
 /** The official SARIF 2.1.0 JSON schema (draft-04), as shipped on the npm registry by @microsoft/jest-sarif. */
@@ -178,6 +178,21 @@ describe('aurelis review', () => {
     assert.equal(redacted.code, 0, redacted.stderr);
     const sent = promptOf(t.server.chatRequests[0]!);
     assert.ok(sent.includes('[REDACTED:github_token]') && !sent.includes(token));
+  });
+
+  it('Ctrl-C cancels a running review: exit 130, the ledger records the cancelled request', async () => {
+    t.write('a.js', CLEAN);
+    t.server.handle(() => reply.hang());
+    const running = startCli(['review', '--format', 'json'], { cwd: t.dir, env: t.env });
+    await t.server.waitForChatRequests(1);
+    running.child.kill('SIGINT');
+    const r = await running.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /cancelling/);
+    assert.equal(ReviewJsonSchema.parse(JSON.parse(r.stdout)).files[0]?.errors[0]?.kind, 'cancelled');
+    t.server.handle(reviewerReply);
+    const usage = await t.run(['usage', '--format', 'csv', '--period', 'today']);
+    assert.match(usage.stdout, /\bcancelled\b/);
   });
 
   it('with CI set, one progress line per file; results on stdout, messages on stderr', async () => {

@@ -4,7 +4,7 @@
  * provider's usual variable, and the fake server as the endpoint. Nothing is inherited from
  * the machine but PATH, so a developer's own keys or CI variables cannot leak in.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,8 +23,13 @@ export function assertBuilt(): void {
 }
 
 export function runCli(args: string[], options: { cwd: string; env: Record<string, string | undefined> }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: definedOnly(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return startCli(args, options).done;
+}
+
+/** The running process too, for tests that signal it. */
+export function startCli(args: string[], options: { cwd: string; env: Record<string, string | undefined> }): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: definedOnly(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -32,6 +37,7 @@ export function runCli(args: string[], options: { cwd: string; env: Record<strin
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, done };
 }
 
 export function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
