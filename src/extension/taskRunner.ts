@@ -71,13 +71,13 @@ export class TaskRunner {
    * Restricted Mode, for work that sends many requests at once (Review Changes, Review Folder):
    * asks once for the whole batch. Throws 'cancelled' when the user does not agree.
    */
-  async confirmBatch(title: string, request: Pick<TaskRequest, 'task'>): Promise<void> {
-    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, request);
+  async confirmBatch(title: string, command: string): Promise<void> {
+    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, command);
   }
 
   /** Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled). */
   async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
-    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, request);
+    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, COMMAND_OF_TASK[request.task]);
     return this.send(title, request, options);
   }
 
@@ -121,7 +121,7 @@ export class TaskRunner {
    * Restricted Mode: the workspace's authors are not trusted, so its code leaves the machine only
    * when the user says so for this request. A refusal is recorded in the audit log.
    */
-  private async confirmUntrusted(title: string, request: Pick<TaskRequest, 'task'>): Promise<void> {
+  private async confirmUntrusted(title: string, command: string): Promise<void> {
     const provider = this.deps.providerLabel();
     const choice = await vscode.window.showWarningMessage(
       `Aurelis: this workspace is in Restricted Mode. Send its code to ${provider}?`,
@@ -133,7 +133,6 @@ export class TaskRunner {
       'Manage Workspace Trust',
     );
     if (choice === 'Send This Time') return;
-    const command = COMMAND_OF_TASK[request.task];
     const reason = choice === 'Manage Workspace Trust' ? 'The user opened Manage Workspace Trust instead of sending.' : 'The user chose not to send code from a workspace in Restricted Mode.';
     this.log.info(`Restricted Mode: ${command} was not sent. ${reason}`);
     await recordSecurityEvent(this.deps.security, this.log, { type: 'restricted_mode_refusal', command, reason });

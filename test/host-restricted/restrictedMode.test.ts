@@ -71,4 +71,33 @@ describe('Restricted Mode (an untrusted workspace)', () => {
       modal.restore();
     }
   });
+
+  it('Review Folder asks once for the whole folder: declining sends nothing and is audited; "Send This Time" sends every file', async () => {
+    const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'restricted-batch');
+    for (const name of ['a.ts', 'b.ts']) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), new TextEncoder().encode(`export const ${name[0]} = 1;\n`));
+    fake.server.handle(() => reply.text(JSON.stringify({ findings: [] })));
+    const declined = stubWindow('showWarningMessage');
+    try {
+      assert.equal(await vscode.commands.executeCommand('aurelis.reviewFolder', folder), undefined);
+      assert.equal(declined.calls.length, 1);
+      assert.equal(declined.calls[0]?.message, 'Aurelis: this workspace is in Restricted Mode. Send its code to OpenAI?');
+      assert.equal(fake.server.chatRequests.length, 0, 'code was sent without asking');
+    } finally {
+      declined.restore();
+    }
+    const refusal = (await auditLines()).filter((l) => l.type === 'restricted_mode_refusal').at(-1);
+    assert.equal(refusal?.command, 'aurelis.reviewFolder');
+    const accepted = stubWindow('showWarningMessage', (message) => (message.includes('Restricted Mode') ? 'Send This Time' : undefined));
+    const info = stubWindow('showInformationMessage');
+    try {
+      const outcome = await vscode.commands.executeCommand<{ files: number }>('aurelis.reviewFolder', folder);
+      assert.equal(outcome?.files, 2);
+      assert.equal(fake.server.chatRequests.length, 2);
+      assert.equal(accepted.calls.length, 1, 'asked once for the batch');
+    } finally {
+      accepted.restore();
+      info.restore();
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
 });

@@ -40,7 +40,7 @@ export async function reviewChanges(parts: EditorParts, options?: { staged?: boo
     if (!choice) return undefined;
     staged = choice.label === STAGED;
   }
-  return runReview(parts, staged ? 'staged changes' : 'changes', { paths: [], ...(staged ? { staged: true } : { changed: 'HEAD' }) }, folder.uri.fsPath);
+  return runReview(parts, 'aurelis.reviewChanges', staged ? 'staged changes' : 'changes', { paths: [], ...(staged ? { staged: true } : { changed: 'HEAD' }) }, folder.uri.fsPath);
 }
 
 /** Reviews every file of a folder (git's ignore rules apply in a repository). */
@@ -60,10 +60,10 @@ export async function reviewFolder(parts: EditorParts, target?: vscode.Uri): Pro
     )?.[0];
   if (!folder) return undefined;
   const root = vscode.workspace.getWorkspaceFolder(folder)?.uri.fsPath ?? folder.fsPath;
-  return runReview(parts, path.basename(folder.fsPath), { paths: [folder.fsPath] }, root);
+  return runReview(parts, 'aurelis.reviewFolder', path.basename(folder.fsPath), { paths: [folder.fsPath] }, root);
 }
 
-async function runReview(parts: EditorParts, what: string, selection: ReviewSelection, root: string): Promise<BatchReviewOutcome> {
+async function runReview(parts: EditorParts, command: string, what: string, selection: ReviewSelection, root: string): Promise<BatchReviewOutcome> {
   const settings = parts.settings.settings;
   const inputs = await reviewInputs(selection, root, root, settings.security.maxFileKB);
   for (const s of inputs.skipped) parts.log.info(`Review of ${what}: skipped ${s.path}: ${s.reason}.`);
@@ -72,7 +72,7 @@ async function runReview(parts: EditorParts, what: string, selection: ReviewSele
     return { files: 0, findings: 0, notReviewed: 0 };
   }
   const title = `Review of ${what}`;
-  await parts.runner.confirmBatch(title, { task: 'review' });
+  await parts.runner.confirmBatch(title, command);
   const core = await parts.core();
   const inputLimit = await reviewInputLimit(core.models, settings, (e) => parts.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`));
   const finished = parts.status.started();
