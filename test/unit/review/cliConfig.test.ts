@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { buildSettings } from '../../../src/cli/cliSettings';
+import { PROJECT_TEMPLATE } from '../../../src/cli/commands/init';
 import { describeError } from '../../../src/cli/errorText';
 import { AurelisError } from '../../../src/core/errors';
 import { parseSince } from '../../../src/cli/commands/maintenance';
@@ -65,6 +68,16 @@ describe('command line configuration', () => {
       );
     }
     assert.doesNotThrow(() => parseProjectText('security:\n  secret_scan: block\n', '/p/.aurelis.yaml'));
+  });
+
+  it("the README's example .aurelis.yaml and the one `aurelis init` writes are valid", () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    const example = /```yaml\n(provider: openai {2,}#[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(example, 'the README has the example');
+    const { settings } = buildSettings(parseProjectText(example, '/p/.aurelis.yaml'), {}, {});
+    assert.equal(settings.budgets.dailyUsd, 5);
+    assert.deepEqual(settings.models.review, ['gpt-4.1', 'gpt-4o-mini']);
+    assert.doesNotThrow(() => buildSettings(parseProjectText(PROJECT_TEMPLATE, '/p/.aurelis.yaml'), {}, {}));
   });
 
   it('reads --since, --period and file:lines', () => {
