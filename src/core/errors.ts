@@ -28,7 +28,7 @@ export const ERROR_KINDS = [
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Buttons the editor can show next to an error. */
-export type NextStep = 'setApiKey' | 'selectProvider' | 'openSettings' | 'raiseBudget' | 'allowOnce' | 'viewLog' | 'retry' | 'chooseModel';
+export type NextStep = 'setApiKey' | 'selectProvider' | 'openSettings' | 'raiseBudget' | 'allowOnce' | 'viewLog' | 'retry' | 'retryLarger' | 'chooseModel';
 
 export interface AurelisErrorOptions {
   nextSteps?: NextStep[];

@@ -17,6 +17,7 @@ import { ModelCatalog } from './catalog/modelCatalog';
 import { limitsFor, type ModelLimits } from './catalog/modelLimits';
 import { AurelisError, isAurelisError, scrubSecrets } from './errors';
 import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
+import { answerIsUsable } from './cache/answerCheck';
 import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
@@ -148,11 +149,11 @@ export class Orchestrator {
       run.promptTokens = countMessageTokens(messagesOf(request));
       await this.keepContent(run, 'prompt', messagesOf(request).map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
-      const hit = await this.cacheLookup(request, first);
+      const hit = await this.cacheLookup(run, request, first);
       if (hit) return await this.fromCache(run, hit);
       if (preferCheapest) chain = this.cheapestFirst(chain, run, request, settings);
       const answer = await this.walkChain(run, request, chain);
-      await this.cacheStore(request, first, answer);
+      await this.cacheStore(run, request, first, answer);
       return await this.finish(run, answer);
     } catch (err) {
       const error = asAurelisError(err, run.signal);
@@ -257,6 +258,7 @@ export class Orchestrator {
       target: first,
       signal: run.signal,
       notify: (notice) => this.notify(run, notice),
+      ...(run.options.onRedactions ? { onRedactions: run.options.onRedactions } : {}),
       ...(limits.maxInputTokens === undefined ? {} : { inputTokenLimit: limits.maxInputTokens }),
     });
     throwIfAborted(run.signal);
@@ -280,11 +282,14 @@ export class Orchestrator {
     return decision.action === 'throttle';
   }
 
-  /** A broken cache is a slower request, never a failed one. */
-  private async cacheLookup(request: TaskRequest, first: ModelTarget): Promise<CachedAnswer | undefined> {
+  /** A broken cache is a slower request, never a failed one; a hit the caller could not use is a miss. */
+  private async cacheLookup(run: RunState, request: TaskRequest, first: ModelTarget): Promise<CachedAnswer | undefined> {
     if (!this.deps.cache || request.bypassCache) return undefined;
     try {
-      return await this.deps.cache.get(request, first);
+      const hit = await this.deps.cache.get(request, first);
+      if (!hit || answerIsUsable(run.options.usable, hit, this.logger)) return hit;
+      this.logger.info(`[${run.requestId}] The cached answer is not usable for this command; asking the model instead.`);
+      return undefined;
     } catch (err) {
       this.logger.warn(`Cache lookup failed; asking the model instead: ${describe(err)}`);
       return undefined;
@@ -422,7 +427,7 @@ export class Orchestrator {
         signal: run.signal,
         timeoutMs: this.timeoutMs(),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+        ...(request.maxTokens === undefined ? {} : { maxTokens: this.maxTokensFor(request.maxTokens, target) }),
         ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
         ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
       });
@@ -467,9 +472,13 @@ export class Orchestrator {
     );
   }
 
-  /** Only complete answers are stored: never a cut-off ('length') or filtered one. */
-  private async cacheStore(request: TaskRequest, first: ModelTarget, answer: Answer): Promise<void> {
+  /** Only complete answers the caller could use are stored: never a cut-off ('length'), filtered or unreadable one. */
+  private async cacheStore(run: RunState, request: TaskRequest, first: ModelTarget, answer: Answer): Promise<void> {
     if (!this.deps.cache || answer.finishReason !== 'stop') return;
+    if (!answerIsUsable(run.options.usable, answer, this.logger)) {
+      this.logger.info(`[${run.requestId}] The answer was not usable for this command, so it is not cached.`);
+      return;
+    }
     try {
       await this.deps.cache.set(request, first, {
         content: answer.content,
@@ -601,6 +610,12 @@ export class Orchestrator {
 
   private limits(target: ModelTarget, settings: Settings): ModelLimits {
     return limitsFor(target, settings, this.catalog.cached(target));
+  }
+
+  /** A requested output limit above what the model allows would only be refused by the provider. */
+  private maxTokensFor(requested: number, target: ModelTarget): number {
+    const most = this.limits(target, this.deps.settings()).maxOutputTokens;
+    return most === undefined ? requested : Math.min(requested, most);
   }
 
   private outputAllowance(request: TaskRequest, target: ModelTarget, settings: Settings): number {

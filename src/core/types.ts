@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Notice } from './pipeline';
+import type { Redactions } from './security/redactions';
 
 export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general'] as const;
 export const TaskTypeSchema = z.enum(TASK_TYPES);
@@ -82,7 +83,18 @@ export interface RunOptions {
   requestId?: string;
   /** Budget warnings, throttling, fallbacks and waits the user should hear about. */
   onNotice?: (notice: Notice) => void;
+  /**
+   * Whether the caller could use an answer. Only a usable answer is stored in the cache, and a
+   * cached one that is not usable is passed over for a fresh one: an answer the command could
+   * not read must not come back on Retry.
+   */
+  usable?: AnswerCheck;
+  /** When secrets were redacted: the placeholders and their values, to restore them in what comes back. */
+  onRedactions?: (redactions: Redactions) => void;
 }
+
+/** Judges an answer's text (and why it ended) for the caller; see RunOptions.usable. */
+export type AnswerCheck = (answer: { content: string; finishReason: FinishReason }) => boolean;
 
 export const TokenUsageSchema = z.object({
   promptTokens: z.number().int().nonnegative(),

@@ -17,7 +17,8 @@ const SELECTION_ACTIONS: ReadonlyArray<{ command: string; title: string }> = [
 /**
  * Aurelis in the light bulb, for every language: refactor actions on a selection, "Fix with
  * Aurelis" for each diagnostic under the cursor (any source), and "Apply Aurelis suggestion"
- * for review findings that came with a replacement.
+ * for review findings whose replacement fits exactly the lines they quoted (never for a finding
+ * placed only by a line number).
  */
 export class AurelisCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [AURELIS_REFACTOR, AURELIS_FIX] };
@@ -33,7 +34,7 @@ export class AurelisCodeActions implements vscode.CodeActionProvider {
     if (wants(AURELIS_FIX)) {
       for (const diagnostic of context.diagnostics) {
         const finding = diagnostic.source === REVIEW_SOURCE ? this.findings.findingFor(document.uri, diagnostic) : undefined;
-        if (finding?.suggestion !== undefined) {
+        if (finding?.quickFix === true) {
           const apply = new vscode.CodeAction('Apply Aurelis suggestion', AURELIS_FIX);
           apply.diagnostics = [diagnostic];
           apply.isPreferred = true;

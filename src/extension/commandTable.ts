@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
+import { isCutOffError, largerOutputLimit } from '../core/tasks/answers/cutOff';
 import { showError } from './errorNotifications';
 import type { EditorParts } from './editorParts';
+import { withRequestChoices } from './requestChoices';
 
 type Handler = (parts: EditorParts, ...args: never[]) => unknown;
 
 /**
  * Every Aurelis command. Handlers load on first use (keeping activation fast) and are
- * wrapped the same way: a failure becomes a notification with its next-step buttons and a
- * "Retry" that runs the same command again; the command then resolves to undefined.
+ * wrapped the same way: a failure becomes a notification with its next-step buttons, a "Retry"
+ * that runs the same command again without the cache (an unusable answer must not come back)
+ * and, after a cut-off answer, "Retry with a Larger Limit"; the command then resolves to undefined.
  */
 const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.generate': () => import('./commands/edits').then((m) => m.generate),
@@ -23,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.fix': () => import('./commands/edits').then((m) => m.fix),
   'aurelis.acceptChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.accept(ref),
   'aurelis.rejectChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.reject(ref),
+  'aurelis.regenerate': () => import('./commands/regenerate').then((m) => m.regenerate),
   'aurelis.selectProvider': () => import('./commands/provider').then((m) => m.selectProvider),
   'aurelis.setApiKey': () => import('./keyCommands').then((m) => m.setApiKey),
   'aurelis.clearApiKey': () => import('./keyCommands').then((m) => m.clearApiKey),
@@ -56,15 +60,21 @@ export function plainCopy(value: unknown): unknown {
 export function registerCommands(parts: EditorParts): void {
   for (const [id, load] of Object.entries(COMMANDS)) {
     parts.context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          const handler = (await load()) as (parts: EditorParts, ...args: unknown[]) => unknown;
-          return plainCopy(await handler(parts, ...args));
-        } catch (e) {
-          void showError(e, parts.log, { retry: () => vscode.commands.executeCommand(id, ...args) });
-          return undefined;
-        }
-      }),
+      vscode.commands.registerCommand(id, (...args: unknown[]) => run(parts, id, load, args)),
     );
+  }
+}
+
+async function run(parts: EditorParts, id: string, load: () => Promise<Handler>, args: unknown[]): Promise<unknown> {
+  try {
+    const handler = (await load()) as (parts: EditorParts, ...args: unknown[]) => unknown;
+    return plainCopy(await handler(parts, ...args));
+  } catch (e) {
+    const again = (choices: { maxTokens?: number }) => () => withRequestChoices({ bypassCache: true, ...choices }, () => run(parts, id, load, args));
+    void showError(e, parts.log, {
+      retry: again({}),
+      ...(isCutOffError(e) ? { retryLarger: again({ maxTokens: largerOutputLimit(e.outputTokens) }) } : {}),
+    });
+    return undefined;
   }
 }

@@ -7,6 +7,7 @@ import { BudgetStatusBar } from './budgetStatusBar';
 import { channelLogger } from './log';
 import { MarkdownViews } from './markdownViews';
 import { ProposedChanges } from './proposedChanges';
+import { Regenerations } from './regenerations';
 import { ReviewDiagnostics } from './reviewDiagnostics';
 import { askAboutSecrets } from './secretQuestion';
 import { recordSecurityEvent } from './securityEvents';
@@ -27,6 +28,8 @@ export interface EditorParts {
   readonly views: MarkdownViews;
   readonly proposals: ProposedChanges;
   readonly findings: ReviewDiagnostics;
+  /** How to produce each shown result again (Regenerate). */
+  readonly regenerations: Regenerations;
   readonly status: BudgetStatusBar;
   /** "code-server 1.100.3", for the log. */
   readonly hostName: string;
@@ -47,13 +50,15 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
     providerLabel: () => PROVIDER_PRESETS[settings.settings.provider].label,
   });
   const views = new MarkdownViews();
-  const proposals = new ProposedChanges(log);
+  const regenerations = new Regenerations();
+  const proposals = new ProposedChanges(log, regenerations);
   const findings = new ReviewDiagnostics();
   context.subscriptions.push(
     channel,
     settings,
     status,
     views,
+    regenerations,
     proposals,
     findings,
     vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new AurelisCodeActions(findings), AurelisCodeActions.metadata),
@@ -64,7 +69,7 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   settings.warn();
   // The first read of the ledger happens after activation has returned.
   setTimeout(() => void status.refresh(), 0);
-  return { context, channel, log, keys, settings, core, runner, views, proposals, findings, status, hostName: `${vscode.env.appName} ${vscode.version}` };
+  return { context, channel, log, keys, settings, core, runner, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
 }
 
 /** Every change of provider — through Select Provider or an edit of settings.json — is an audit event. */

@@ -4,8 +4,10 @@ import type { Logger } from '../core/host';
 
 /** What the notification can do beyond opening commands and settings. */
 export interface ErrorActions {
-  /** Runs the same command again. */
+  /** Runs the same command again (without the cache). */
   retry?: () => unknown;
+  /** Runs the same command again asking for a larger output limit (after a cut-off answer). */
+  retryLarger?: () => unknown;
 }
 
 const STEP_LABELS: Record<NextStep, string> = {
@@ -16,6 +18,7 @@ const STEP_LABELS: Record<NextStep, string> = {
   allowOnce: 'Allow Once',
   viewLog: 'View Log',
   retry: 'Retry',
+  retryLarger: 'Retry with a Larger Limit',
   chooseModel: 'Choose Model',
 };
 
@@ -40,7 +43,7 @@ export async function showError(error: unknown, log: Logger, actions: ErrorActio
   }
   log.error(isAurelisError(error) ? `${e.kind}: ${e.message}` : (error instanceof Error ? error : e));
   // Allow Once is offered by the budget modal while the request waits; here it could only mislead.
-  const steps = e.nextSteps.filter((s) => s !== 'allowOnce' && (s !== 'retry' || actions.retry !== undefined));
+  const steps = e.nextSteps.filter((s) => s !== 'allowOnce' && (s !== 'retry' || actions.retry !== undefined) && (s !== 'retryLarger' || actions.retryLarger !== undefined));
   const message = `Aurelis: ${e.message}${e.partialText ? ' (the part that arrived is kept)' : ''}`;
   const show = WARNING_KINDS.has(e.kind) ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   const choice = await show(message, ...steps.map((s) => STEP_LABELS[s]));
@@ -71,6 +74,9 @@ export async function runNextStep(step: NextStep, error: AurelisError, actions: 
     case 'retry':
     case 'allowOnce':
       await actions.retry?.();
+      return;
+    case 'retryLarger':
+      await actions.retryLarger?.();
       return;
   }
 }

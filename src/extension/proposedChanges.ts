@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { Logger } from '../core/host';
+import type { Regenerations } from './regenerations';
+
+/** What every proposal may carry besides the change itself. */
+interface ProposalHooks {
+  /** Produces the change again without the cache (the diff's Regenerate). */
+  regenerate?: () => Promise<unknown>;
+  /** Runs once the change has been applied (a review finding it fixed goes away). */
+  onAccepted?: () => void;
+}
 
 /** A change Aurelis wants to make: new text for a range of an open document, or a new file. */
 export type ProposalInput =
-  | { kind: 'edit'; title: string; document: vscode.TextDocument; range: vscode.Range; replacement: string }
-  | { kind: 'create'; title: string; target: vscode.Uri; content: string };
+  | ({ kind: 'edit'; title: string; document: vscode.TextDocument; range: vscode.Range; replacement: string } & ProposalHooks)
+  | ({ kind: 'create'; title: string; target: vscode.Uri; content: string } & ProposalHooks);
 
 export interface ProposalSummary {
   id: string;
@@ -25,6 +34,12 @@ interface Proposal extends ProposalSummary {
   range?: vscode.Range;
   rangeText?: string;
   replacement?: string;
+  onAccepted?: () => void;
+}
+
+/** The key a proposal's Regenerate is remembered under. */
+export function proposalKey(id: string): string {
+  return `proposal:${id}`;
 }
 
 /**
@@ -38,7 +53,10 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
   private readonly subscriptions: vscode.Disposable[];
   private next = 1;
 
-  constructor(private readonly log: Logger) {
+  constructor(
+    private readonly log: Logger,
+    private readonly regenerations: Regenerations,
+  ) {
     this.subscriptions = [
       vscode.workspace.registerTextDocumentContentProvider(ProposedChanges.scheme, this),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
@@ -73,6 +91,7 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
       proposedUri: side('proposed'),
       originalText: '',
       proposedText: '',
+      ...(input.onAccepted ? { onAccepted: input.onAccepted } : {}),
     };
     if (input.kind === 'edit') {
       const doc = input.document;
@@ -88,14 +107,23 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
       p.proposedText = input.content;
     }
     this.proposals.set(id, p);
+    const regenerate = input.regenerate;
+    if (regenerate) {
+      this.regenerations.remember(proposalKey(id), async () => {
+        await this.reject(id);
+        return regenerate();
+      });
+    }
     await this.updateContext();
     const label = input.kind === 'edit' ? `${name} ↔ proposed` : `${name} (new file)`;
     await vscode.commands.executeCommand('vscode.diff', p.originalUri, p.proposedUri, `Aurelis ${input.title}: ${label}`, { preview: false });
     this.log.info(`Proposed change ${id} to ${vscode.workspace.asRelativePath(targetUri)} (${input.title}).`);
     const what = input.kind === 'edit' ? `a change to ${name}` : `a new file ${name}`;
-    void vscode.window.showInformationMessage(`Aurelis proposes ${what} (${input.title}). Review the diff, then accept or reject it.`, 'Accept', 'Reject').then((choice) => {
+    const buttons = regenerate ? ['Accept', 'Reject', 'Regenerate'] : ['Accept', 'Reject'];
+    void vscode.window.showInformationMessage(`Aurelis proposes ${what} (${input.title}). Review the diff, then accept or reject it.`, ...buttons).then((choice) => {
       if (choice === 'Accept') void this.accept(id);
       else if (choice === 'Reject') void this.reject(id);
+      else if (choice === 'Regenerate') void vscode.commands.executeCommand('aurelis.regenerate', proposalKey(id));
     });
     return summary(p);
   }
@@ -136,6 +164,7 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
       return false;
     }
     this.log.info(`Accepted proposed change ${p.id}.`);
+    p.onAccepted?.();
     const doc = await vscode.workspace.openTextDocument(p.targetUri);
     await vscode.window.showTextDocument(doc, { preview: false });
     return true;

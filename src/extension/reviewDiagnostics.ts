@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { fitReplacement } from '../core/tasks/codeOutput';
-import type { ReviewFinding } from '../core/tasks/review';
+import type { ReviewFinding } from '../core/tasks/answers/reviewAnswer';
 
 export const REVIEW_SOURCE = 'Aurelis';
 
@@ -16,10 +16,14 @@ interface Placed {
   diagnostic: vscode.Diagnostic;
 }
 
+/** A suggestion ready for the diff, or why it cannot be applied. */
+export type SuggestionEdit = { ok: true; range: vscode.Range; replacement: string; finding: ReviewFinding } | { ok: false; reason: string };
+
 /**
  * Review findings as diagnostics (source "Aurelis") in the Problems panel. A new review of a
- * file replaces its previous findings. A finding with a suggested replacement can be applied
- * as a quick fix; applying one moves the findings below it by the lines it added or removed.
+ * file replaces its previous findings. A finding whose suggestion replaces exactly the lines it
+ * quoted offers it as a quick fix — applied only while those lines still read as they did when
+ * reviewed, and through the same diff preview as every other edit.
  */
 export class ReviewDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('aurelis');
@@ -58,26 +62,31 @@ export class ReviewDiagnostics implements vscode.Disposable {
     return this.match(uri, diagnostic)?.finding;
   }
 
-  /** Applies a finding's suggested replacement (one undo step) and removes the finding. */
-  async applySuggestion(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<boolean> {
+  /**
+   * The edit a finding's suggestion makes, checked against the document as it is now: the lines
+   * the finding quoted must still be there, unchanged, where the review found them.
+   */
+  async suggestionEdit(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<SuggestionEdit> {
     const hit = this.match(uri, diagnostic);
-    const suggestion = hit?.finding.suggestion;
-    if (!hit || suggestion === undefined) return false;
+    const finding = hit?.finding;
+    if (!finding) return { ok: false, reason: 'that finding is gone (the file was reviewed again, or its findings were cleared)' };
+    if (!finding.quickFix || finding.suggestion === undefined) return { ok: false, reason: 'that finding has no suggestion Aurelis can apply' };
     const doc = await vscode.workspace.openTextDocument(uri);
-    const range = linesRange(doc, hit.finding.startLine, hit.finding.endLine);
-    const replacement = fitReplacement(doc.getText(range), suggestion);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, range, replacement);
-    if (!(await vscode.workspace.applyEdit(edit))) return false;
-    const delta = replacement.split('\n').length - (hit.finding.endLine - hit.finding.startLine + 1);
-    const after = await vscode.workspace.openTextDocument(uri);
+    const where = finding.startLine === finding.endLine ? `line ${finding.startLine}` : `lines ${finding.startLine}–${finding.endLine}`;
+    if (finding.endLine > doc.lineCount) return { ok: false, reason: `${where} no longer exist` };
+    const range = linesRange(doc, finding.startLine, finding.endLine);
+    const now = doc.getText(range).replace(/\r\n/g, '\n');
+    if (now !== finding.anchor.replace(/\r\n/g, '\n')) return { ok: false, reason: `${where} changed since the review` };
+    return { ok: true, range, replacement: fitReplacement(doc.getText(range), finding.suggestion), finding };
+  }
+
+  /** After a suggestion was applied: its finding goes, the findings below move by the lines it added or removed. */
+  applied(uri: vscode.Uri, finding: ReviewFinding, doc: vscode.TextDocument, replacement: string): void {
+    const delta = replacement.split('\n').length - (finding.endLine - finding.startLine + 1);
     const remaining = (this.placed.get(uri.toString()) ?? [])
-      .filter((p) => p !== hit)
-      .map((p) =>
-        p.finding.startLine > hit.finding.endLine ? { ...p.finding, startLine: p.finding.startLine + delta, endLine: p.finding.endLine + delta } : p.finding,
-      );
-    this.set(after, remaining);
-    return true;
+      .filter((p) => p.finding !== finding)
+      .map((p) => (p.finding.startLine > finding.endLine ? { ...p.finding, startLine: p.finding.startLine + delta, endLine: p.finding.endLine + delta } : p.finding));
+    this.set(doc, remaining);
   }
 
   dispose(): void {

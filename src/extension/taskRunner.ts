@@ -3,8 +3,10 @@ import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
 import type { SecurityEventSink } from '../core/security/auditEvents';
+import type { Redactions } from '../core/security/redactions';
 import { recordSecurityEvent } from './securityEvents';
-import type { RunOptions, TaskRequest, TaskResult, TaskType } from '../core/types';
+import { requestChoices } from './requestChoices';
+import type { AnswerCheck, RunOptions, TaskRequest, TaskResult, TaskType } from '../core/types';
 
 /** The part of the orchestrator a command needs to send one request. */
 export interface RequestSender {
@@ -16,6 +18,10 @@ export type ActivityTracker = () => () => void;
 
 export interface RunRequestOptions {
   onDelta?: (text: string) => void;
+  /** Whether the command can use an answer; only usable answers are cached (see RunOptions.usable). */
+  usable?: AnswerCheck;
+  /** When secrets were redacted: their placeholders, to put the values back into an edit. */
+  onRedactions?: (redactions: Redactions) => void;
 }
 
 export interface TaskRunnerDeps {
@@ -75,10 +81,20 @@ export class TaskRunner {
     if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, command);
   }
 
-  /** Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled). */
+  /**
+   * Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled).
+   * Regenerate and Retry (see requestChoices) skip the cache or ask for a larger output limit.
+   */
   async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
     if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, COMMAND_OF_TASK[request.task]);
-    return this.send(title, request, options);
+    const choices = requestChoices();
+    const chosen: TaskRequest = {
+      ...request,
+      ...(choices.bypassCache ? { bypassCache: true } : {}),
+      ...(choices.maxTokens === undefined ? {} : { maxTokens: choices.maxTokens }),
+    };
+    if (choices.bypassCache) this.log.info(`${title.replace(/…$/, '')}: asking the model afresh (the cache is skipped).`);
+    return this.send(title, chosen, options);
   }
 
   private send(title: string, request: TaskRequest, options: RunRequestOptions): Promise<TaskResult> {
@@ -90,10 +106,16 @@ export class TaskRunner {
         const finished = this.deps.activity();
         try {
           const sender = await this.deps.sender();
+          const received = receivedCounter(progress);
           const runOptions: RunOptions = {
             signal: controller.signal,
-            onDelta: options.onDelta,
+            onDelta: (text) => {
+              received(text);
+              options.onDelta?.(text);
+            },
             onNotice: (notice) => this.notice(notice, progress),
+            ...(options.usable ? { usable: options.usable } : {}),
+            ...(options.onRedactions ? { onRedactions: options.onRedactions } : {}),
           };
           try {
             return await sender.run(request, runOptions);
@@ -157,6 +179,29 @@ export class TaskRunner {
     if (choice === 'Raise Budget') await openBudgets('Open Budget Settings');
     return choice === 'Allow Once';
   }
+}
+
+/**
+ * Reports how much of a streamed answer has arrived ("1.2k characters received"), so a long
+ * answer shows progress rather than only a spinner. Reported when the shown figure changes.
+ */
+function receivedCounter(progress: vscode.Progress<{ message?: string }>): (text: string) => void {
+  let count = 0;
+  let shown = '';
+  return (text) => {
+    count += text.length;
+    const label = `${formatCount(count)} characters received`;
+    if (label === shown) return;
+    shown = label;
+    progress.report({ message: label });
+  };
+}
+
+/** 950, 1.2k, 12k: precise enough to see it grow, short enough for a notification. */
+export function formatCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 10_000) return `${(Math.floor(n / 100) / 10).toFixed(1)}k`;
+  return `${Math.floor(n / 1000)}k`;
 }
 
 async function openBudgets(choice: string | undefined): Promise<void> {

@@ -14,7 +14,8 @@ import { quotedFileLine } from '../tasks/requests';
 import type { TaskRequest } from '../types';
 import type { FindingLocation, SecurityEventSink } from './auditEvents';
 import { describeFindings } from './findingsText';
-import { SecretScanner, redact, type SecretFinding } from './secretScanner';
+import { Redactions, redactInto } from './redactions';
+import { SecretScanner, type SecretFinding } from './secretScanner';
 
 /** What the user may answer when asked. */
 export type SecretAnswer = 'redact' | 'send' | 'cancel';
@@ -77,7 +78,10 @@ export class SecretGuard implements PromptGuard {
     if (answer === 'cancel') throw new AurelisError('cancelled', `Not sent: the code contains ${summary}.`);
     if (answer === 'send') return request;
     context.notify?.({ kind: 'secret_redacted', message: `Sent with ${summary} replaced by [REDACTED:…].` });
-    return redactParts(request, parts);
+    const redactions = new Redactions();
+    const redacted = redactParts(request, parts, redactions);
+    context.onRedactions?.(redactions);
+    return redacted;
   }
 
   private scan(request: TaskRequest): Part[] {
@@ -106,8 +110,9 @@ function locationsOf(part: Part): FindingLocation[] {
   });
 }
 
-function redactParts(request: TaskRequest, parts: readonly Part[]): TaskRequest {
-  const redacted = new Map(parts.map((p) => [p.name, redact(p.text, p.findings)]));
+/** One `Redactions` for every part, so a value has the same placeholder wherever it appears. */
+function redactParts(request: TaskRequest, parts: readonly Part[], redactions: Redactions): TaskRequest {
+  const redacted = new Map(parts.map((p) => [p.name, redactInto(p.text, p.findings, redactions)]));
   return {
     ...request,
     ...(request.systemPrompt === undefined ? {} : { systemPrompt: redacted.get('systemPrompt') ?? request.systemPrompt }),

@@ -1,25 +1,7 @@
 /**
- * Turning a model's answer to an edit task into the code that goes into the file. The
- * prompts ask for code only, but models still wrap it in Markdown fences or add a sentence;
- * what reaches the editor must be code.
+ * Fitting code read from an answer (answers/editAnswer.ts) to where it goes in the file: line
+ * endings, the trailing newline, and the indentation at the cursor.
  */
-import { AurelisError } from '../errors';
-
-/**
- * The code in an answer: the longest fenced block when there is one, otherwise the whole
- * text without the blank lines around it. Indentation of the first line is kept.
- */
-export function extractCode(answer: string): string {
-  const blocks = [...answer.matchAll(/^[ \t]*(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n?[ \t]*\1[ \t]*$/gm)].map((m) => m[2] ?? '');
-  const code = blocks.length > 0 ? blocks.reduce((a, b) => (b.length > a.length ? b : a)) : answer;
-  const trimmed = code.replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\s+$/, '');
-  if (trimmed.length === 0) {
-    throw new AurelisError('invalid_response', 'The model answered without any code. Run the command again, or choose another model (Aurelis: Models).', {
-      nextSteps: ['retry', 'chooseModel'],
-    });
-  }
-  return trimmed;
-}
 
 /**
  * Fits replacement code to the text it replaces: same line endings, and a trailing newline

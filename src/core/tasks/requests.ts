@@ -4,12 +4,27 @@
  */
 import type { TaskRequest } from '../types';
 import type { CodeContext, ContextDiagnostic, InsertionContext } from './codeContext';
-import { SYSTEM_PROMPTS } from './prompts';
+import { CODE_ONLY, SEARCH_REPLACE_FORMAT, SYSTEM_PROMPTS } from './prompts';
 import { reviewJsonSchema } from './review';
 import type { TestPlan } from './testFramework';
 
 /** Edits want the likeliest code; explanations may vary a little. */
 const EDIT_TEMPERATURE = 0.2;
+
+/**
+ * From this many lines, a rewrite asks for search/replace blocks instead of the whole code.
+ * Measured on this repository's own sources (about 10.7 tokens a line): echoing 80 lines costs
+ * about 860 output tokens, a fifth of the common 4096-token output allowance, and from there a
+ * typical change written as search/replace blocks costs a quarter less or better — and the gap
+ * grows with every line (400 lines echoed, about 4300 tokens, would not fit at all). Below it, the
+ * whole block is cheap and cannot fail to apply.
+ */
+export const SEARCH_REPLACE_FROM_LINES = 80;
+
+/** Whether a rewrite of `code` asks for search/replace blocks. */
+export function usesSearchReplace(code: string): boolean {
+  return code.split('\n').length >= SEARCH_REPLACE_FROM_LINES;
+}
 
 export function explainRequest(ctx: CodeContext): TaskRequest {
   return {
@@ -29,6 +44,7 @@ export function reviewRequest(ctx: CodeContext): TaskRequest {
     prompt: `Review this code.\n\n${describeCode(ctx, { numbered: true })}`,
     temperature: 0,
     responseFormat: { type: 'json_schema', name: 'review_findings', schema: reviewJsonSchema(), strict: true },
+    stream: true,
     metadata: metadata(ctx),
   };
 }
@@ -41,11 +57,13 @@ export function rewriteRequest(task: 'optimize' | 'document' | 'generate', ctx: 
       : task === 'document'
         ? 'Add documentation to this code.'
         : `Rewrite this code as follows: ${instruction ?? ''}`;
+  const system = task === 'generate' ? SYSTEM_PROMPTS.rewrite : SYSTEM_PROMPTS[task];
   return {
     task,
-    systemPrompt: task === 'generate' ? SYSTEM_PROMPTS.rewrite : SYSTEM_PROMPTS[task],
+    systemPrompt: withEditFormat(system, ctx.code),
     prompt: `${ask}\n\n${describeCode(ctx)}`,
     temperature: EDIT_TEMPERATURE,
+    stream: true,
     metadata: metadata(ctx),
   };
 }
@@ -54,27 +72,29 @@ export function rewriteRequest(task: 'optimize' | 'document' | 'generate', ctx: 
 export function insertionRequest(ctx: InsertionContext, instruction: string): TaskRequest {
   const parts = [`Instruction: ${instruction}`, `File: ${ctx.path} (${ctx.language})`, 'The code is inserted where <CURSOR> stands:'];
   parts.push(fenced(`${ctx.before}<CURSOR>${ctx.after}`, ctx.language));
-  parts.push('Answer with only the new code to insert at <CURSOR>, not the code around it.');
+  parts.push('Answer with one code block holding only the new code to insert at <CURSOR>; do not repeat the lines before or after it.');
   return {
     task: 'generate',
     systemPrompt: SYSTEM_PROMPTS.generate,
     prompt: parts.join('\n\n'),
     temperature: EDIT_TEMPERATURE,
+    stream: true,
     metadata: { language: ctx.language, file: ctx.path },
   };
 }
 
-export function testsRequest(ctx: CodeContext, plan: TestPlan): TaskRequest {
-  const prompt = [
-    `Write tests with ${plan.framework} for this code.`,
-    `The tests go in ${plan.testPath}; ${plan.importHint}.`,
-    describeCode(ctx),
-  ].join('\n\n');
+/** `existingTests`: the test file's text when it exists already (the answer then adds to it). */
+export function testsRequest(ctx: CodeContext, plan: TestPlan, existingTests?: string): TaskRequest {
+  const parts = [`Write tests with ${plan.framework} for this code.`, `The tests go in ${plan.testPath}; ${plan.importHint}.`, describeCode(ctx)];
+  if (existingTests !== undefined) {
+    parts.push(`${plan.testPath} already exists; write only new tests to append to it, without repeating these:`, fenced(existingTests, ctx.language));
+  }
   return {
     task: 'test',
     systemPrompt: SYSTEM_PROMPTS.test,
-    prompt,
+    prompt: parts.join('\n\n'),
     temperature: EDIT_TEMPERATURE,
+    stream: true,
     metadata: { ...metadata(ctx), framework: plan.framework },
   };
 }
@@ -83,11 +103,17 @@ export function fixRequest(ctx: CodeContext, problems: readonly ContextDiagnosti
   const list = problems.map(formatDiagnostic).join('\n');
   return {
     task: 'fix',
-    systemPrompt: SYSTEM_PROMPTS.fix,
+    systemPrompt: withEditFormat(SYSTEM_PROMPTS.fix, ctx.code),
     prompt: `Fix these problems:\n${list}\n\n${describeCode({ ...ctx, diagnostics: [] })}`,
     temperature: EDIT_TEMPERATURE,
+    stream: true,
     metadata: metadata(ctx),
   };
+}
+
+/** A rewrite of a large range asks for search/replace blocks instead of the whole code. */
+function withEditFormat(system: string, code: string): string {
+  return usesSearchReplace(code) ? system.replace(CODE_ONLY, SEARCH_REPLACE_FORMAT) : system;
 }
 
 function metadata(ctx: CodeContext): NonNullable<TaskRequest['metadata']> {

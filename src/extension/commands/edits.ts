@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { AurelisError } from '../../core/errors';
-import { extractCode, fitReplacement, indentForInsertion } from '../../core/tasks/codeOutput';
+import type { Redactions } from '../../core/security/redactions';
+import { answerOf } from '../../core/tasks/answers/cutOff';
+import { insertionFor, replacementFor } from '../../core/tasks/answers/proposedEdit';
 import { fixRequest, insertionRequest, rewriteRequest } from '../../core/tasks/requests';
 import type { TaskRequest } from '../../core/types';
 import { codeAroundDiagnostic, editorCode, insertionContext, toContextDiagnostic, type EditorCode } from '../editorContext';
@@ -9,8 +11,8 @@ import type { ProposalSummary } from '../proposedChanges';
 import { targetEditor } from './activeEditor';
 import { askInstruction } from './instructionHistory';
 
-/** What an edit command did: proposed a change (see the diff), inserted code, or found nothing to change. */
-export type EditOutcome = { kind: 'proposed'; proposal: ProposalSummary } | { kind: 'inserted'; text: string } | { kind: 'unchanged' };
+/** What an edit command did: proposed a change (see the diff), or found nothing to change. */
+export type EditOutcome = { kind: 'proposed'; proposal: ProposalSummary } | { kind: 'unchanged' };
 
 /** Aurelis: Optimize — a faster version of the selection (or the function around the cursor), as a diff to accept. */
 export async function optimize(parts: EditorParts): Promise<EditOutcome> {
@@ -52,8 +54,8 @@ export interface GenerateArgs {
 }
 
 /**
- * Aurelis: Generate — writes code from an instruction. With a selection the result replaces it
- * (through the diff); without one it is inserted at the cursor as a single undo step.
+ * Aurelis: Generate — writes code from an instruction. With a selection the result replaces it;
+ * without one it goes in at the cursor. Either way it is shown as a diff to accept first.
  */
 export async function generate(parts: EditorParts, args?: GenerateArgs): Promise<EditOutcome | undefined> {
   const editor = targetEditor('Aurelis: Generate');
@@ -66,31 +68,70 @@ export async function generate(parts: EditorParts, args?: GenerateArgs): Promise
   }
   const doc = editor.document;
   const position = editor.selection.active;
-  const version = doc.version;
-  const result = await parts.runner.run('Generating code…', insertionRequest(insertionContext(editor, maxKB), instruction));
+  const context = insertionContext(editor, maxKB);
   const line = doc.lineAt(position.line);
   const indent = line.text.slice(0, Math.min(position.character, line.firstNonWhitespaceCharacterIndex));
-  const text = indentForInsertion(extractCode(result.content), indent);
-  if (doc.version !== version) {
-    // The file changed while the model was writing: show where the code would go instead of guessing.
-    const proposal = await parts.proposals.propose({ kind: 'edit', title: 'Generate', document: doc, range: new vscode.Range(position, position), replacement: text });
-    return { kind: 'proposed', proposal };
-  }
-  const shown = await vscode.window.showTextDocument(doc, editor.viewColumn);
-  const inserted = await shown.edit((b) => b.insert(position, text));
-  if (!inserted) throw new AurelisError('bad_request', 'The generated code could not be inserted (is the file read-only?).', { nextSteps: [] });
-  return { kind: 'inserted', text };
+  return proposeInsertion(parts, doc, position, instruction, insertionRequest(context, instruction), { before: context.before, after: context.after }, indent);
+}
+
+async function proposeInsertion(
+  parts: EditorParts,
+  doc: vscode.TextDocument,
+  position: vscode.Position,
+  instruction: string,
+  request: TaskRequest,
+  around: { before: string; after: string },
+  indent: string,
+): Promise<EditOutcome> {
+  let redactions: Redactions | undefined;
+  const text = (answer: Parameters<typeof insertionFor>[0]) => insertionFor(answer, doc.languageId, around, indent, redactions);
+  const result = await parts.runner.run('Generating code…', request, {
+    onRedactions: (r) => (redactions = r),
+    usable: (answer) => succeeds(() => text(answer)),
+  });
+  const proposal = await parts.proposals.propose({
+    kind: 'edit',
+    title: 'Generate',
+    document: doc,
+    range: new vscode.Range(position, position),
+    replacement: text(answerOf(result)),
+    regenerate: () => proposeInsertion(parts, doc, position, instruction, request, around, indent),
+  });
+  return { kind: 'proposed', proposal };
 }
 
 async function proposeRewrite(parts: EditorParts, doc: vscode.TextDocument, code: EditorCode, title: string, request: TaskRequest): Promise<EditOutcome> {
-  const result = await parts.runner.run(`${title}: ${code.context.path}…`, request);
-  const replacement = fitReplacement(code.context.code, extractCode(result.content));
-  if (replacement === code.context.code) {
+  let redactions: Redactions | undefined;
+  const original = code.context.code;
+  const replacement = (answer: Parameters<typeof replacementFor>[0]) => replacementFor(answer, original, code.context.language, redactions);
+  const result = await parts.runner.run(`${title}: ${code.context.path}…`, request, {
+    onRedactions: (r) => (redactions = r),
+    usable: (answer) => succeeds(() => replacement(answer)),
+  });
+  const text = replacement(answerOf(result));
+  if (text === original) {
     void vscode.window.showInformationMessage(`Aurelis (${title}): the model suggests no change to ${code.context.scope}.`);
     return { kind: 'unchanged' };
   }
-  const proposal = await parts.proposals.propose({ kind: 'edit', title, document: doc, range: code.range, replacement });
+  const proposal = await parts.proposals.propose({
+    kind: 'edit',
+    title,
+    document: doc,
+    range: code.range,
+    replacement: text,
+    regenerate: () => proposeRewrite(parts, doc, code, title, request),
+  });
   return { kind: 'proposed', proposal };
+}
+
+/** Whether reading the answer works: what makes an answer worth caching. */
+export function succeeds(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {

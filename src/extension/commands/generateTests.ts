@@ -1,21 +1,23 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { AurelisError } from '../../core/errors';
-import { extractCode } from '../../core/tasks/codeOutput';
+import type { Redactions } from '../../core/security/redactions';
+import { answerOf, type ModelAnswer } from '../../core/tasks/answers/cutOff';
+import { testFileFor } from '../../core/tasks/answers/proposedEdit';
 import { testsRequest } from '../../core/tasks/requests';
-import { BUILD_FILE_NAMES, planTests, type TestProjectFacts } from '../../core/tasks/testFramework';
-import { editorCode, relativePath } from '../editorContext';
+import { BUILD_FILE_NAMES, planTests, type TestPlan, type TestProjectFacts } from '../../core/tasks/testFramework';
+import { editorCode, relativePath, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
-import type { EditOutcome } from './edits';
+import { succeeds, type EditOutcome } from './edits';
 import { targetEditor } from './activeEditor';
 
 /** Build files larger than this are not read (a lock file is no help in telling the framework). */
 const MAX_BUILD_FILE_BYTES = 512 * 1024;
 
 /**
- * Aurelis: Generate Tests — a new test file beside the source, for the selection or the whole
- * file, written with the test framework the project already uses when that can be told.
- * Shown as a diff (against the existing test file, if there is one) to accept.
+ * Aurelis: Generate Tests — tests for the selection or the whole file, written with the test
+ * framework the project already uses when that can be told: a new test file beside the source,
+ * or new tests added to the one that exists (every existing test is kept). Shown as a diff to accept.
  */
 export async function generateTests(parts: EditorParts): Promise<EditOutcome> {
   const editor = targetEditor('Aurelis: Generate Tests');
@@ -25,12 +27,24 @@ export async function generateTests(parts: EditorParts): Promise<EditOutcome> {
   const plan = planTests(await projectFacts(doc));
   const target = vscode.Uri.joinPath(doc.uri, '..', path.posix.basename(plan.testPath));
   parts.log.info(`Generate Tests: ${plan.framework} (${plan.detected ? 'found in the project' : 'the usual default'}), into ${plan.testPath}.`);
-  const result = await parts.runner.run(`Writing ${plan.framework} tests…`, testsRequest(code.context, plan));
-  const content = `${extractCode(result.content)}\n`;
+  return proposeTests(parts, code, plan, target);
+}
+
+async function proposeTests(parts: EditorParts, code: EditorCode, plan: TestPlan, target: vscode.Uri): Promise<EditOutcome> {
   const existing = await openIfExists(target);
+  const existingText = existing?.getText();
+  let redactions: Redactions | undefined;
+  const merged = (answer: ModelAnswer) => testFileFor(answer, code.context.language, code.context.code, existingText, redactions);
+  const result = await parts.runner.run(`Writing ${plan.framework} tests…`, testsRequest(code.context, plan, existingText), {
+    onRedactions: (r) => (redactions = r),
+    usable: (answer) => succeeds(() => merged(answer)),
+  });
+  const tests = merged(answerOf(result));
+  if (existing) parts.log.info(`Generate Tests: ${tests.how === 'appended' ? 'the new tests follow' : 'the answer keeps'} the existing tests of ${plan.testPath}.`);
+  const regenerate = () => proposeTests(parts, code, plan, target);
   const proposal = existing
-    ? await parts.proposals.propose({ kind: 'edit', title: 'Generate Tests', document: existing, range: fullRange(existing), replacement: content })
-    : await parts.proposals.propose({ kind: 'create', title: 'Generate Tests', target, content });
+    ? await parts.proposals.propose({ kind: 'edit', title: 'Generate Tests', document: existing, range: fullRange(existing), replacement: tests.text, regenerate })
+    : await parts.proposals.propose({ kind: 'create', title: 'Generate Tests', target, content: tests.text, regenerate });
   return { kind: 'proposed', proposal };
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { isAurelisError } from '../../../src/core/errors';
 import { reviewRequest } from '../../../src/core/tasks/requests';
-import { parseReviewFindings } from '../../../src/core/tasks/review';
+import { answerOf } from '../../../src/core/tasks/answers/cutOff';
+import { readReview } from '../../../src/core/tasks/answers/reviewAnswer';
 import { reply } from '../../fake-server';
 import { settingsFrom, startHarness, type Harness } from './harness';
 
@@ -29,7 +30,7 @@ describe('orchestrator: structured output where the model supports it', () => {
     assert.equal((refused?.response_format as { type: string }).type, 'json_schema');
     assert.equal(retried?.response_format, undefined, 'the second request still asked for json_schema');
     assert.deepEqual(retried?.messages, refused?.messages, 'the prompt (which asks for JSON) is unchanged');
-    assert.equal(parseReviewFindings(first.content, { firstLine: 1, lastLine: 2 }).findings.length, 1, 'the tolerant parse reads the prose-wrapped answer');
+    assert.equal(readReview(answerOf(first), { code: 'const a = 1;\nconst b = a + 1;', firstLine: 1 }).findings.length, 1, 'the tolerant parse reads the prose-wrapped answer');
 
     await h.orchestrator.run({ ...review(), bypassCache: true });
     assert.equal(h.server.chatRequests.length, 3, 'the model was asked for the format again');

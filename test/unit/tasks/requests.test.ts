@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { TaskRequestSchema } from '../../../src/core/types';
-import { explainRequest, fixRequest, insertionRequest, quotedFileLine, reviewRequest, rewriteRequest, testsRequest } from '../../../src/core/tasks/requests';
+import { explainRequest, fixRequest, insertionRequest, quotedFileLine, reviewRequest, rewriteRequest, SEARCH_REPLACE_FROM_LINES, testsRequest } from '../../../src/core/tasks/requests';
 import type { CodeContext } from '../../../src/core/tasks/codeContext';
 
 const ctx: CodeContext = {
@@ -44,10 +44,36 @@ describe('task requests', () => {
     assert.match(r.prompt ?? '', /line 11, warning \(eslint\): prefer-const/);
   });
 
-  it('asks edit tasks for code only', () => {
+  it('asks edit tasks for exactly one code block, streamed', () => {
     for (const r of [rewriteRequest('optimize', ctx), rewriteRequest('document', ctx), fixRequest(ctx, ctx.diagnostics)]) {
-      assert.match(r.systemPrompt ?? '', /code only/);
+      assert.match(r.systemPrompt ?? '', /exactly one Markdown code block/);
+      assert.doesNotMatch(r.systemPrompt ?? '', /SEARCH/);
+      assert.equal(r.stream, true);
     }
+  });
+
+  it(`asks for search/replace blocks from ${SEARCH_REPLACE_FROM_LINES} lines on, instead of the whole code`, () => {
+    const long = { ...ctx, code: Array.from({ length: SEARCH_REPLACE_FROM_LINES }, (_, i) => `const v${i} = ${i};`).join('\n') };
+    const short = { ...ctx, code: long.code.split('\n').slice(1).join('\n') };
+    for (const r of [rewriteRequest('optimize', long), rewriteRequest('generate', long, 'x'), fixRequest(long, [])]) {
+      assert.match(r.systemPrompt ?? '', /<<<<<<< SEARCH\n[\s\S]*=======\n[\s\S]*>>>>>>> REPLACE/);
+      assert.doesNotMatch(r.systemPrompt ?? '', /exactly one Markdown code block/);
+    }
+    assert.doesNotMatch(rewriteRequest('optimize', short).systemPrompt ?? '', /SEARCH/);
+  });
+
+  it('asks the review for a verbatim quote of each finding, and streams it', () => {
+    const r = reviewRequest(ctx);
+    assert.match(r.systemPrompt ?? '', /quote is the complete line or lines/);
+    assert.equal(r.stream, true);
+  });
+
+  it('shows the existing test file and asks only for tests to add', () => {
+    const plan = { framework: 'Vitest', detected: true, testPath: 'src/sum.test.ts', importHint: "import from './sum'" };
+    const r = testsRequest(ctx, plan, "it('adds', () => {});");
+    assert.match(r.prompt ?? '', /src\/sum\.test\.ts already exists; write only new tests to append to it/);
+    assert.match(r.prompt ?? '', /it\('adds'/);
+    assert.doesNotMatch(testsRequest(ctx, plan).prompt ?? '', /already exists/);
   });
 
   it('uses a fence the code cannot close', () => {

@@ -1,74 +1,70 @@
 import assert from 'node:assert/strict';
-import { extractJson, parseReviewFindings, reviewJsonSchema } from '../../../src/core/tasks/review';
 import { AurelisError } from '../../../src/core/errors';
+import { isCutOffError } from '../../../src/core/tasks/answers/cutOff';
+import { isUsableReview, readReview } from '../../../src/core/tasks/answers/reviewAnswer';
+import { reviewJsonSchema } from '../../../src/core/tasks/review';
 
-const bounds = { firstLine: 1, lastLine: 40 };
+const CODE = Array.from({ length: 40 }, (_, i) => `line${i + 1}();`).join('\n');
+const reviewed = { code: CODE, firstLine: 1 };
+const answer = (content: string, finishReason: 'stop' | 'length' = 'stop') => ({ content, finishReason, completionTokens: 50 });
 
 describe('review findings', () => {
-  it('reads strict JSON as the schema asks for it', () => {
+  it('reads strict JSON as the schema asks for it, in line order', () => {
     const text = JSON.stringify({
       findings: [
-        { severity: 'warning', category: 'performance', startLine: 9, endLine: 10, message: 'Quadratic loop.', suggestion: null },
-        { severity: 'error', category: 'security', startLine: 3, endLine: 3, message: 'SQL built by string concatenation.', suggestion: 'db.query(sql, [id]);' },
+        { severity: 'warning', category: 'performance', quote: 'line9();\nline10();', startLine: 9, endLine: 10, message: 'Quadratic loop.', suggestion: null },
+        { severity: 'error', category: 'security', quote: 'line3();', startLine: 3, endLine: 3, message: 'SQL built by string concatenation.', suggestion: 'db.query(sql, [id]);' },
       ],
     });
-    const { findings, skipped } = parseReviewFindings(text, bounds);
+    const { findings, skipped, unplaced } = readReview(answer(text), reviewed);
     assert.equal(skipped, 0);
+    assert.deepEqual(unplaced, []);
     assert.deepEqual(findings, [
-      { severity: 'error', category: 'security', startLine: 3, endLine: 3, message: 'SQL built by string concatenation.', suggestion: 'db.query(sql, [id]);' },
-      { severity: 'warning', category: 'performance', startLine: 9, endLine: 10, message: 'Quadratic loop.' },
+      { severity: 'error', category: 'security', startLine: 3, endLine: 3, message: 'SQL built by string concatenation.', suggestion: 'db.query(sql, [id]);', anchor: 'line3();', quickFix: true, placedBy: 'quote' },
+      { severity: 'warning', category: 'performance', startLine: 9, endLine: 10, message: 'Quadratic loop.', anchor: 'line9();\nline10();', quickFix: false, placedBy: 'quote' },
     ]);
   });
 
-  it('finds JSON inside prose and code fences, and accepts a bare array', () => {
-    const fenced = 'Here is my review:\n```json\n{"findings":[{"severity":"info","category":"style","startLine":2,"endLine":2,"message":"Name it better.","suggestion":null}]}\n```\nThanks!';
-    assert.equal(parseReviewFindings(fenced, bounds).findings.length, 1);
-    const prose = 'Sure. [{"severity":"hint","category":"style","line":4,"message":"Use const. {not json}"}] That is all.';
-    const parsed = parseReviewFindings(prose, bounds);
-    assert.equal(parsed.findings[0]?.startLine, 4);
-    assert.equal(parsed.findings[0]?.endLine, 4);
-  });
-
-  it('maps other spellings of severity and category, and line numbers given as strings', () => {
-    const text = JSON.stringify([{ severity: 'CRITICAL', category: 'Bug', startLine: '7', endLine: '8', message: 'Off by one.' }]);
-    const [f] = parseReviewFindings(text, bounds).findings;
-    assert.deepEqual(f, { severity: 'error', category: 'correctness', startLine: 7, endLine: 8, message: 'Off by one.' });
-  });
-
-  it('skips entries that are not findings and counts them', () => {
-    const text = JSON.stringify({ findings: [{ message: 'no line' }, 'junk', { severity: 'warning', category: 'style', startLine: 1, message: 'ok' }] });
-    const { findings, skipped } = parseReviewFindings(text, bounds);
-    assert.equal(findings.length, 1);
-    assert.equal(skipped, 2);
-  });
-
-  it('clamps lines into the reviewed range and orders a reversed range', () => {
-    const text = JSON.stringify([{ severity: 'warning', category: 'style', startLine: 80, endLine: 2, message: 'x' }]);
-    const [f] = parseReviewFindings(text, { firstLine: 10, lastLine: 20 }).findings;
-    assert.equal(f?.startLine, 20);
-    assert.equal(f?.endLine, 20);
+  it('a suggestion identical to the quoted lines is not offered as a quick fix', () => {
+    const text = JSON.stringify([{ severity: 'hint', category: 'style', quote: 'line4();', startLine: 4, message: 'x', suggestion: 'line4();' }]);
+    assert.equal(readReview(answer(text), reviewed).findings[0]?.quickFix, false);
   });
 
   it('strips a code fence the model put around a suggestion', () => {
-    const text = JSON.stringify([{ severity: 'warning', category: 'style', startLine: 1, message: 'x', suggestion: '```ts\nconst a = 1;\n```' }]);
-    assert.equal(parseReviewFindings(text, bounds).findings[0]?.suggestion, 'const a = 1;');
+    const text = JSON.stringify([{ severity: 'warning', category: 'style', quote: 'line1();', startLine: 1, message: 'x', suggestion: '```ts\nconst a = 1;\n```' }]);
+    assert.equal(readReview(answer(text), reviewed).findings[0]?.suggestion, 'const a = 1;');
   });
 
   it('throws an actionable invalid_response error when there is no JSON', () => {
     assert.throws(
-      () => parseReviewFindings('The code looks fine to me.', bounds),
-      (e: unknown) => e instanceof AurelisError && e.kind === 'invalid_response' && /Models/.test(e.message) && e.nextSteps.includes('retry'),
+      () => readReview(answer('The code looks fine to me.'), reviewed),
+      (e: unknown) => e instanceof AurelisError && e.kind === 'invalid_response' && /Models/.test(e.message) && e.nextSteps.includes('retry') && !isCutOffError(e),
     );
   });
 
-  it('extracts balanced JSON with brackets inside strings', () => {
-    assert.deepEqual(extractJson('x {"a":"}]{","b":[1,{"c":2}]} y'), { a: '}]{', b: [1, { c: 2 }] });
+  it('says an answer without JSON that hit the output limit was cut off, with Retry with a Larger Limit', () => {
+    assert.throws(
+      () => readReview(answer('Let me go through the code line by line. First', 'length'), reviewed),
+      (e: unknown) => isCutOffError(e) && e.nextSteps[0] === 'retryLarger' && e.outputTokens === 50 && /cut off at the model's output limit/.test(e.message),
+    );
   });
 
-  it('sends a strict schema with every field required', () => {
+  it('reads brackets inside strings without losing the JSON', () => {
+    const text = 'x {"findings": [{"severity": "info", "category": "style", "quote": "line2();", "startLine": 2, "message": "Braces }]{ in text."}]} y';
+    assert.equal(readReview(answer(text), reviewed).findings[0]?.message, 'Braces }]{ in text.');
+  });
+
+  it('keeps a cut-off answer out of the cache, and an answer it could read in', () => {
+    const complete = JSON.stringify({ findings: [] });
+    assert.equal(isUsableReview(answer(complete), reviewed), true);
+    assert.equal(isUsableReview(answer('{"findings": [{"severity": "error", "message": "x", "quote": "line1();"}, {"sev', 'stop'), reviewed), false, 'a JSON cut off mid-array is not usable');
+    assert.equal(isUsableReview(answer('No findings, the code is great.'), reviewed), false);
+  });
+
+  it('sends a strict schema with every field required, the quote among them', () => {
     const schema = reviewJsonSchema() as { properties: { findings: { items: { required: string[]; additionalProperties: boolean } } } };
     assert.equal('$schema' in schema, false);
-    assert.deepEqual([...schema.properties.findings.items.required].sort(), ['category', 'endLine', 'message', 'severity', 'startLine', 'suggestion']);
+    assert.deepEqual([...schema.properties.findings.items.required].sort(), ['category', 'endLine', 'message', 'quote', 'severity', 'startLine', 'suggestion']);
     assert.equal(schema.properties.findings.items.additionalProperties, false);
   });
 });
