@@ -7,7 +7,7 @@ import { closeEditors, openEditor, openWorkspaceFile, promptOf, stubWindow, useF
 const SOURCE = ['function sum(values) {', '  let s = 0;', '  for (let i = 0; i < values.length; i++) s += values[i];', '  return s;', '}', ''].join('\n');
 const OPTIMIZED = 'function sum(values) {\n  return values.reduce((a, b) => a + b, 0);\n}';
 
-type EditOutcome = { kind: 'proposed'; proposal: { id: string; kind: string; target: string } } | { kind: 'inserted'; text: string } | { kind: 'unchanged' };
+type EditOutcome = { kind: 'proposed'; proposal: { id: string; kind: string; target: string } } | { kind: 'unchanged' };
 
 function diffTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'aurelis-proposal');
@@ -83,13 +83,17 @@ describe('Editing commands: diff preview with Accept / Reject', () => {
     assert.equal(editor.document.getText(), SOURCE);
   });
 
-  it('Generate without a selection inserts at the cursor, indented, as one undo step', async () => {
+  it('Generate without a selection shows its insertion at the cursor as a diff, without the lines the model echoed; Accept is one undo step', async () => {
     const start = 'class A {\n  run() {\n    \n  }\n}\n';
     const editor = await openEditor(start, 'javascript');
     editor.selection = new vscode.Selection(2, 4, 2, 4);
-    fake.server.script(reply.text('```js\nif (ready) {\n  go();\n}\n```'));
+    // The model repeats the method header before, and the closing braces after, the cursor.
+    fake.server.script(reply.text('Here you go:\n```js\n  run() {\n    if (ready) {\n      go();\n    }\n  }\n}\n```'));
     const outcome = await vscode.commands.executeCommand<EditOutcome>('aurelis.generate', { instruction: 'call go when ready' });
-    assert.equal(outcome?.kind, 'inserted');
+    assert.equal(outcome?.kind, 'proposed');
+    assert.equal(editor.document.getText(), start, 'nothing is inserted before Accept');
+    await eventually('the diff editor', () => diffTabs().length === 1);
+    assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.getText(), 'class A {\n  run() {\n    if (ready) {\n      go();\n    }\n  }\n}\n');
     assert.match(promptOf(fake.server.chatRequests[0]?.body), /run\(\) \{\n {4}<CURSOR>\n/);
     await vscode.commands.executeCommand('undo');
