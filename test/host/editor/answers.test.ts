@@ -46,6 +46,29 @@ describe('Answers that cannot land in the wrong place', () => {
   });
   afterEach(() => info.restore());
 
+  it('Review and the edit commands stream, and the progress notification says how much has arrived', async () => {
+    const { source } = uniqueSource();
+    const editor = await openEditor(source, 'javascript');
+    const findings = JSON.stringify({ findings: [{ severity: 'info', category: 'style', quote: '  let s = 0;', startLine: 2, endLine: 2, message: 'x'.repeat(1500), suggestion: null }] });
+    const chunks = findings.match(/[\s\S]{1,100}/g) ?? [];
+    suite.fake.server.script(reply.text(findings, { chunks }));
+    const original = vscode.window.withProgress;
+    const reported: string[] = [];
+    vscode.window.withProgress = ((options: vscode.ProgressOptions, task: Parameters<typeof original>[1]) =>
+      original(options, (progress, token) => task({ report: (v: { message?: string }) => (v.message && reported.push(v.message), progress.report(v)) }, token))) as typeof original;
+    try {
+      await vscode.window.showTextDocument(editor.document);
+      assert.ok(await vscode.commands.executeCommand('aurelis.review'));
+    } finally {
+      vscode.window.withProgress = original;
+      await vscode.commands.executeCommand('aurelis.clearReviewFindings');
+    }
+    assert.equal((suite.fake.server.chatRequests[0]?.body as { stream?: boolean }).stream, true, 'Review streams');
+    const counts = reported.filter((m) => /characters received$/.test(m));
+    assert.ok(counts.length >= 3, `progress: ${JSON.stringify(reported)}`);
+    assert.equal(counts.at(-1), `${(Math.floor(findings.length / 100) / 10).toFixed(1)}k characters received`);
+  });
+
   it('a cut-off edit (finish_reason "length") opens no diff; "Retry with a Larger Limit" asks for more and proposes the complete answer', async () => {
     const { source, name } = uniqueSource();
     const editor = await openEditor(source, 'javascript');

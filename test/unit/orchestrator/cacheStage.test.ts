@@ -113,6 +113,56 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
     assert.equal(next.content, 'whole answer');
   });
 
+  describe('only answers the caller could use are stored (RunOptions.usable)', () => {
+    const usable = (answer: { content: string }) => answer.content.startsWith('```');
+
+    it('an answer the caller calls unusable is returned but not stored; the next run asks the model', async () => {
+      h.server.script(reply.text('Sorry, I cannot help with that.'), reply.text('```js\nok()\n```'));
+      const unusable = await h.orchestrator.run(plain, { usable });
+      assert.equal(unusable.content, 'Sorry, I cannot help with that.', 'the caller still gets it, to say what went wrong');
+      assert.deepEqual(filesOnDisk(), []);
+      assert.equal(cache.stats().memoryEntries, 0);
+      const next = await h.orchestrator.run(plain, { usable });
+      assert.equal(next.cached, false);
+      assert.equal(h.server.chatRequests.length, 2);
+      assert.equal((await h.orchestrator.run(plain, { usable })).cached, true, 'the usable answer was stored');
+      assert.equal(h.server.chatRequests.length, 2);
+    });
+
+    it('a cached answer the caller cannot use is passed over for a fresh one', async () => {
+      h.server.script(reply.text('plain words'), reply.text('```js\nfresh()\n```'));
+      await h.orchestrator.run(plain);
+      assert.equal(filesOnDisk().length, 1, 'stored by a caller that did not judge it');
+      const result = await h.orchestrator.run(plain, { usable });
+      assert.equal(result.cached, false);
+      assert.equal(result.content, '```js\nfresh()\n```');
+      assert.equal(h.server.chatRequests.length, 2);
+    });
+
+    it('a check that throws keeps the answer out of the cache instead of failing the request', async () => {
+      h.server.script(reply.text('anything'), reply.text('anything'));
+      const result = await h.orchestrator.run(plain, {
+        usable: () => {
+          throw new Error('parser bug');
+        },
+      });
+      assert.equal(result.content, 'anything');
+      assert.deepEqual(filesOnDisk(), []);
+    });
+
+    it('bypassCache (Regenerate) asks the model although the answer is cached, and stores the fresh one', async () => {
+      h.server.script(reply.text('first'), reply.text('second'));
+      await h.orchestrator.run(plain);
+      const fresh = await h.orchestrator.run({ ...plain, bypassCache: true });
+      assert.equal(fresh.cached, false);
+      assert.equal(fresh.content, 'second');
+      const after = await h.orchestrator.run(plain);
+      assert.equal(after.cached, true);
+      assert.equal(after.content, 'second', 'the regenerated answer replaced the old one');
+      assert.equal(h.server.chatRequests.length, 2);
+    });
+  });
+
   it('answers from disk after a restart: new orchestrator, new cache, same storage folder', async () => {
     h.server.script(reply.text('remembered'));
     const first = await h.orchestrator.run(plain);
