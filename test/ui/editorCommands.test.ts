@@ -39,9 +39,9 @@ const FIXED_LOOP = '  for (let i = 0; i < orders.length; i++) {';
 const INDEXED_LOOP = /for \(let i = 0; i <=? orders\.length; i\+\+\) \{\n(\s*)const order = orders\[i\];\n\s*if \(order\) total \+=/;
 const FOR_OF_LOOP = 'for (const order of orders) {\n$1total +=';
 
-const OFF_BY_ONE = { severity: 'error', category: 'correctness', startLine: 10, endLine: 10, message: 'The loop runs one past the end of the array.', suggestion: FIXED_LOOP };
-const FOR_OF = { severity: 'info', category: 'style', startLine: 11, endLine: 12, message: 'A for…of loop reads better here.', suggestion: null };
-const NEGATIVE_LIMIT = { severity: 'warning', category: 'correctness', startLine: 19, endLine: 19, message: 'A negative limit returns every order.', suggestion: null };
+const OFF_BY_ONE = { severity: 'error', category: 'correctness', quote: LINES[9], startLine: 10, endLine: 10, message: 'The loop runs one past the end of the array.', suggestion: FIXED_LOOP };
+const FOR_OF = { severity: 'info', category: 'style', quote: LINES.slice(10, 12).join('\n'), startLine: 11, endLine: 12, message: 'A for…of loop reads better here.', suggestion: null };
+const NEGATIVE_LIMIT = { severity: 'warning', category: 'correctness', quote: LINES[18], startLine: 19, endLine: 19, message: 'A negative limit returns every order.', suggestion: null };
 
 /** The user message of a chat request: what the model was asked. */
 function promptOf(request: RecordedRequest | undefined): string {
@@ -210,7 +210,7 @@ describe('UI: Explain, Review and the light bulb in the editor', function () {
     assert.match(promptOf(server.chatRequests[0]), /export function largeOrders/);
   });
 
-  it('the light bulb on an Aurelis finding offers "Apply Aurelis suggestion" and "Fix with Aurelis"; applying it rewrites the line', async () => {
+  it('the light bulb on an Aurelis finding offers "Apply Aurelis suggestion" and "Fix with Aurelis"; applying it shows the diff, Accept rewrites the line', async () => {
     await workbench.openFile(FILE);
     await workbench.goToLine(1);
     server.script(reply.text(JSON.stringify({ findings: [OFF_BY_ONE, FOR_OF] })));
@@ -227,6 +227,11 @@ describe('UI: Explain, Review and the light bulb in the editor', function () {
     await workbench.screenshot('lightbulb-finding');
 
     await workbench.chooseCodeAction('Apply Aurelis suggestion');
+    await workbench.tab('Aurelis Review suggestion: orders.ts ↔ proposed').waitFor();
+    const toast = await workbench.notification('Aurelis proposes a change to orders.ts (Review suggestion)');
+    await workbench.screenshot('lightbulb-suggestion-diff');
+    await toast.locator('.monaco-button', { hasText: 'Accept' }).click();
+    await workbench.tab('Aurelis Review suggestion: orders.ts ↔ proposed').waitFor({ state: 'detached' });
     await workbench.waitForText(workbench.activeEditor.locator('.view-lines'), /for \(let i = 0; i < orders\.length; i\+\+\) \{/);
     const lines = await workbench.editorLines();
     assert.equal(lines.filter((l) => l.includes('orders.length')).join('\n'), FIXED_LOOP);
