@@ -33,6 +33,8 @@ interface Proposal extends ProposalSummary {
   /** For edits: the replaced range and its text when proposed, to check nothing moved since. */
   range?: vscode.Range;
   rangeText?: string;
+  /** For an insertion (an empty range): the text of its line when proposed, to check nothing moved since. */
+  lineText?: string;
   replacement?: string;
   onAccepted?: () => void;
 }
@@ -102,6 +104,7 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
       p.proposedText = text.slice(0, start) + input.replacement + text.slice(end);
       p.range = input.range;
       p.rangeText = doc.getText(input.range);
+      if (input.range.isEmpty) p.lineText = doc.lineAt(input.range.start.line).text;
       p.replacement = input.replacement;
     } else {
       p.proposedText = input.content;
@@ -184,9 +187,16 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
     this.proposals.clear();
   }
 
-  /** Where the replaced text is now: unchanged, or found exactly once after edits elsewhere. */
+  /**
+   * Where the replaced text is now: unchanged, or found exactly once after edits elsewhere. An
+   * insertion applies only while the line it goes into reads as it did.
+   */
   private currentRange(doc: vscode.TextDocument, p: Proposal): vscode.Range | undefined {
     if (!p.range || p.rangeText === undefined) return undefined;
+    if (p.lineText !== undefined) {
+      const line = p.range.start.line;
+      return line < doc.lineCount && doc.lineAt(line).text === p.lineText ? p.range : undefined;
+    }
     if (doc.getText(p.range) === p.rangeText) return p.range;
     const text = doc.getText();
     const at = text.indexOf(p.rangeText);

@@ -161,6 +161,26 @@ describe('Answers that cannot land in the wrong place', () => {
     await vscode.commands.executeCommand('aurelis.clearReviewFindings');
   });
 
+  it('Regenerate from the Explain view in front asks the model again and rewrites the view in place', async () => {
+    await config().update('cache.enabled', true, G);
+    const api = await aurelis();
+    const { source } = uniqueSource();
+    const editor = await openEditor(source, 'javascript');
+    editor.selection = new vscode.Selection(0, 0, 4, 1);
+    suite.fake.server.script(reply.text('It adds the values up.'), reply.text('It sums an array of numbers.'));
+    const first = await vscode.commands.executeCommand<{ uri: string }>('aurelis.explain');
+    assert.ok(first);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('aurelis.explain');
+    assert.equal(suite.fake.server.chatRequests.length, 1, 'the second Explain is a cache hit');
+    // Bring the first explanation to the front, as a click on its tab does, and press Regenerate (no argument).
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(first.uri), 'vscode.markdown.preview.editor', { preserveFocus: false });
+    const again = await vscode.commands.executeCommand<{ uri: string; text: string }>('aurelis.regenerate');
+    assert.equal(suite.fake.server.chatRequests.length, 2, 'Regenerate asked the model');
+    assert.equal(again?.uri, first.uri);
+    assert.match(api.viewText(first.uri), /It sums an array of numbers\./);
+  });
+
   it('redacted code comes back with the original secret in the diff, never the placeholder', async () => {
     await config().update('security.secretScan', 'redact', G);
     const token = 'ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d';
