@@ -168,8 +168,12 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider, vsco
     }
     this.log.info(`Accepted proposed change ${p.id}.`);
     p.onAccepted?.();
-    const doc = await vscode.workspace.openTextDocument(p.targetUri);
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // Show the changed file, unless it is already in front (closing the diff usually uncovers it):
+    // focusing it again would pull the keyboard away from whatever the user opened meanwhile.
+    if (vscode.window.activeTextEditor?.document.uri.toString() !== p.targetUri.toString()) {
+      const doc = await vscode.workspace.openTextDocument(p.targetUri);
+      await vscode.window.showTextDocument(doc, { preview: false });
+    }
     return true;
   }
 

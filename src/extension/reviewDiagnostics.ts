@@ -17,7 +17,9 @@ interface Placed {
 }
 
 /** A suggestion ready for the diff, or why it cannot be applied. */
-export type SuggestionEdit = { ok: true; range: vscode.Range; replacement: string; finding: ReviewFinding } | { ok: false; reason: string };
+export type SuggestionEdit =
+  | { ok: true; range: vscode.Range; replacement: string; finding: ReviewFinding; /** The review's report, whose Regenerate reviews again. */ reportKey?: string }
+  | { ok: false; reason: string };
 
 /**
  * Review findings as diagnostics (source "Aurelis") in the Problems panel. A new review of a
@@ -28,11 +30,14 @@ export type SuggestionEdit = { ok: true; range: vscode.Range; replacement: strin
 export class ReviewDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('aurelis');
   private readonly placed = new Map<string, Placed[]>();
+  /** Per file: the report of the review its findings came from. */
+  private readonly reports = new Map<string, string>();
 
-  /** Replaces the file's findings. */
-  set(doc: vscode.TextDocument, findings: readonly ReviewFinding[]): vscode.Diagnostic[] {
+  /** Replaces the file's findings (`reportKey`: the review report they came from). */
+  set(doc: vscode.TextDocument, findings: readonly ReviewFinding[], reportKey?: string): vscode.Diagnostic[] {
     const placed = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(doc, finding) }));
     this.placed.set(doc.uri.toString(), placed);
+    if (reportKey !== undefined) this.reports.set(doc.uri.toString(), reportKey);
     const diagnostics = placed.map((p) => p.diagnostic);
     this.collection.set(doc.uri, diagnostics);
     return diagnostics;
@@ -43,12 +48,14 @@ export class ReviewDiagnostics implements vscode.Disposable {
     if (uri) {
       const count = this.placed.get(uri.toString())?.length ?? 0;
       this.placed.delete(uri.toString());
+      this.reports.delete(uri.toString());
       this.collection.delete(uri);
       return count;
     }
     let count = 0;
     for (const list of this.placed.values()) count += list.length;
     this.placed.clear();
+    this.reports.clear();
     this.collection.clear();
     return count;
   }
@@ -77,7 +84,8 @@ export class ReviewDiagnostics implements vscode.Disposable {
     const range = linesRange(doc, finding.startLine, finding.endLine);
     const now = doc.getText(range).replace(/\r\n/g, '\n');
     if (now !== finding.anchor.replace(/\r\n/g, '\n')) return { ok: false, reason: `${where} changed since the review` };
-    return { ok: true, range, replacement: fitReplacement(doc.getText(range), finding.suggestion), finding };
+    const reportKey = this.reports.get(uri.toString());
+    return { ok: true, range, replacement: fitReplacement(doc.getText(range), finding.suggestion), finding, ...(reportKey === undefined ? {} : { reportKey }) };
   }
 
   /** After a suggestion was applied: its finding goes, the findings below move by the lines it added or removed. */

@@ -140,6 +140,11 @@ describe('UI: Explain, Review and the light bulb in the editor', function () {
     await assertReportHeadings(report, ['Line 10 · error · correctness', 'Lines 11–12 · info · style', 'Line 19 · warning · correctness']);
     assert.equal((await report.locator('pre code').innerText()).trimEnd(), FIXED_LOOP, 'the suggested replacement is shown as code');
 
+    // The report's title bar has Regenerate, which asks the model again (skipping the cache).
+    await workbench.tab(/Review of orders\.ts/).click();
+    const regenerate = workbench.page.locator('.part.editor .editor-group-container.active .editor-actions [aria-label="Regenerate"]');
+    await regenerate.waitFor();
+    await workbench.screenshot('review-regenerate-button');
     await workbench.clearNotifications();
     assert.deepEqual(summarize(await workbench.problems()), [
       'error Aurelis(correctness) 10:3 The loop runs one past the end of the array.',

@@ -44,7 +44,7 @@ async function runReview(parts: EditorParts, doc: vscode.TextDocument, code: Edi
   });
   const reading = readReview(answerOf(result), reviewed);
   const findings = reading.findings.map((f) => withSecretsRestored(f, ctx.code, redactions));
-  parts.findings.set(doc, findings);
+  parts.findings.set(doc, findings, uri.toString());
   if (reading.skipped > 0) parts.log.warn(`Review of ${ctx.path}: ${reading.skipped} entries of the answer were not findings and were skipped.`);
   if (reading.unplaced.length > 0) parts.log.warn(`Review of ${ctx.path}: ${reading.unplaced.length} findings quote code that is not in lines ${ctx.firstLine}–${lastLine}; they are listed in the report only.`);
 
@@ -116,6 +116,8 @@ export async function applySuggestion(parts: EditorParts, uri: vscode.Uri, diagn
     range: edit.range,
     replacement: edit.replacement,
     onAccepted: () => void vscode.workspace.openTextDocument(uri).then((after) => parts.findings.applied(uri, edit.finding, after, edit.replacement)),
+    // A suggestion is part of its review: Regenerate reviews the same lines again.
+    ...(edit.reportKey === undefined ? {} : { regenerate: () => parts.regenerations.regenerate(edit.reportKey) }),
   });
   return true;
 }

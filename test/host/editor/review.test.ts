@@ -1,24 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
+import { ORDER_LINES } from '../../fixtures/answers/reviewShapes';
 import { aurelis, eventually } from '../support/aurelis';
 import { openEditor, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
 
-const LINES = [
-  'export interface Order {', //                                   1
-  '  quantity: number;', //                                        2
-  '  unitPrice: number;', //                                       3
-  '}', //                                                          4
-  '', //                                                           5
-  'export function orderTotal(orders: Order[]): number {', //      6
-  '  let total = 0;', //                                           7
-  '  for (let i = 0; i <= orders.length; i++) {', //               8
-  '    const order = orders[i];', //                               9
-  '    if (order) total += order.quantity * order.unitPrice;', //  10
-  '  }', //                                                        11
-  '  return total;', //                                            12
-  '}', //                                                          13
-];
+/** The file reviewed here is the one the answer-shape corpus reviews (1-based lines in its comments). */
+const LINES = ORDER_LINES;
 const FIXED_LOOP = '  for (let i = 0; i < orders.length; i++) {';
 
 const FINDINGS = {
