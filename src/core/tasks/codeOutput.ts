@@ -32,3 +32,21 @@ export function indentForInsertion(code: string, indent: string): string {
     })
     .join('\n');
 }
+
+/** The indentation of the first non-blank line. */
+export function leadingIndent(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return /^[ \t]*/.exec(line)?.[0] ?? '';
+}
+
+/**
+ * Moves every line indented by `from` to `to` instead — for code a model wrote at another
+ * indentation than the lines it replaces (it quoted them trimmed, or dropped the indentation).
+ */
+export function shiftIndentation(text: string, from: string, to: string): string {
+  if (from === to) return text;
+  return text
+    .split('\n')
+    .map((l) => (l.trim() === '' || !l.startsWith(from) ? l : to + l.slice(from.length)))
+    .join('\n');
+}

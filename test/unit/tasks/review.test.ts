@@ -30,6 +30,14 @@ describe('review findings', () => {
     assert.equal(readReview(answer(text), reviewed).findings[0]?.quickFix, false);
   });
 
+  it('gives a suggestion written without indentation the indentation of the lines it replaces', () => {
+    const code = 'function f(a) {\n  if (a == null) {\n    return 0;\n  }\n}';
+    const text = JSON.stringify([{ severity: 'warning', category: 'correctness', quote: 'if (a == null) {\n  return 0;\n}', startLine: 2, endLine: 4, message: 'Loose equality.', suggestion: 'if (a === null || a === undefined) {\n  return 0;\n}' }]);
+    const [f] = readReview(answer(text), { code, firstLine: 1 }).findings;
+    assert.equal(f?.quickFix, true);
+    assert.equal(f?.suggestion, '  if (a === null || a === undefined) {\n    return 0;\n  }');
+  });
+
   it('strips a code fence the model put around a suggestion', () => {
     const text = JSON.stringify([{ severity: 'warning', category: 'style', quote: 'line1();', startLine: 1, message: 'x', suggestion: '```ts\nconst a = 1;\n```' }]);
     assert.equal(readReview(answer(text), reviewed).findings[0]?.suggestion, 'const a = 1;');

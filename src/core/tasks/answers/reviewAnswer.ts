@@ -5,6 +5,7 @@
  * that had findings never reads as "no problems found".
  */
 import { AurelisError } from '../../errors';
+import { leadingIndent, shiftIndentation } from '../codeOutput';
 import { LooseFindingSchema, type LooseFinding, type ReviewCategory, type ReviewSeverity } from '../review';
 import { cleanQuote, placeFinding, type ReviewedCode } from './anchoring';
 import { CutOffError, type ModelAnswer } from './cutOff';
@@ -79,13 +80,15 @@ export function readReview(answer: ModelAnswer, reviewed: ReviewedCode): ReviewR
       continue;
     }
     const anchor = lines.slice(placement.startLine - reviewed.firstLine, placement.endLine - reviewed.firstLine + 1).join('\n');
+    // A suggestion written without the lines' indentation (the quote was trimmed) gets it back.
+    const fitted = suggestion === undefined ? undefined : shiftIndentation(suggestion, leadingIndent(suggestion), leadingIndent(anchor));
     findings.push({
       ...base,
       startLine: placement.startLine,
       endLine: placement.endLine,
-      ...(suggestion === undefined ? {} : { suggestion }),
+      ...(fitted === undefined ? {} : { suggestion: fitted }),
       anchor,
-      quickFix: suggestion !== undefined && placement.by === 'quote' && placement.wholeLines && suggestion !== anchor,
+      quickFix: fitted !== undefined && placement.by === 'quote' && placement.wholeLines && fitted !== anchor,
       placedBy: placement.by,
     });
   }

@@ -13,6 +13,7 @@
  * that is not found, or found in several places, is reported and nothing is proposed.
  */
 import { AurelisError } from '../../errors';
+import { leadingIndent, shiftIndentation } from '../codeOutput';
 import { CutOffError } from './cutOff';
 
 export interface SearchReplaceBlock {
@@ -112,12 +113,7 @@ function trimBlankEdges(lines: string[]): string[] {
 /** A whitespace-tolerant match: the replacement moves by the indentation the search text was off by. */
 function reindent(replacement: readonly string[], search: readonly string[], found: readonly string[]): string[] {
   const firstIndex = search.findIndex((l) => l.trim() !== '');
-  const had = indentOf(search[firstIndex] ?? '');
-  const is = indentOf(found[firstIndex] ?? '');
-  if (had === is) return [...replacement];
-  return replacement.map((l) => (l.trim() === '' ? l : l.startsWith(had) ? is + l.slice(had.length) : l));
-}
-
-function indentOf(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
+  const had = leadingIndent(search[firstIndex] ?? '');
+  const is = leadingIndent(found[firstIndex] ?? '');
+  return shiftIndentation(replacement.join('\n'), had, is).split('\n');
 }
