@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_RETRY_LIMIT } from '../../core/tasks/answers/cutOff';
 import type { EditorParts } from '../editorParts';
 import { MarkdownViews } from '../markdownViews';
 import { ProposedChanges, proposalKey } from '../proposedChanges';
@@ -15,7 +16,8 @@ export async function regenerate(parts: EditorParts, ref?: unknown, options?: { 
     return undefined;
   }
   parts.log.info('Regenerate: asking the model again, skipping the cache.');
-  const maxTokens = typeof options?.maxTokens === 'number' && options.maxTokens > 0 ? Math.floor(options.maxTokens) : undefined;
+  // Any extension can run this command: an output limit it passes is kept within what a retry may ask.
+  const maxTokens = typeof options?.maxTokens === 'number' && options.maxTokens >= 1 ? Math.min(Math.floor(options.maxTokens), MAX_RETRY_LIMIT) : undefined;
   return parts.regenerations.regenerate(key, maxTokens === undefined ? {} : { maxTokens });
 }
 

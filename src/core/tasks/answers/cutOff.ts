@@ -34,7 +34,7 @@ export function isCutOffError(e: unknown): e is CutOffError {
 
 /** Smallest limit a retry asks for, and the most (providers refuse more than their models allow anyway). */
 const MIN_RETRY_LIMIT = 4096;
-const MAX_RETRY_LIMIT = 65_536;
+export const MAX_RETRY_LIMIT = 65_536;
 
 /** The output limit for "Retry with a larger limit": twice what the cut-off answer used. */
 export function largerOutputLimit(used: number | undefined): number {
