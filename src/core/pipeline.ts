@@ -4,8 +4,7 @@
  * that knows their order; each stage is a small module implementing one interface here.
  */
 import type { ErrorKind } from './errors';
-import type { Redactions } from './security/redactions';
-import type { FinishReason, ProviderId, TaskRequest, TaskType, TokenUsage } from './types';
+import type { FinishReason, ProviderId, SentRedactions, TaskRequest, TaskType, TokenUsage } from './types';
 
 /** A concrete model on a concrete provider. */
 export interface ModelTarget {
@@ -30,7 +29,7 @@ export interface GuardContext {
   /** Tells the user something while the request runs (e.g. that secrets were redacted). */
   notify?: (notice: Notice) => void;
   /** Hears which placeholders stand for which values when secrets were redacted (kept in memory only). */
-  onRedactions?: (redactions: Redactions) => void;
+  onRedactions?: (redactions: SentRedactions) => void;
 }
 
 /** Stage: the budget gate, before anything is sent. */

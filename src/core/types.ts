@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import type { Notice } from './pipeline';
-import type { Redactions } from './security/redactions';
 
 export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general'] as const;
 export const TaskTypeSchema = z.enum(TASK_TYPES);
@@ -90,7 +89,17 @@ export interface RunOptions {
    */
   usable?: AnswerCheck;
   /** When secrets were redacted: the placeholders and their values, to restore them in what comes back. */
-  onRedactions?: (redactions: Redactions) => void;
+  onRedactions?: (redactions: SentRedactions) => void;
+}
+
+/**
+ * What the secret guard hands back when it sent placeholders instead of secrets: it puts the
+ * values back into text that returns (security/redactions.ts). Memory only, never serialised.
+ */
+export interface SentRedactions {
+  readonly size: number;
+  /** The text with every placeholder this request sent replaced by its value; `unknown`: placeholders it did not send. */
+  restore(text: string): { text: string; unknown: string[] };
 }
 
 /** Judges an answer's text (and why it ended) for the caller; see RunOptions.usable. */

@@ -3,10 +3,9 @@ import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
 import type { SecurityEventSink } from '../core/security/auditEvents';
-import type { Redactions } from '../core/security/redactions';
 import { recordSecurityEvent } from './securityEvents';
 import { requestChoices } from './requestChoices';
-import type { AnswerCheck, RunOptions, TaskRequest, TaskResult, TaskType } from '../core/types';
+import type { AnswerCheck, RunOptions, SentRedactions, TaskRequest, TaskResult, TaskType } from '../core/types';
 
 /** The part of the orchestrator a command needs to send one request. */
 export interface RequestSender {
@@ -21,7 +20,7 @@ export interface RunRequestOptions {
   /** Whether the command can use an answer; only usable answers are cached (see RunOptions.usable). */
   usable?: AnswerCheck;
   /** When secrets were redacted: their placeholders, to put the values back into an edit. */
-  onRedactions?: (redactions: Redactions) => void;
+  onRedactions?: (redactions: SentRedactions) => void;
 }
 
 export interface TaskRunnerDeps {

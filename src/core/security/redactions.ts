@@ -5,11 +5,12 @@
  * placeholders (`[REDACTED:password]`, `[REDACTED:password#2]`) so each goes back where it belongs.
  * Kept in memory for one request only; it never serialises its values (toJSON, inspection).
  */
+import type { SentRedactions } from '../types';
 import type { SecretFinding } from './secretScanner';
 
 const PLACEHOLDER = /\[REDACTED:([a-z0-9_]+)(?:#(\d+))?\]/g;
 
-export class Redactions {
+export class Redactions implements SentRedactions {
   readonly #values = new Map<string, string>();
   readonly #byValue = new Map<string, string>();
 

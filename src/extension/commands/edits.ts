@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { AurelisError } from '../../core/errors';
-import type { Redactions } from '../../core/security/redactions';
 import { answerOf } from '../../core/tasks/answers/cutOff';
 import { insertionFor, replacementFor } from '../../core/tasks/answers/proposedEdit';
 import { fixRequest, insertionRequest, rewriteRequest } from '../../core/tasks/requests';
-import type { TaskRequest } from '../../core/types';
+import type { SentRedactions, TaskRequest } from '../../core/types';
 import { codeAroundDiagnostic, editorCode, insertionContext, toContextDiagnostic, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import type { ProposalSummary } from '../proposedChanges';
@@ -83,7 +82,7 @@ async function proposeInsertion(
   around: { before: string; after: string },
   indent: string,
 ): Promise<EditOutcome> {
-  let redactions: Redactions | undefined;
+  let redactions: SentRedactions | undefined;
   const text = (answer: Parameters<typeof insertionFor>[0]) => insertionFor(answer, doc.languageId, around, indent, redactions);
   const result = await parts.runner.run('Generating code…', request, {
     onRedactions: (r) => (redactions = r),
@@ -101,7 +100,7 @@ async function proposeInsertion(
 }
 
 async function proposeRewrite(parts: EditorParts, doc: vscode.TextDocument, code: EditorCode, title: string, request: TaskRequest): Promise<EditOutcome> {
-  let redactions: Redactions | undefined;
+  let redactions: SentRedactions | undefined;
   const original = code.context.code;
   const replacement = (answer: Parameters<typeof replacementFor>[0]) => replacementFor(answer, original, code.context.language, redactions);
   const result = await parts.runner.run(`${title}: ${code.context.path}…`, request, {

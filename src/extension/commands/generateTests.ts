@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { AurelisError } from '../../core/errors';
 import { assertSendable } from '../../core/tasks/codeContext';
-import type { Redactions } from '../../core/security/redactions';
+import type { SentRedactions } from '../../core/types';
 import { answerOf, type ModelAnswer } from '../../core/tasks/answers/cutOff';
 import { testFileFor } from '../../core/tasks/answers/proposedEdit';
 import { testsRequest } from '../../core/tasks/requests';
@@ -36,7 +36,7 @@ async function proposeTests(parts: EditorParts, code: EditorCode, plan: TestPlan
   const existingText = existing?.getText();
   // The existing tests are sent too (so the model adds to them): the same size limit applies.
   if (existingText !== undefined) assertSendable(existingText, relativePath(target), parts.settings.settings.security.maxFileKB);
-  let redactions: Redactions | undefined;
+  let redactions: SentRedactions | undefined;
   const merged = (answer: ModelAnswer) => testFileFor(answer, code.context.language, code.context.code, existingText, redactions);
   const result = await parts.runner.run(`Writing ${plan.framework} tests…`, testsRequest(code.context, plan, existingText), {
     onRedactions: (r) => (redactions = r),

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import type { Redactions } from '../../core/security/redactions';
 import { answerOf, CUT_OFF_MESSAGE, largerOutputLimit } from '../../core/tasks/answers/cutOff';
 import { restoreSecrets } from '../../core/tasks/answers/proposedEdit';
 import { isUsableReview, readReview, type ReviewFinding, type ReviewReading, type UnplacedFinding } from '../../core/tasks/answers/reviewAnswer';
 import { reviewRequest } from '../../core/tasks/requests';
-import type { TaskResult } from '../../core/types';
+import type { SentRedactions, TaskResult } from '../../core/types';
 import { editorCode, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import { targetEditor } from './activeEditor';
@@ -37,7 +36,7 @@ async function runReview(parts: EditorParts, doc: vscode.TextDocument, code: Edi
   const ctx = code.context;
   const reviewed = { code: ctx.code, firstLine: ctx.firstLine };
   const lastLine = ctx.firstLine + ctx.code.split('\n').length - 1;
-  let redactions: Redactions | undefined;
+  let redactions: SentRedactions | undefined;
   const result = await parts.runner.run(`Reviewing ${ctx.path}…`, reviewRequest(ctx), {
     onRedactions: (r) => (redactions = r),
     usable: (answer) => isUsableReview(answer, reviewed),
@@ -57,7 +56,7 @@ async function runReview(parts: EditorParts, doc: vscode.TextDocument, code: Edi
 }
 
 /** A suggestion that holds a placeholder Aurelis cannot put back stays in the report, not in a quick fix. */
-function withSecretsRestored(f: ReviewFinding, original: string, redactions: Redactions | undefined): ReviewFinding {
+function withSecretsRestored(f: ReviewFinding, original: string, redactions: SentRedactions | undefined): ReviewFinding {
   if (f.suggestion === undefined) return f;
   try {
     return { ...f, suggestion: restoreSecrets(f.suggestion, original, redactions) };

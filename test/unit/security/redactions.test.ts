@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { Redactions } from '../../../src/core/security/redactions';
+import type { SentRedactions } from '../../../src/core/types';
 import { SecretGuard } from '../../../src/core/security/secretGuard';
 import { restoreSecrets } from '../../../src/core/tasks/answers/proposedEdit';
 import { rewriteRequest } from '../../../src/core/tasks/requests';
@@ -13,7 +14,7 @@ describe('redaction undone in what comes back', () => {
   it('the guard hands over which placeholder stands for which value; two tokens get two placeholders', async () => {
     const code = [`const main = "${TOKEN_A}";`, `const backup = "${TOKEN_B}";`, `const again = "${TOKEN_A}";`].join('\n');
     const guard = new SecretGuard({ settings: () => settingsFrom({ security: { secretScan: 'redact' } }) });
-    let heard: Redactions | undefined;
+    let heard: SentRedactions | undefined;
     const sent = await guard.inspect(rewriteRequest('document', { language: 'typescript', path: 'a.ts', code, firstLine: 1, scope: 'selection', diagnostics: [] }), {
       requestId: 'r',
       target: { provider: 'openai', model: 'gpt-4o' },

@@ -4,7 +4,8 @@
  * values, and the text fitted to what it replaces. Anything that cannot be done honestly throws.
  */
 import { AurelisError } from '../../errors';
-import { placeholdersIn, type Redactions } from '../../security/redactions';
+import { placeholdersIn } from '../../security/redactions';
+import type { SentRedactions } from '../../types';
 import { fitReplacement, indentForInsertion } from '../codeOutput';
 import type { ModelAnswer } from './cutOff';
 import { readEdit } from './editAnswer';
@@ -13,7 +14,7 @@ import { applySearchReplace } from './searchReplace';
 import { mergeTests, type MergedTests } from './testFileMerge';
 
 /** The new text for `original` (a selection, a function, a file). */
-export function replacementFor(answer: ModelAnswer, original: string, language: string, redactions?: Redactions): string {
+export function replacementFor(answer: ModelAnswer, original: string, language: string, redactions?: SentRedactions): string {
   const reading = readEdit(answer, { language, original, kind: 'rewrite' });
   if (reading.kind === 'searchReplace') {
     const blocks = reading.blocks.map((b) => ({ search: restoreSecrets(b.search, original, redactions), replace: restoreSecrets(b.replace, original, redactions) }));
@@ -23,7 +24,7 @@ export function replacementFor(answer: ModelAnswer, original: string, language: 
 }
 
 /** New code for the cursor: echoed surroundings dropped, continuation lines indented like the cursor's line. */
-export function insertionFor(answer: ModelAnswer, language: string, around: CursorSurroundings, indent: string, redactions?: Redactions): string {
+export function insertionFor(answer: ModelAnswer, language: string, around: CursorSurroundings, indent: string, redactions?: SentRedactions): string {
   const reading = readEdit(answer, { language, kind: 'new' });
   if (reading.kind !== 'code') throw searchReplaceWhereNotAsked();
   const code = dropEchoedContext(restoreSecrets(reading.code, around.before + around.after, redactions), around);
@@ -31,7 +32,7 @@ export function insertionFor(answer: ModelAnswer, language: string, around: Curs
 }
 
 /** The test file to propose: new, or the existing one with the new tests added. */
-export function testFileFor(answer: ModelAnswer, language: string, source: string, existing: string | undefined, redactions?: Redactions): MergedTests {
+export function testFileFor(answer: ModelAnswer, language: string, source: string, existing: string | undefined, redactions?: SentRedactions): MergedTests {
   const reading = readEdit(answer, { language, original: source, kind: 'new' });
   if (reading.kind !== 'code') throw searchReplaceWhereNotAsked();
   const code = restoreSecrets(reading.code, `${source}\n${existing ?? ''}`, redactions);
@@ -42,7 +43,7 @@ export function testFileFor(answer: ModelAnswer, language: string, source: strin
  * Puts redacted values back. A placeholder this request did not send — one the model made up,
  * or a kind it renamed — cannot be restored and must not reach the file: refused.
  */
-export function restoreSecrets(text: string, original: string, redactions: Redactions | undefined): string {
+export function restoreSecrets(text: string, original: string, redactions: SentRedactions | undefined): string {
   const restored = redactions ? redactions.restore(text).text : text;
   const present = new Set(placeholdersIn(original));
   const stray = placeholdersIn(restored).filter((p) => !present.has(p));
