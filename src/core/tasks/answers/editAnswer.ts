@@ -25,6 +25,9 @@ export interface EditTarget {
 
 export type EditReading = { kind: 'code'; code: string } | { kind: 'searchReplace'; blocks: SearchReplaceBlock[] };
 
+/** Files whose content is prose: an unfenced answer is the text itself. */
+const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'restructuredtext', 'asciidoc', 'latex', 'tex']);
+
 /** Fence languages that hold commands or output, not code for the file. */
 const NOT_CODE = new Set(['bash', 'sh', 'shell', 'console', 'terminal', 'text', 'plaintext', 'txt', 'output', 'diff', 'zsh', 'powershell', 'ps1', 'cmd']);
 
@@ -38,7 +41,7 @@ export function readEdit(answer: ModelAnswer, target: EditTarget): EditReading {
   }
   const blocks = fencedBlocks(content);
   if (blocks.some((b) => !b.closed)) throw new CutOffError('its code block never closed and nothing was proposed', answer.completionTokens);
-  const code = blocks.length === 0 ? unfencedCode(content) : chooseBlock(blocks, target).code;
+  const code = blocks.length === 0 ? (PROSE_LANGUAGES.has(target.language) ? content : unfencedCode(content)) : chooseBlock(blocks, target).code;
   const trimmed = code.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
   if (trimmed === '') throw noCode();
   refuseElisions(trimmed, target);
