@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import { fitReplacement } from '../core/tasks/codeOutput';
-import type { ReviewFinding } from '../core/tasks/answers/reviewAnswer';
+import type { PlacedFinding } from '../core/tasks/answers/reviewAnswer';
+import type { ReviewFinding } from '../core/tasks/review';
+
+/**
+ * A finding as shown: from Review (placed, with what its quick fix needs) or from a batch
+ * review (Review Changes, Review Folder), whose findings may carry less.
+ */
+type ShownFinding = ReviewFinding & Partial<Pick<PlacedFinding, 'anchor' | 'quickFix' | 'placedBy'>>;
 
 export const REVIEW_SOURCE = 'Aurelis';
 
@@ -12,13 +19,13 @@ const SEVERITIES: Record<ReviewFinding['severity'], vscode.DiagnosticSeverity> =
 };
 
 interface Placed {
-  finding: ReviewFinding;
+  finding: ShownFinding;
   diagnostic: vscode.Diagnostic;
 }
 
 /** A suggestion ready for the diff, or why it cannot be applied. */
 export type SuggestionEdit =
-  | { ok: true; range: vscode.Range; replacement: string; finding: ReviewFinding; /** The review's report, whose Regenerate reviews again. */ reportKey?: string }
+  | { ok: true; range: vscode.Range; replacement: string; finding: ShownFinding; /** The review's report, whose Regenerate reviews again. */ reportKey?: string }
   | { ok: false; reason: string };
 
 /**
@@ -34,7 +41,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
   private readonly reports = new Map<string, string>();
 
   /** Replaces the file's findings (`reportKey`: the review report they came from). */
-  set(doc: vscode.TextDocument, findings: readonly ReviewFinding[], reportKey?: string): vscode.Diagnostic[] {
+  set(doc: vscode.TextDocument, findings: readonly ShownFinding[], reportKey?: string): vscode.Diagnostic[] {
     const placed = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(doc, finding) }));
     this.placed.set(doc.uri.toString(), placed);
     if (reportKey !== undefined) this.reports.set(doc.uri.toString(), reportKey);
@@ -65,7 +72,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
   }
 
   /** The finding behind a diagnostic a code action was asked about (matched by range and message). */
-  findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): ReviewFinding | undefined {
+  findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): ShownFinding | undefined {
     return this.match(uri, diagnostic)?.finding;
   }
 
@@ -77,7 +84,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
     const hit = this.match(uri, diagnostic);
     const finding = hit?.finding;
     if (!finding) return { ok: false, reason: 'that finding is gone (the file was reviewed again, or its findings were cleared)' };
-    if (!finding.quickFix || finding.suggestion === undefined) return { ok: false, reason: 'that finding has no suggestion Aurelis can apply' };
+    if (finding.quickFix !== true || finding.suggestion === undefined || finding.anchor === undefined) return { ok: false, reason: 'that finding has no suggestion Aurelis can apply' };
     const doc = await vscode.workspace.openTextDocument(uri);
     const where = finding.startLine === finding.endLine ? `line ${finding.startLine}` : `lines ${finding.startLine}–${finding.endLine}`;
     if (finding.endLine > doc.lineCount) return { ok: false, reason: `${where} no longer exist` };
@@ -89,7 +96,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
   }
 
   /** After a suggestion was applied: its finding goes, the findings below move by the lines it added or removed. */
-  applied(uri: vscode.Uri, finding: ReviewFinding, doc: vscode.TextDocument, replacement: string): void {
+  applied(uri: vscode.Uri, finding: ShownFinding, doc: vscode.TextDocument, replacement: string): void {
     const delta = replacement.split('\n').length - (finding.endLine - finding.startLine + 1);
     const remaining = (this.placed.get(uri.toString()) ?? [])
       .filter((p) => p.finding !== finding)
@@ -106,7 +113,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
   }
 }
 
-function toDiagnostic(doc: vscode.TextDocument, f: ReviewFinding): vscode.Diagnostic {
+function toDiagnostic(doc: vscode.TextDocument, f: ShownFinding): vscode.Diagnostic {
   const lines = linesRange(doc, f.startLine, f.endLine);
   const first = doc.lineAt(lines.start.line);
   // Underline from the first non-blank character, not the indentation.

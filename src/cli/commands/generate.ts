@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertSendable } from '../../core/tasks/codeContext';
-import { extractCode } from '../../core/tasks/codeOutput';
+import { answerOf } from '../../core/tasks/answers/cutOff';
+import { insertionFor } from '../../core/tasks/answers/proposedEdit';
 import { SYSTEM_PROMPTS } from '../../core/tasks/prompts';
 import { insertionRequest } from '../../core/tasks/requests';
 import { languageOf } from '../../core/review/languages';
@@ -17,6 +18,7 @@ import { emit, say } from '../terminal';
 export async function generate(session: Session, instruction: string, options: { file?: string; language?: string; output?: string }, signal: AbortSignal): Promise<ExitCode> {
   if (instruction.trim() === '') throw new CliError('Say what to generate, e.g. aurelis generate "a function that parses ISO dates".');
   let request: TaskRequest;
+  let context = '';
   if (options.file !== undefined) {
     const absolute = path.resolve(options.file);
     const text = await readFile(absolute, 'utf8').catch((e: unknown) => {
@@ -24,7 +26,8 @@ export async function generate(session: Session, instruction: string, options: {
     });
     const rel = path.relative(session.project.root, absolute).split(path.sep).join('/');
     assertSendable(text, rel, session.settings.security.maxFileKB);
-    request = insertionRequest({ language: options.language ?? languageOf(rel), path: rel, before: text.endsWith('\n') || text === '' ? text : `${text}\n`, after: '' }, instruction);
+    context = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+    request = insertionRequest({ language: options.language ?? languageOf(rel), path: rel, before: context, after: '' }, instruction);
   } else {
     const language = options.language ?? 'plaintext';
     request = {
@@ -37,7 +40,8 @@ export async function generate(session: Session, instruction: string, options: {
   }
   const result = await session.core.orchestrator.run(request, { signal, onNotice: (n) => say(`aurelis: ${n.message}`) });
   if (result.finishReason === 'length') throw new CliError('The generated code was cut off at the model\'s output limit, so it is not shown. Ask for less, or choose a model with a larger output limit (--model).', EXIT.provider);
-  const code = extractCode(result.content);
+  // One code block, the prose around it left out; with --file, lines the model repeated from the file's end are dropped.
+  const code = insertionFor(answerOf(result), request.metadata?.language ?? 'plaintext', { before: context, after: '' }, '');
   await emit(code.endsWith('\n') ? code : `${code}\n`, options.output);
   return EXIT.ok;
 }

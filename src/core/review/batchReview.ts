@@ -14,6 +14,7 @@ import { countTokens } from '../tokens';
 import type { RunOptions, TaskRequest, TaskResult } from '../types';
 import { mergeFindings } from './findingMerge';
 import { languageOf } from './languages';
+import { answerOf, CutOffError } from '../tasks/answers/cutOff';
 import { readReviewAnswer } from './readReviewAnswer';
 import { chunkLines, DEFAULT_CHUNK_TOKENS, touches, withContext, type LineRange } from './reviewChunks';
 
@@ -128,9 +129,11 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
         count(totals, outcome);
         progress.costUsd += outcome.costUsd ?? 0;
         try {
-          const parsed = readReviewAnswer(outcome.content, { code: piece.code, firstLine: piece.range.from });
+          const parsed = readReviewAnswer(answerOf(outcome), { code: piece.code, firstLine: piece.range.from });
           raw[piece.file]?.push(...parsed.findings);
           file.skipped += parsed.skipped;
+          // The complete findings are kept; the piece still counts as not fully reviewed.
+          if (parsed.cutOff) file.errors.push(new CutOffError(`only the findings that arrived complete for lines ${piece.range.from}–${piece.range.to} of ${file.path} are reported`, outcome.usage.completionTokens));
         } catch (e) {
           file.errors.push(isAurelisError(e) ? e : new AurelisError('invalid_response', `The answer for ${file.path} could not be read.`, { cause: e }));
         }

@@ -10,6 +10,18 @@ export const REVIEW_CATEGORIES = ['security', 'performance', 'correctness', 'sty
 export type ReviewSeverity = (typeof REVIEW_SEVERITIES)[number];
 export type ReviewCategory = (typeof REVIEW_CATEGORIES)[number];
 
+/** A finding on lines of a file: what every report (the editor's, the command line's) shows. */
+export interface ReviewFinding {
+  severity: ReviewSeverity;
+  category: ReviewCategory;
+  /** 1-based, inclusive, in file coordinates. */
+  startLine: number;
+  endLine: number;
+  message: string;
+  /** Replacement text for lines startLine..endLine, when the model proposed one. */
+  suggestion?: string;
+}
+
 /** The strict shape sent to the model (every field required, as strict structured output demands). */
 const WireFindingSchema = z.strictObject({
   severity: z.enum(REVIEW_SEVERITIES),

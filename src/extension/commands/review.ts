@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { answerOf, CUT_OFF_MESSAGE, largerOutputLimit } from '../../core/tasks/answers/cutOff';
 import { restoreSecrets } from '../../core/tasks/answers/proposedEdit';
-import { isUsableReview, readReview, type ReviewFinding, type ReviewReading, type UnplacedFinding } from '../../core/tasks/answers/reviewAnswer';
+import { isUsableReview, readReview, type PlacedFinding, type ReviewReading, type UnplacedFinding } from '../../core/tasks/answers/reviewAnswer';
 import { reviewRequest } from '../../core/tasks/requests';
 import type { SentRedactions, TaskResult } from '../../core/types';
 import { editorCode, type EditorCode } from '../editorContext';
@@ -10,7 +10,7 @@ import { targetEditor } from './activeEditor';
 import { resultFooter } from './resultFooter';
 
 export interface ReviewOutcome {
-  findings: ReviewFinding[];
+  findings: PlacedFinding[];
   /** Findings whose quoted code is not in the reviewed range: in the report only. */
   unplaced: UnplacedFinding[];
   /** Entries of the model's answer that could not be read as findings. */
@@ -56,7 +56,7 @@ async function runReview(parts: EditorParts, doc: vscode.TextDocument, code: Edi
 }
 
 /** A suggestion that holds a placeholder Aurelis cannot put back stays in the report, not in a quick fix. */
-function withSecretsRestored(f: ReviewFinding, original: string, redactions: SentRedactions | undefined): ReviewFinding {
+function withSecretsRestored(f: PlacedFinding, original: string, redactions: SentRedactions | undefined): PlacedFinding {
   if (f.suggestion === undefined) return f;
   try {
     return { ...f, suggestion: restoreSecrets(f.suggestion, original, redactions) };

@@ -6,20 +6,13 @@
  */
 import { AurelisError } from '../../errors';
 import { leadingIndent, shiftIndentation } from '../codeOutput';
-import { LooseFindingSchema, type LooseFinding, type ReviewCategory, type ReviewSeverity } from '../review';
+import { LooseFindingSchema, type LooseFinding, type ReviewCategory, type ReviewFinding, type ReviewSeverity } from '../review';
 import { cleanQuote, placeFinding, type ReviewedCode } from './anchoring';
 import { CutOffError, type ModelAnswer } from './cutOff';
 import { locateFindings } from './findingsJson';
 
-export interface ReviewFinding {
-  severity: ReviewSeverity;
-  category: ReviewCategory;
-  /** 1-based, inclusive, in file coordinates. */
-  startLine: number;
-  endLine: number;
-  message: string;
-  /** Replacement text for lines startLine..endLine, when the model proposed one. */
-  suggestion?: string;
+/** A finding placed in the reviewed code, with what a quick fix needs. */
+export interface PlacedFinding extends ReviewFinding {
   /** The text of lines startLine..endLine as reviewed: a suggestion applies only while they still read so. */
   anchor: string;
   /** The suggestion can replace exactly those lines (the finding was placed by a quote of whole lines). */
@@ -41,7 +34,7 @@ export interface UnplacedFinding {
 
 export interface ReviewReading {
   /** Placed findings, in line order. */
-  findings: ReviewFinding[];
+  findings: PlacedFinding[];
   unplaced: UnplacedFinding[];
   /** Entries of the answer that could not be read as findings. */
   skipped: number;
@@ -61,7 +54,7 @@ export function readReview(answer: ModelAnswer, reviewed: ReviewedCode): ReviewR
     );
   }
   const lines = reviewed.code.replace(/\r\n/g, '\n').split('\n');
-  const findings: ReviewFinding[] = [];
+  const findings: PlacedFinding[] = [];
   const unplaced: UnplacedFinding[] = [];
   const entries = found.entries.map((e) => LooseFindingSchema.safeParse(e)).flatMap((p) => (p.success ? [p.data] : []));
   const skipped = found.entries.length - entries.length;
