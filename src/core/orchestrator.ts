@@ -36,7 +36,7 @@ import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './security/auditEvents';
 import type { Settings } from './settings';
 import { countMessageTokens, countTokens } from './tokens';
-import { TaskRequestSchema, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
+import { TaskRequestSchema, type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
 
 export type { CatalogModel } from './catalog/catalogSchemas';
 
@@ -166,13 +166,25 @@ export class Orchestrator {
    * Runs every request (the global concurrency limit applies); results keep the input order.
    * `onSettled` hears each outcome as it arrives (a batch's progress bar).
    */
-  async runBatch(requests: TaskRequest[], options: RunOptions = {}, onSettled?: (index: number, outcome: TaskResult | AurelisError) => void): Promise<Array<TaskResult | AurelisError>> {
+  /**
+   * Runs many requests under the same limits. `usableAt` gives each request its own answer check
+   * (a batch review reads each piece against the code it sent), so an unusable answer is not cached.
+   */
+  async runBatch(
+    requests: TaskRequest[],
+    options: RunOptions = {},
+    onSettled?: (index: number, outcome: TaskResult | AurelisError) => void,
+    usableAt?: (index: number) => AnswerCheck | undefined,
+  ): Promise<Array<TaskResult | AurelisError>> {
     // One linked signal for the batch, so the caller's signal carries one listener, not one per request.
     const link = linkSignals(this.lifetime.signal, options.signal);
     try {
       return await Promise.all(
         requests.map(async (request, index) => {
-          const outcome = await this.run(request, { ...options, requestId: undefined, signal: link.signal }).catch((err: unknown) => asAurelisError(err, link.signal));
+          const usable = usableAt?.(index) ?? options.usable;
+          const outcome = await this.run(request, { ...options, requestId: undefined, signal: link.signal, ...(usable ? { usable } : {}) }).catch((err: unknown) =>
+            asAurelisError(err, link.signal),
+          );
           onSettled?.(index, outcome);
           return outcome;
         }),

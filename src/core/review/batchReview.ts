@@ -11,7 +11,8 @@ import { reviewRequest } from '../tasks/requests';
 import { SYSTEM_PROMPTS } from '../tasks/prompts';
 import type { ReviewFinding } from '../tasks/review';
 import { countTokens } from '../tokens';
-import type { RunOptions, TaskRequest, TaskResult } from '../types';
+import type { AnswerCheck, RunOptions, TaskRequest, TaskResult } from '../types';
+import { isUsableReview } from '../tasks/answers/reviewAnswer';
 import { mergeFindings } from './findingMerge';
 import { languageOf } from './languages';
 import { answerOf, CutOffError } from '../tasks/answers/cutOff';
@@ -20,7 +21,12 @@ import { chunkLines, DEFAULT_CHUNK_TOKENS, touches, withContext, type LineRange 
 
 /** The orchestrator, as a batch review uses it. */
 export interface BatchRunner {
-  runBatch(requests: TaskRequest[], options?: RunOptions, onSettled?: (index: number, outcome: TaskResult | AurelisError) => void): Promise<Array<TaskResult | AurelisError>>;
+  runBatch(
+    requests: TaskRequest[],
+    options?: RunOptions,
+    onSettled?: (index: number, outcome: TaskResult | AurelisError) => void,
+    usableAt?: (index: number) => AnswerCheck | undefined,
+  ): Promise<Array<TaskResult | AurelisError>>;
 }
 
 export interface ReviewFileInput {
@@ -140,6 +146,11 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
       }
       remaining[piece.file] = (remaining[piece.file] ?? 1) - 1;
       if (remaining[piece.file] === 0) finishFile(piece.file);
+    },
+    // Only an answer this piece could be read from is cached (and served from the cache).
+    (index) => {
+      const piece = pieces[index] as Piece;
+      return (answer) => isUsableReview(answer, { code: piece.code, firstLine: piece.range.from });
     },
   );
   return { files, ...totals };

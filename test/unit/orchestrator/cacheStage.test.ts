@@ -150,6 +150,22 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
       assert.deepEqual(filesOnDisk(), []);
     });
 
+    it('runBatch checks each request with its own check: only the usable answers are stored', async () => {
+      const other = { ...plain, code: 'const other = 2;' };
+      h.server.script(reply.text('```js\nfirst()\n```'), reply.text('no code here'));
+      const outcomes = await h.orchestrator.runBatch([plain, other], {}, undefined, (index) => (index === 0 ? usable : () => false));
+      assert.equal(outcomes.length, 2);
+      assert.equal(h.server.chatRequests.length, 2);
+      h.server.script(reply.text('asked again'));
+      const again = await h.orchestrator.runBatch([plain, other], {}, undefined, (index) => (index === 0 ? usable : () => false));
+      assert.deepEqual(
+        again.map((o) => ('cached' in o ? o.cached : o.kind)),
+        [true, false],
+        'the usable answer came from the cache, the unusable one was asked again',
+      );
+      assert.equal(h.server.chatRequests.length, 3);
+    });
+
     it('bypassCache (Regenerate) asks the model although the answer is cached, and stores the fresh one', async () => {
       h.server.script(reply.text('first'), reply.text('second'));
       await h.orchestrator.run(plain);
