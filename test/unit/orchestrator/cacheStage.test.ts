@@ -151,7 +151,7 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
     });
 
     it('runBatch checks each request with its own check: only the usable answers are stored', async () => {
-      const other = { ...plain, code: 'const other = 2;' };
+      const other: TaskRequest = { ...plain, prompt: 'tell me more' };
       h.server.script(reply.text('```js\nfirst()\n```'), reply.text('no code here'));
       const outcomes = await h.orchestrator.runBatch([plain, other], {}, undefined, (index) => (index === 0 ? usable : () => false));
       assert.equal(outcomes.length, 2);
