@@ -32,6 +32,7 @@ import { paceLimitsFor } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
 import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
+import { outputAllowance, reasoningEffortFor } from './routing/outputAllowance';
 import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './security/auditEvents';
 import type { Settings } from './settings';
@@ -67,8 +68,6 @@ export interface OrchestratorDeps {
   random?: () => number;
 }
 
-/** When neither the request nor the catalog says how long an answer may be. */
-const DEFAULT_OUTPUT_ALLOWANCE = 4096;
 /** Waits shorter than this are not worth telling the user about. */
 const NOTICE_WAIT_MS = 1000;
 
@@ -428,8 +427,10 @@ export class Orchestrator {
       throw new ProviderFailure(open, false, false);
     }
     let permit: PacePermit | undefined;
+    const settings = this.deps.settings();
+    const effort = reasoningEffortFor(request.task, settings);
     try {
-      permit = await this.pace(target, this.deps.settings(), run.signal, run);
+      permit = await this.pace(target, settings, run.signal, run);
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
       const answer = await this.chat.complete({
         connection,
@@ -439,7 +440,8 @@ export class Orchestrator {
         signal: run.signal,
         timeoutMs: this.timeoutMs(),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        ...(request.maxTokens === undefined ? {} : { maxTokens: this.maxTokensFor(request.maxTokens, target) }),
+        maxTokens: this.outputAllowance(request, target, settings),
+        ...(effort === undefined ? {} : { reasoningEffort: effort }),
         ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
         ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
       });
@@ -624,14 +626,8 @@ export class Orchestrator {
     return limitsFor(target, settings, this.catalog.cached(target));
   }
 
-  /** A requested output limit above what the model allows would only be refused by the provider. */
-  private maxTokensFor(requested: number, target: ModelTarget): number {
-    const most = this.limits(target, this.deps.settings()).maxOutputTokens;
-    return most === undefined ? requested : Math.min(requested, most);
-  }
-
   private outputAllowance(request: TaskRequest, target: ModelTarget, settings: Settings): number {
-    return request.maxTokens ?? this.limits(target, settings).maxOutputTokens ?? DEFAULT_OUTPUT_ALLOWANCE;
+    return outputAllowance(request, target, settings, this.limits(target, settings));
   }
 
   private usageOf(answer: ChatAnswer, promptEstimate: number): TokenUsage {
@@ -657,6 +653,7 @@ function resultRecord(result: TaskResult): Omit<UsageRecord, 'ts' | 'requestId' 
     promptTokens: result.usage.promptTokens,
     completionTokens: result.usage.completionTokens,
     cachedTokens: result.usage.cachedTokens,
+    ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
     tokensEstimated: result.usage.estimated,
     costUsd: result.costUsd,
     latencyMs: result.latencyMs,

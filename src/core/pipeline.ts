@@ -88,6 +88,8 @@ export interface UsageRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Of completionTokens, those a reasoning model spent thinking (when the server said). */
+  reasoningTokens?: number;
   tokensEstimated: boolean;
   costUsd: number | null;
   latencyMs: number;

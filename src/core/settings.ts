@@ -5,6 +5,7 @@
  * Keep this in step with `contributes.configuration` in package.json.
  */
 import { z } from 'zod';
+import { REASONING_EFFORTS } from './providers/modelRules';
 import { PROVIDER_IDS, TASK_TYPES } from './types';
 
 const positive = z.number().positive();
@@ -31,6 +32,11 @@ export const PriceSchema = z.object({
   output: z.number().min(0),
 });
 export type Price = z.infer<typeof PriceSchema>;
+
+const TASK_KEYS: ReadonlySet<string> = new Set(['default', ...TASK_TYPES]);
+const onlyTaskKeys = (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+  for (const key of Object.keys(value)) if (!TASK_KEYS.has(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a task (use default, ${TASK_TYPES.join(', ')})` });
+};
 
 export const SettingsSchema = z.object({
   provider: z.enum(PROVIDER_IDS).default('openai'),
@@ -70,6 +76,22 @@ export const SettingsSchema = z.object({
       pacing: z.boolean().default(true),
       /** Per model id (or tier name: low, high, …) overrides of the provider's limits. */
       overrides: z.record(z.string(), TierLimitSchema).default({}),
+    })
+    .prefault({}),
+  /** How long a reasoning model thinks, per task (`default` for the rest); unset: the model's own default. */
+  reasoningEffort: z.record(z.string(), z.enum(REASONING_EFFORTS)).superRefine(onlyTaskKeys).default({}),
+  /** The longest answer each task asks for (sent as the request's maximum; the budget reserves it). */
+  maxOutputTokens: z
+    .object({
+      generate: z.number().int().positive().default(2000),
+      review: z.number().int().positive().default(2000),
+      explain: z.number().int().positive().default(1000),
+      optimize: z.number().int().positive().default(1500),
+      document: z.number().int().positive().default(1500),
+      test: z.number().int().positive().default(1000),
+      fix: z.number().int().positive().default(2000),
+      refactor: z.number().int().positive().default(2000),
+      general: z.number().int().positive().default(1000),
     })
     .prefault({}),
   maxConcurrentRequests: z.number().int().min(1).max(64).default(5),

@@ -109,6 +109,8 @@ export const TokenUsageSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   cachedTokens: z.number().int().nonnegative(),
+  /** Tokens a reasoning model spent thinking, when the server said; included in completionTokens. */
+  reasoningTokens: z.number().int().nonnegative().optional(),
   /** True when the server reported no usage and the numbers come from our tokenizer. */
   estimated: z.boolean(),
 });

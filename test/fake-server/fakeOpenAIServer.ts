@@ -362,14 +362,20 @@ export class FakeOpenAIServer {
     const content = r.content ?? defaultContent(rec);
     const finish = r.finishReason === undefined ? 'stop' : r.finishReason;
     const usage = r.usage === undefined ? usageFor(rec, content) : r.usage;
-    send(rec, res, 200, {
-      id: 'chatcmpl-fake',
-      object: 'chat.completion',
-      created: Math.floor(this.clock.now() / 1000),
-      model: rec.model ?? 'unknown',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
-      ...(usage === null ? {} : { usage }),
-    });
+    send(
+      rec,
+      res,
+      200,
+      {
+        id: 'chatcmpl-fake',
+        object: 'chat.completion',
+        created: Math.floor(this.clock.now() / 1000),
+        model: rec.model ?? 'unknown',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
+        ...(usage === null ? {} : { usage }),
+      },
+      r.headers,
+    );
   }
 
   private async streamAnswer(rec: RecordedRequest, res: ServerResponse, r: Extract<FakeReply, { type: 'answer' }>): Promise<void> {
@@ -378,7 +384,9 @@ export class FakeOpenAIServer {
     const finish = r.finishReason === undefined ? 'stop' : r.finishReason;
     const wantsUsage = (rec.body as { stream_options?: { include_usage?: boolean } } | undefined)?.stream_options?.include_usage === true;
     const usage = r.usage === undefined ? usageFor(rec, pieces.join('')) : r.usage;
-    startStream(rec, res);
+    startStream(rec, res, r.headers);
+    // DeepSeek keeps a queued request's connection alive with blank lines and SSE comments.
+    if (r.keepAlive) res.write('\n\n: keep-alive\n\n\n: keep-alive\n\n');
     res.write(sse(chunk(rec, { role: 'assistant', content: '' })));
     for (const [i, piece] of pieces.entries()) {
       if (i === r.hangAfterChunks) return;
@@ -388,7 +396,7 @@ export class FakeOpenAIServer {
     }
     if (finish !== null) res.write(sse(chunk(rec, {}, finish)));
     if (wantsUsage && usage !== null) res.write(sse({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model: rec.model, choices: [], usage }));
-    res.end(finish !== null ? 'data: [DONE]\n\n' : undefined);
+    res.end((r.done ?? finish !== null) ? 'data: [DONE]\n\n' : undefined);
   }
 
   private notifyWaiters(): void {
@@ -448,9 +456,9 @@ function sendRaw(rec: RecordedRequest, res: ServerResponse, status: number, text
   res.end(text);
 }
 
-function startStream(rec: RecordedRequest, res: ServerResponse): void {
+function startStream(rec: RecordedRequest, res: ServerResponse, headers: Record<string, string> = {}): void {
   rec.status = 200;
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
 }
 
 function sse(data: unknown): string {

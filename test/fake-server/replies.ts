@@ -5,6 +5,9 @@ export interface FakeUsage {
   completion_tokens: number;
   total_tokens?: number;
   prompt_tokens_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+  /** OpenRouter: what the request cost, in USD. */
+  cost?: number;
 }
 
 export type FakeReply =
@@ -24,6 +27,12 @@ export type FakeReply =
       chunkDelayMs?: number;
       /** Streamed: send this many content chunks, then nothing more (the connection stays open). */
       hangAfterChunks?: number;
+      /** Streamed: end with `data: [DONE]` (default: when a finish reason was sent). */
+      done?: boolean;
+      /** Streamed: blank lines and SSE comments before the first chunk (DeepSeek while queued). */
+      keepAlive?: boolean;
+      /** Extra response headers (rate-limit headers, a gateway's cost header). */
+      headers?: Record<string, string>;
     }
   /** An HTTP error: `body` is sent as JSON, `rawBody` as text (e.g. '' for GitHub's empty 403). */
   | { type: 'error'; status: number; body?: unknown; rawBody?: string; headers?: Record<string, string>; delayMs?: number }

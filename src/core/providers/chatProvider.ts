@@ -11,6 +11,11 @@ import { cancelledError, type Timers } from '../resilience/timers';
 import type { ChatMessage, FinishReason, ResponseFormat } from '../types';
 import { ChunkSchema, CompletionSchema, finishReasonOf, usageOf, type ReportedUsage } from './chatSchemas';
 import type { Connection } from './connection';
+import type { ReasoningEffort } from './modelRules';
+import { PROVIDER_PRESETS } from './presets';
+import { RefusedParameters, type OptionalField } from './refusedParameters';
+import { requestBody, type RequestBody } from './requestBody';
+import { providerFetch, streamSaidDone } from './transport';
 import { classifyFailure, contentFilterMessage, ProviderFailure, unreadable, type FailureContext } from './providerErrors';
 
 export interface ChatCall {
@@ -20,6 +25,8 @@ export interface ChatCall {
   temperature?: number;
   maxTokens?: number;
   responseFormat?: ResponseFormat;
+  /** Sent to reasoning models only. */
+  reasoningEffort?: ReasoningEffort;
   stream: boolean;
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
@@ -38,47 +45,43 @@ export interface ChatAnswer {
 /** Enough clients for every provider of a cross-provider chain; they hold no connections of their own. */
 const MAX_CLIENTS = 16;
 
-function withoutResponseFormat(call: ChatCall): ChatCall {
-  const { responseFormat: _dropped, ...rest } = call;
-  return rest;
-}
-
-/** A 400 that names the response format: the model cannot do structured output, the request is otherwise fine. */
-function refusesResponseFormat(failure: ProviderFailure): boolean {
-  return failure.error.status === 400 && failure.error.kind === 'bad_request' && /response_format|json_schema|json_object|structured output|json mode/i.test(failure.error.message);
-}
-
 export class ChatProvider {
   private readonly clients = new Map<string, OpenAI>();
+  /** Fields each model refused; later calls leave them out at once. */
+  private readonly refused = new RefusedParameters();
 
   constructor(private readonly timers: Timers) {}
 
-  /** Models that refused a structured response format; later calls ask them for plain text at once. */
-  private readonly noResponseFormat = new Set<string>();
-
   /**
-   * One attempt. Throws ProviderFailure. A model that refuses `response_format` (many
-   * open-weight models on OpenAI-compatible servers do) is asked again once without it: the
-   * prompt still asks for JSON, and the caller parses the answer tolerantly.
+   * One attempt. Throws ProviderFailure. A server that refuses an optional field of the request
+   * (`temperature` on a reasoning model, `response_format` on many open-weight models,
+   * `max_completion_tokens` on Mistral) is asked again once without it, and the model's
+   * later requests leave it out: the prompt still says what it wants, and the caller reads the
+   * answer tolerantly.
    */
   async complete(call: ChatCall): Promise<ChatAnswer> {
     const key = `${call.connection.provider}:${call.model}`;
-    if (call.responseFormat && this.noResponseFormat.has(key)) return this.once(withoutResponseFormat(call));
-    try {
-      return await this.once(call);
-    } catch (err) {
-      if (!call.responseFormat || !(err instanceof ProviderFailure) || !refusesResponseFormat(err)) throw err;
-      this.noResponseFormat.add(key);
-      return this.once(withoutResponseFormat(call));
+    const preset = PROVIDER_PRESETS[call.connection.provider];
+    const dropped = new Set<OptionalField>();
+    for (;;) {
+      const body = requestBody(call, preset, this.refused.of(key));
+      try {
+        return await this.once(call, body);
+      } catch (err) {
+        const field = err instanceof ProviderFailure ? err.refusedField : undefined;
+        if (field === undefined || dropped.has(field) || !(field in body)) throw err;
+        dropped.add(field);
+        this.refused.remember(key, field);
+      }
     }
   }
 
-  private async once(call: ChatCall): Promise<ChatAnswer> {
+  private async once(call: ChatCall, body: RequestBody): Promise<ChatAnswer> {
     const attempt = new Attempt(this.timers, call.signal, call.timeoutMs);
     const ctx: FailureContext = { connection: call.connection, model: call.model, now: this.timers.now() };
     const client = this.client(call.connection);
     try {
-      return call.stream ? await this.streamed(client, call, attempt, ctx) : await this.plain(client, call, attempt, ctx);
+      return call.stream ? await this.streamed(client, call, body, attempt, ctx) : await this.plain(client, body, attempt, ctx);
     } catch (err) {
       throw attempt.explain(err, ctx);
     } finally {
@@ -99,8 +102,8 @@ export class ChatProvider {
     }
   }
 
-  private async plain(client: OpenAI, call: ChatCall, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
-    const raw: unknown = await client.chat.completions.create({ ...requestBody(call), stream: false }, { signal: attempt.signal });
+  private async plain(client: OpenAI, body: RequestBody, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
+    const raw: unknown = await client.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParamsBase), stream: false }, { signal: attempt.signal });
     const parsed = CompletionSchema.safeParse(raw);
     if (!parsed.success) throw unreadable(ctx, 'it had no choices with a message');
     const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
@@ -113,12 +116,9 @@ export class ChatProvider {
     return answer;
   }
 
-  private async streamed(client: OpenAI, call: ChatCall, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
+  private async streamed(client: OpenAI, call: ChatCall, body: RequestBody, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
     const started = this.timers.now();
-    const stream = await client.chat.completions.create(
-      { ...requestBody(call), stream: true, stream_options: { include_usage: true } },
-      { signal: attempt.signal },
-    );
+    const { data: stream, response } = await client.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParamsBase), stream: true }, { signal: attempt.signal }).withResponse();
     let content = '';
     let finishReason: FinishReason | undefined;
     let usage: ReportedUsage | undefined;
@@ -146,6 +146,9 @@ export class ChatProvider {
     // The SDK ends the iteration quietly when its signal aborts, so a cancel or a timeout shows
     // up here as a stream that simply stopped: ask the attempt what happened.
     if (attempt.userCancelled) throw new ProviderFailure(withPartial(cancelledError(), content), false, false);
+    // A server that ends with `data: [DONE]` but never sends a finish reason (several
+    // OpenAI-compatible servers) finished the answer: that is what [DONE] says.
+    if (failure === undefined && !attempt.timedOut && finishReason === undefined && streamSaidDone(response)) finishReason = 'stop';
     if (content !== '' && (failure !== undefined || attempt.timedOut || finishReason === undefined)) {
       throw brokenStream(ctx, content, attempt.timedOut ? `no data for ${Math.round(call.timeoutMs / 1000)} s` : failure !== undefined ? 'the connection broke' : 'the stream ended without finishing');
     }
@@ -173,6 +176,7 @@ export class ChatProvider {
         organization: null,
         project: null,
         maxRetries: 0,
+        fetch: providerFetch((input, init) => fetch(input, init)),
         // Our own timeout aborts the call; the SDK's would only cover the response headers.
         timeout: 24 * 60 * 60 * 1000,
         logLevel: 'off',
@@ -181,23 +185,6 @@ export class ChatProvider {
     }
     return client;
   }
-}
-
-function requestBody(call: ChatCall): ChatCompletionCreateParamsBase {
-  const body: ChatCompletionCreateParamsBase = { model: call.model, messages: call.messages };
-  if (call.temperature !== undefined) body.temperature = call.temperature;
-  if (call.maxTokens !== undefined) {
-    // OpenAI's newer models (and Azure's deployments of them) only accept max_completion_tokens;
-    // the other OpenAI-compatible servers read max_tokens.
-    if (call.connection.provider === 'openai' || call.connection.provider === 'azure-ai-foundry') body.max_completion_tokens = call.maxTokens;
-    else body.max_tokens = call.maxTokens;
-  }
-  const format = call.responseFormat;
-  if (format?.type === 'json_object') body.response_format = { type: 'json_object' };
-  else if (format?.type === 'json_schema') {
-    body.response_format = { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, ...(format.strict === undefined ? {} : { strict: format.strict }) } };
-  }
-  return body;
 }
 
 function filtered(ctx: FailureContext): ProviderFailure {

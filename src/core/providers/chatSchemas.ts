@@ -11,6 +11,7 @@ const UsageSchema = z
     prompt_tokens: z.number().nonnegative(),
     completion_tokens: z.number().nonnegative(),
     prompt_tokens_details: z.object({ cached_tokens: z.number().nonnegative().nullish() }).nullish(),
+    completion_tokens_details: z.object({ reasoning_tokens: z.number().nonnegative().nullish() }).nullish(),
   })
   .nullish();
 
@@ -42,14 +43,21 @@ export interface ReportedUsage {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Tokens a reasoning model spent thinking; part of `completionTokens` and priced as output. */
+  reasoningTokens?: number;
 }
 
 export function usageOf(usage: z.infer<typeof UsageSchema>): ReportedUsage | undefined {
   if (!usage) return undefined;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? 0;
+  // OpenAI counts the thinking inside completion_tokens; a server whose completion count is
+  // smaller than its reasoning count reported them apart, and both are billed as output.
+  const completion = usage.completion_tokens < reasoning ? usage.completion_tokens + reasoning : usage.completion_tokens;
   return {
     promptTokens: usage.prompt_tokens,
-    completionTokens: usage.completion_tokens,
+    completionTokens: completion,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
   };
 }
 

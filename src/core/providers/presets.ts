@@ -5,6 +5,7 @@
  * and the tests' fake server).
  */
 import type { ProviderId } from '../types';
+import type { TokenParameter } from './modelRules';
 
 export type KeyPolicy =
   /** A request without a key is refused before it is sent ('no_key'). */
@@ -24,6 +25,14 @@ export interface ProviderPreset {
   keyHint: string;
   /** Runs on the user's machine: a refused connection means "not running", not "outage". */
   local: boolean;
+  /** The output-limit parameter the server reads for ordinary models. */
+  tokenParameter: TokenParameter;
+  /** The server knows no other token parameter, whatever the model (it refuses the other as unknown). */
+  onlyTokenParameter?: boolean;
+  /** The highest temperature the server accepts; higher ones are sent as this. */
+  maxTemperature?: number;
+  /** False: the server ignores `response_format`, so it is not sent (the prompt still asks for JSON). */
+  responseFormat?: boolean;
 }
 
 /** GitHub documents both; the newer one is what its current docs send. */
@@ -37,6 +46,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': GITHUB_API_VERSION },
     keyHint: 'a GitHub token with the `models: read` permission (or the GITHUB_TOKEN environment variable)',
     local: false,
+    tokenParameter: 'max_tokens',
   },
   'azure-ai-foundry': {
     label: 'Azure AI Foundry',
@@ -44,6 +54,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: {},
     keyHint: 'the key of your Azure AI Foundry resource (Keys and Endpoint in the Azure portal)',
     local: false,
+    tokenParameter: 'max_completion_tokens',
   },
   openai: {
     label: 'OpenAI',
@@ -52,6 +63,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: {},
     keyHint: 'an OpenAI API key (platform.openai.com → API keys)',
     local: false,
+    tokenParameter: 'max_completion_tokens',
   },
   openrouter: {
     label: 'OpenRouter',
@@ -61,6 +73,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: { 'X-Title': 'Aurelis' },
     keyHint: 'an OpenRouter API key (openrouter.ai → Keys)',
     local: false,
+    tokenParameter: 'max_tokens',
   },
   ollama: {
     label: 'Ollama',
@@ -69,6 +82,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: {},
     keyHint: 'no key (Ollama runs locally)',
     local: true,
+    tokenParameter: 'max_tokens',
   },
   lmstudio: {
     label: 'LM Studio',
@@ -77,6 +91,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: {},
     keyHint: 'no key (LM Studio runs locally)',
     local: true,
+    tokenParameter: 'max_tokens',
   },
   custom: {
     label: 'Custom endpoint',
@@ -84,6 +99,7 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     headers: {},
     keyHint: 'the key your endpoint expects, if any',
     local: false,
+    tokenParameter: 'max_tokens',
   },
 };
 

@@ -10,6 +10,7 @@ import { APIConnectionError, APIError } from 'openai';
 import { AurelisError, redactedCause, redactValues, scrubSecrets, type ErrorKind, type NextStep } from '../errors';
 import { serverWaitMs } from '../resilience/backoff';
 import { secretValues, type Connection } from './connection';
+import { refusedField, type OptionalField } from './refusedParameters';
 
 export interface FailureContext {
   /** With `apiKey` and `headers` when the call had them: their values are redacted from what the provider says. */
@@ -31,6 +32,8 @@ export class ProviderFailure extends Error {
     readonly breakerFailure: boolean,
     /** The wait the server asked for, when it said. */
     readonly serverWaitMs?: number,
+    /** The optional request field the server refused: the same request without it may succeed. */
+    readonly refusedField?: OptionalField,
   ) {
     super(error.message);
     this.name = 'ProviderFailure';
@@ -62,6 +65,11 @@ function statusFailure(err: APIError, status: number, ctx: FailureContext, redac
 
   if (body.code === 'content_filter' || body.innerCode === 'ResponsibleAIPolicyViolation') {
     return fail('content_filtered', contentFilterMessage(label, body.filtered));
+  }
+  if (body.refused && (status === 400 || status === 422 || status >= 500)) {
+    // A 5xx that names a field is a server that cannot do that field, not an outage.
+    const error = new AurelisError('bad_request', `${label} does not accept the request field "${body.refused}" for ${model} (HTTP ${status}).${said}`, opts(['chooseModel', 'viewLog']));
+    return new ProviderFailure(error, false, false, undefined, body.refused);
   }
   switch (status) {
     case 401:
@@ -206,6 +214,8 @@ interface ErrorBody {
   innerCode?: string;
   message?: string;
   filtered: string[];
+  /** The optional request field the server says it does not take. */
+  refused?: OptionalField;
 }
 
 function bodyOf(err: APIError, redact: Redact): ErrorBody {
@@ -214,7 +224,13 @@ function bodyOf(err: APIError, redact: Redact): ErrorBody {
   if (typeof raw !== 'object' || raw === null) return body;
   const rec = raw as Record<string, unknown>;
   if (typeof rec['code'] === 'string') body.code = rec['code'];
-  if (typeof rec['message'] === 'string' && rec['message'].trim()) body.message = clip(redact(rec['message'].trim()));
+  const texts: string[] = [];
+  const locations: unknown[][] = [];
+  collectText(rec, texts, locations, 0);
+  const message = texts.find((t) => t.trim() !== '');
+  if (message) body.message = clip(redact(message.trim()));
+  const refused = refusedField({ param: rec['param'], code: rec['code'] ?? rec['type'], text: redact(texts.join(' ')), locations });
+  if (refused) body.refused = refused;
   const inner = rec['innererror'] ?? rec['inner_error'];
   if (typeof inner === 'object' && inner !== null) {
     const innerRec = inner as Record<string, unknown>;
@@ -227,6 +243,26 @@ function bodyOf(err: APIError, redact: Redact): ErrorBody {
     }
   }
   return body;
+}
+
+/**
+ * The text of an error body in the shapes servers use: OpenAI's `message`, FastAPI's `detail`
+ * (a string, or a list of `{msg, loc}`), Mistral's `message` that is itself such an object.
+ */
+function collectText(value: unknown, texts: string[], locations: unknown[][], depth: number): void {
+  if (depth > 4) return;
+  if (typeof value === 'string') {
+    texts.push(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, 10)) collectText(item, texts, locations, depth + 1);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const rec = value as Record<string, unknown>;
+  if (Array.isArray(rec['loc'])) locations.push(rec['loc'] as unknown[]);
+  for (const key of ['message', 'detail', 'msg', 'error']) if (key in rec) collectText(rec[key], texts, locations, depth + 1);
 }
 
 function clip(text: string): string {

@@ -37,6 +37,7 @@ export const UsageRecordSchema = z.object({
   promptTokens: count,
   completionTokens: count,
   cachedTokens: count,
+  reasoningTokens: count.optional(),
   tokensEstimated: z.boolean(),
   costUsd: z.number().finite().nonnegative().nullable(),
   latencyMs: millis,

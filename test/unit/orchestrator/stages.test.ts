@@ -78,7 +78,8 @@ describe('orchestrator: the pipeline stages, in order', () => {
     assert.equal((h.server.chatRequests[0]?.body as { messages: Array<{ content: string }> }).messages[0]?.content, 'my password is [secret]', 'the guarded request is what is sent');
 
     assert.equal(seen.budget[0]?.promptTokens, countMessageTokens([{ role: 'user', content: 'my password is [secret]' }]));
-    assert.equal(seen.budget[0]?.maxOutputTokens, 4000, 'the model’s output cap when the request sets none');
+    assert.equal(seen.budget[0]?.maxOutputTokens, 1000, 'the task’s output allowance (aurelis.maxOutputTokens.general) when the request sets none');
+    assert.equal((h.server.chatRequests[0]?.body as { max_tokens?: number }).max_tokens, 1000, 'the allowance reserved is the maximum sent');
     assert.equal(seen.budget[0]?.override, false);
 
     assert.equal(result.costUsd, 0.12);
