@@ -373,7 +373,11 @@ export class Orchestrator {
     return undefined;
   }
 
-  /** One model: size check, a global slot, then attempts (each paced) with retries. */
+  /**
+   * One model: size check, a global slot, the breaker's pass, then attempts (each paced) with
+   * retries. The breaker hears about the request once, however many attempts it took: a burst
+   * of retries is one failing request, not several.
+   */
   private async tryModel(run: RunState, request: TaskRequest, target: ModelTarget, settings: Settings): Promise<ChatAnswer> {
     const connection = await this.connection(target.provider, settings);
     run.keySource = connection.keySource;
@@ -381,35 +385,46 @@ export class Orchestrator {
     this.checkSize(run, target, settings);
     const releaseSlot = await this.slots.acquire(run.signal);
     try {
-      const retry = settings.retry;
-      return await withRetries(
-        (attempt) => this.attempt(run, request, target, connection, attempt),
-        { maxAttempts: retry.maxAttempts, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs, maxServerWaitMs: retry.maxServerWaitSeconds * 1000 },
-        {
-          timers: this.timers,
-          signal: run.signal,
-          ...(this.deps.random ? { random: this.deps.random } : {}),
-          onWait: (ms, failure) => {
-            this.logger.info(`[${run.requestId}] ${target.model}: ${failure.error.kind}; retrying in ${ms} ms.`);
-            if (ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `${target.model} is busy (${failure.error.kind}); trying again in ${describeDuration(ms)}.` });
+      if (!this.breakers.tryPass(target)) {
+        throw this.unusable(target, this.deps.settings()) ?? new AurelisError('unavailable', `${target.model} is paused by its circuit breaker.`, { provider: target.provider, model: target.model });
+      }
+      const tally = { sent: 0 };
+      try {
+        const retry = settings.retry;
+        const answer = await withRetries(
+          (attempt) => this.attempt(run, request, target, connection, attempt, tally),
+          { maxAttempts: retry.maxAttempts, baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs, maxServerWaitMs: retry.maxServerWaitSeconds * 1000 },
+          {
+            timers: this.timers,
+            signal: run.signal,
+            ...(this.deps.random ? { random: this.deps.random } : {}),
+            onWait: (ms, failure) => {
+              this.logger.info(`[${run.requestId}] ${target.model}: ${failure.error.kind}; retrying in ${ms} ms.`);
+              if (ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `${target.model} is busy (${failure.error.kind}); trying again in ${describeDuration(ms)}.` });
+            },
           },
-        },
-      );
-    } catch (err) {
-      if (!(err instanceof RetryStop)) throw err;
-      return this.afterRetries(err, target);
+        );
+        this.breakers.recordSuccess(target);
+        return answer;
+      } catch (err) {
+        const failure = err instanceof RetryStop ? err.failure : err instanceof ProviderFailure ? err : undefined;
+        if (failure?.breakerFailure) this.breakers.recordFailure(target);
+        else this.breakers.recordNeutral(target);
+        if (!(err instanceof RetryStop)) throw err;
+        return await this.afterRetries(err, target, tally.sent);
+      }
     } finally {
       releaseSlot();
     }
   }
 
   /** Turns the loop's last failure into the error to report, remembering long quota resets. */
-  private async afterRetries(stop: RetryStop, target: ModelTarget): Promise<never> {
+  private async afterRetries(stop: RetryStop, target: ModelTarget, sent: number): Promise<never> {
     const { failure } = stop;
     const wait = failure.serverWaitMs;
     if (stop.waitTooLong && wait !== undefined) await this.quota.block(target, this.clock.now() + wait);
-    if (stop.attempts > 1 && (failure.error.kind === 'unavailable' || failure.error.kind === 'timeout')) {
-      throw new AurelisError(failure.error.kind, `${failure.error.message} (Aurelis tried ${stop.attempts} times.)`, {
+    if (sent > 1 && (failure.error.kind === 'unavailable' || failure.error.kind === 'timeout')) {
+      throw new AurelisError(failure.error.kind, `${failure.error.message} (Aurelis tried ${sent} times.)`, {
         provider: target.provider,
         model: target.model,
         nextSteps: failure.error.nextSteps,
@@ -420,19 +435,16 @@ export class Orchestrator {
     throw failure.error;
   }
 
-  /** One attempt: breaker, pacing, the provider call, and what the outcome teaches the breaker. */
-  private async attempt(run: RunState, request: TaskRequest, target: ModelTarget, connection: Connection, attempt: number): Promise<ChatAnswer> {
-    if (!this.breakers.tryPass(target)) {
-      const open = this.unusable(target, this.deps.settings()) ?? new AurelisError('unavailable', `${target.model} is paused by its circuit breaker.`, { provider: target.provider, model: target.model });
-      throw new ProviderFailure(open, false, false);
-    }
+  /** One attempt: pacing, then the provider call. */
+  private async attempt(run: RunState, request: TaskRequest, target: ModelTarget, connection: Connection, attempt: number, tally: { sent: number }): Promise<ChatAnswer> {
     let permit: PacePermit | undefined;
     const settings = this.deps.settings();
     const effort = reasoningEffortFor(request.task, settings);
     try {
       permit = await this.pace(target, settings, run.signal, run);
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
-      const answer = await this.chat.complete({
+      tally.sent++;
+      return await this.chat.complete({
         connection,
         model: target.model,
         messages: messagesOf(request),
@@ -445,13 +457,6 @@ export class Orchestrator {
         ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
         ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
       });
-      this.breakers.recordSuccess(target);
-      return answer;
-    } catch (err) {
-      const failure = err instanceof ProviderFailure ? err : undefined;
-      if (failure?.breakerFailure) this.breakers.recordFailure(target);
-      else this.breakers.recordNeutral(target);
-      throw err;
     } finally {
       permit?.release();
     }

@@ -11,6 +11,7 @@ import { AurelisError, redactedCause, redactValues, scrubSecrets, type ErrorKind
 import { serverWaitMs } from '../resilience/backoff';
 import { secretValues, type Connection } from './connection';
 import { refusedField, type OptionalField } from './refusedParameters';
+import { serverWords } from './serverText';
 
 export interface FailureContext {
   /** With `apiKey` and `headers` when the call had them: their values are redacted from what the provider says. */
@@ -66,6 +67,7 @@ function statusFailure(err: APIError, status: number, ctx: FailureContext, redac
   if (body.code === 'content_filter' || body.innerCode === 'ResponsibleAIPolicyViolation') {
     return fail('content_filtered', contentFilterMessage(label, body.filtered));
   }
+  if (body.overflow && status !== 429) return fail('too_large', overflowMessage(label, model, body.message), ['chooseModel']);
   if (body.refused && (status === 400 || status === 422 || status >= 500)) {
     // A 5xx that names a field is a server that cannot do that field, not an outage.
     const error = new AurelisError('bad_request', `${label} does not accept the request field "${body.refused}" for ${model} (HTTP ${status}).${said}`, opts(['chooseModel', 'viewLog']));
@@ -160,6 +162,11 @@ function unknownModelMessage(ctx: FailureContext): string {
   return `${label} has no model "${m}" (unknown_model). Choose a model from the provider's catalog ("Aurelis: Models") or fix the id in aurelis.models.`;
 }
 
+function overflowMessage(label: string, model: string, serverMessage: string | undefined): string {
+  const said = serverMessage ? ` The server said: "${serverMessage}"` : '';
+  return `${label} refused the request as too large for ${model}'s context.${said} Send a smaller selection, lower aurelis.maxOutputTokens for this task, or choose a model with a larger context.`;
+}
+
 function tooLargeByServerMessage(label: string, model: string, serverMessage: string | undefined): string {
   const max = serverMessage ? /max size:\s*([\d,]+)\s*tokens/i.exec(serverMessage)?.[1] : undefined;
   const limit = max ? ` The limit is ${max} tokens per request.` : '';
@@ -171,25 +178,43 @@ export function contentFilterMessage(label: string, categories: string[]): strin
   return `${label}'s content filter blocked this request${which}. Rephrase the prompt or leave out the flagged text; Aurelis does not retry filtered requests.`;
 }
 
+/**
+ * Errors that mean no connection was ever made (nothing reached the server). Anything else
+ * (a reset, "other side closed") happened on a connection the server had accepted, most often
+ * after it took the request: "could not reach" would send the user to check a network that works.
+ */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED']);
+
 function networkFailure(err: unknown, ctx: FailureContext, redact: Redact): ProviderFailure {
   const { label, baseUrl, local } = ctx.connection;
   const code = errorCode(err);
   const why = code ? ` (${redact(code)})` : '';
+  const opts = { provider: ctx.connection.provider, model: ctx.model, cause: redactedCause(err, redact) };
+  if (code !== undefined && !NEVER_CONNECTED.has(code)) {
+    const error = new AurelisError('unavailable', `The connection to ${label} dropped after the server took the request to ${ctx.model}${why}. The server may have stopped or restarted, or a proxy cut the connection; try again.`, opts);
+    return new ProviderFailure(error, true, true);
+  }
   const hint = local ? ` Is ${label} running?` : ' Check your network connection, proxy and aurelis.endpoints.';
-  const error = new AurelisError('unavailable', `Could not reach ${label} at ${baseUrl}${why}.${hint}`, {
-    provider: ctx.connection.provider,
-    model: ctx.model,
-    cause: redactedCause(err, redact),
-  });
+  const error = new AurelisError('unavailable', `Could not reach ${label} at ${baseUrl}${why}.${hint}`, opts);
   return new ProviderFailure(error, true, true);
 }
 
-/** An error event inside an SSE stream (no HTTP status). */
+/**
+ * An error event inside an SSE stream: no HTTP status on the response (it was 200), so the
+ * event's own status or code says what kind of failure it is, exactly as a status would have.
+ */
 function inStreamFailure(err: APIError, ctx: FailureContext, redact: Redact): ProviderFailure {
+  const status = streamedStatus(err.error);
+  // Auth, rate limits, unknown models and refused fields are what they would be over HTTP;
+  // a server error keeps the words below (there was no HTTP 5xx to name).
+  if (status !== undefined && status < 500) return statusFailure(err, status, ctx, redact);
   const body = bodyOf(err, redact);
   const cause = redactedCause(err, redact);
   if (body.code === 'content_filter') {
     return new ProviderFailure(new AurelisError('content_filtered', contentFilterMessage(ctx.connection.label, body.filtered), { provider: ctx.connection.provider, model: ctx.model, cause }), false, false);
+  }
+  if (body.overflow) {
+    return new ProviderFailure(new AurelisError('too_large', overflowMessage(ctx.connection.label, ctx.model, body.message), { provider: ctx.connection.provider, model: ctx.model, cause, nextSteps: ['chooseModel'] }), false, false);
   }
   const said = body.message ? `: "${body.message}"` : '';
   const error = new AurelisError('unavailable', `${ctx.connection.label} reported an error while answering with ${ctx.model}${said}. Try again or choose another model.`, {
@@ -198,6 +223,41 @@ function inStreamFailure(err: APIError, ctx: FailureContext, redact: Redact): Pr
     cause,
   });
   return new ProviderFailure(error, true, true);
+}
+
+/** The HTTP status an in-stream error stands for: its own `status`/numeric `code`, else its code's usual status. */
+const STATUS_OF_CODE: Record<string, number> = {
+  invalid_api_key: 401,
+  authentication_error: 401,
+  unauthorized: 401,
+  permission_error: 403,
+  permission_denied: 403,
+  forbidden: 403,
+  model_not_found: 404,
+  not_found_error: 404,
+  rate_limit_exceeded: 429,
+  rate_limit_error: 429,
+  insufficient_quota: 429,
+  overloaded_error: 503,
+  server_error: 500,
+  internal_error: 500,
+  api_error: 500,
+  service_unavailable: 503,
+};
+
+function streamedStatus(raw: unknown): number | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const rec = raw as Record<string, unknown>;
+  for (const key of ['status', 'status_code', 'code']) {
+    const value = rec[key];
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : undefined;
+    if (n !== undefined && n >= 400 && n < 600) return n;
+  }
+  for (const key of ['code', 'type']) {
+    const value = rec[key];
+    if (typeof value === 'string' && STATUS_OF_CODE[value] !== undefined) return STATUS_OF_CODE[value];
+  }
+  return undefined;
 }
 
 export function unreadable(ctx: FailureContext, what: string): ProviderFailure {
@@ -216,7 +276,18 @@ interface ErrorBody {
   filtered: string[];
   /** The optional request field the server says it does not take. */
   refused?: OptionalField;
+  /** The prompt (with the answer's allowance) is more than the model's context holds. */
+  overflow?: boolean;
 }
+
+/**
+ * A prompt longer than the model's context, in the words servers use: OpenAI and vLLM
+ * ("maximum context length is 4096 tokens"), llama.cpp ("exceeds the available context size"),
+ * LM Studio ("context the overflows"), Ollama ("input length exceeds the context length"),
+ * Anthropic ("prompt is too long"), Gemini ("exceeds the maximum number of tokens").
+ */
+const CONTEXT_OVERFLOW =
+  /maximum context length|context[_ ]length[_ ]exceeded|exceeds? (the )?(available |maximum )?context (size|length|window)|context (the )?overflows|prompt is too long|input (length|is too long|tokens? exceed)|exceeds the maximum number of (input )?tokens|too many (input )?tokens|reduce the length of the (messages|prompt)/i;
 
 function bodyOf(err: APIError, redact: Redact): ErrorBody {
   const raw = err.error;
@@ -228,7 +299,8 @@ function bodyOf(err: APIError, redact: Redact): ErrorBody {
   const locations: unknown[][] = [];
   collectText(rec, texts, locations, 0);
   const message = texts.find((t) => t.trim() !== '');
-  if (message) body.message = clip(redact(message.trim()));
+  if (message) body.message = serverWords(redact(message.trim()));
+  body.overflow = rec['code'] === 'context_length_exceeded' || rec['type'] === 'exceed_context_size_error' || CONTEXT_OVERFLOW.test(texts.join(' '));
   const refused = refusedField({ param: rec['param'], code: rec['code'] ?? rec['type'], text: redact(texts.join(' ')), locations });
   if (refused) body.refused = refused;
   const inner = rec['innererror'] ?? rec['inner_error'];
