@@ -90,6 +90,10 @@ interface RunState {
   keySource?: KeySource;
   /** The environment variable the key came from, when it did. */
   keyVariable?: string;
+  /** The model the budget gate last priced this request for. */
+  budgetedFor?: string;
+  /** Budget messages already passed on for this request. */
+  budgetNotices: Set<string>;
 }
 
 interface Answer extends ChatAnswer {
@@ -147,9 +151,10 @@ export class Orchestrator {
       const request = await this.guard(run, first, settings);
       run.promptTokens = countMessageTokens(messagesOf(request));
       await this.keepContent(run, 'prompt', messagesOf(request).map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
-      const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
+      // A cached answer costs nothing, so it is served whatever the budget says (and still recorded).
       const hit = await this.cacheLookup(run, request, first);
       if (hit) return await this.fromCache(run, hit);
+      const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
       if (preferCheapest) chain = this.cheapestFirst(chain, run, request, settings);
       const answer = await this.walkChain(run, request, chain);
       await this.cacheStore(run, request, first, answer);
@@ -258,7 +263,7 @@ export class Orchestrator {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
       throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
     }
-    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0 };
+    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0, budgetNotices: new Set() };
   }
 
   private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
@@ -279,6 +284,7 @@ export class Orchestrator {
   /** Returns whether the gate asked for the cheapest model. Throws 'budget_exceeded'. */
   private async budgetCheck(run: RunState, request: TaskRequest, first: ModelTarget, settings: Settings): Promise<boolean> {
     if (!this.deps.budget) return false;
+    run.budgetedFor = targetKey(first);
     const decision = await this.deps.budget.check({
       requestId: run.requestId,
       task: request.task,
@@ -288,8 +294,11 @@ export class Orchestrator {
       override: request.budgetOverride === true,
     });
     throwIfAborted(run.signal);
-    if (decision.action === 'warn') this.notify(run, { kind: 'budget_warn', message: decision.message });
-    if (decision.action === 'throttle') this.notify(run, { kind: 'budget_throttle', message: decision.message });
+    // A re-check for a fallback model repeats what the first check said; the user hears it once.
+    if (decision.action !== 'allow' && !run.budgetNotices.has(decision.message)) {
+      run.budgetNotices.add(decision.message);
+      this.notify(run, { kind: decision.action === 'warn' ? 'budget_warn' : 'budget_throttle', message: decision.message });
+    }
     return decision.action === 'throttle';
   }
 
@@ -329,6 +338,9 @@ export class Orchestrator {
         failures.push({ target, error: skip });
         continue;
       }
+      // A fallback (or the cheapest model a throttle put first) has its own price: the gate
+      // checks the request again before that model is tried. "Allow once" covered the request.
+      if (this.deps.budget && run.budgetedFor !== targetKey(target) && request.budgetOverride !== true) await this.budgetCheck(run, request, target, settings);
       const previous = failures[failures.length - 1];
       if (previous) this.notify(run, { kind: 'fallback', message: `${previous.target.model} could not answer (${previous.error.kind}); trying ${target.model} on ${providerLabel(target.provider)}.` });
       run.target = target;

@@ -68,10 +68,10 @@ describe('orchestrator: the pipeline stages, in order', () => {
     return s.seen;
   }
 
-  it('guard → budget → cache lookup → provider → cache store → record', async () => {
+  it('guard → cache lookup → budget → provider → cache store → record', async () => {
     const seen = await setup();
     const result = await h.orchestrator.run({ task: 'general', prompt: 'my password is hunter2' }, { requestId: 'req-42' });
-    assert.deepEqual(log, ['guard', 'budget', 'cache.get', 'provider', 'cache.set', 'record']);
+    assert.deepEqual(log, ['guard', 'cache.get', 'budget', 'provider', 'cache.set', 'record']);
 
     assert.deepEqual(seen.guard[0]?.target, { provider: 'github-models', model: 'openai/gpt-4o-mini' });
     assert.equal(seen.guard[0]?.inputTokenLimit, 8000, 'the free tier’s per-request limit');
@@ -109,7 +109,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
     const seen = await setup({ hit });
     const deltas: string[] = [];
     const result = await h.orchestrator.run({ task: 'general', prompt: 'q', stream: true }, { onDelta: (d) => deltas.push(d) });
-    assert.deepEqual(log, ['guard', 'budget', 'cache.get', 'record']);
+    assert.deepEqual(log, ['guard', 'cache.get', 'record'], 'a cached answer costs nothing: the budget is not consulted');
     assert.equal(result.cached, true);
     assert.equal(result.content, 'cached answer');
     assert.equal(result.costUsd, 0);
@@ -144,7 +144,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
     const e = await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'budget_exceeded');
     assert.deepEqual(e.nextSteps, ['raiseBudget', 'allowOnce']);
-    assert.deepEqual(log, ['guard', 'budget', 'record']);
+    assert.deepEqual(log, ['guard', 'cache.get', 'budget', 'record']);
     assert.equal(seen.records[0]?.outcome, 'budget_exceeded');
     assert.equal(seen.records[0]?.errorMessage, 'The daily budget of $1.00 is used up.');
     assert.equal(h.server.chatRequests.length, 0);
