@@ -23,7 +23,7 @@ import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
 import { describeDuration, describeReset, ProviderFailure } from './providers/providerErrors';
-import { providerLabel } from './providers/presets';
+import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
 import { ConcurrencyQueue } from './resilience/concurrencyQueue';
 import { DailyQuota } from './resilience/dailyQuota';
@@ -145,7 +145,7 @@ export class Orchestrator {
     const run = this.start(input, options);
     try {
       const settings = this.deps.settings();
-      let chain = resolveChain(run.request.task, run.request.model, settings);
+      let chain = await this.chainOf(run.request, settings);
       const first = chain[0] as ModelTarget;
       run.target = first;
       const request = await this.guard(run, first, settings);
@@ -164,6 +164,17 @@ export class Orchestrator {
       await this.recordFailure(run, error);
       throw error;
     }
+  }
+
+  /**
+   * The task's chain. A server that runs one model (vLLM, llama-server) with no chain set
+   * answers with the model its /models lists first, so choosing the preset is enough.
+   */
+  private async chainOf(request: TaskRequest, settings: Settings): Promise<ModelTarget[]> {
+    const preset = PROVIDER_PRESETS[settings.provider];
+    if (request.model !== undefined || !preset.servesOneModel || chainFor(request.task, settings).length > 0) return resolveChain(request.task, request.model, settings);
+    const served = (await this.listModels(settings.provider))[0];
+    return served ? [{ provider: settings.provider, model: served.id }] : resolveChain(request.task, undefined, settings);
   }
 
   /**
@@ -210,14 +221,40 @@ export class Orchestrator {
     return models.map((model) => withLimits(model, settings));
   }
 
-  /** Checks a key before it is stored, by listing the provider's models with it. */
+  /**
+   * Checks a key before it is stored, by listing the provider's models with it. Some servers
+   * (a LiteLLM proxy, vLLM) list their models without looking at the key; when the list also
+   * answers with no key at all, it proved nothing, so a one-token request with the key decides.
+   */
   async validateKey(provider: ProviderId, key: string, signal?: AbortSignal): Promise<{ ok: true; models: number } | { ok: false; error: AurelisError }> {
     try {
-      const connection = connectionWithKey(provider, this.deps.settings(), key.trim());
+      const settings = this.deps.settings();
+      const connection = connectionWithKey(provider, settings, key.trim());
       const models = await this.catalog.fetch(connection, signal);
+      const model = chainFor('general', { ...settings, provider })[0]?.model ?? models[0]?.id;
+      if (model !== undefined && (await this.listsWithoutKey(provider, settings, signal))) {
+        try {
+          await this.chat.complete({ connection, model, messages: [{ role: 'user', content: 'ping' }], maxTokens: 1, stream: false, signal, timeoutMs: this.timeoutMs() });
+        } catch (err) {
+          // Only a refusal of the key says the key is wrong; anything else (a model that is
+          // not loaded, a busy server) is not the key's fault.
+          const error = asAurelisError(err, signal);
+          if (error.kind === 'auth' || error.kind === 'cancelled') throw error;
+          this.logger.info(`Checking the key with one request to ${model} did not settle it (${error.kind}); the key is kept.`);
+        }
+      }
       return { ok: true, models: models.length };
     } catch (err) {
       return { ok: false, error: asAurelisError(err, signal) };
+    }
+  }
+
+  private async listsWithoutKey(provider: ProviderId, settings: Settings, signal: AbortSignal | undefined): Promise<boolean> {
+    try {
+      await this.catalog.fetch(connectionWithKey(provider, settings, undefined), signal);
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -9,7 +9,26 @@ export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'documen
 export const TaskTypeSchema = z.enum(TASK_TYPES);
 export type TaskType = z.infer<typeof TaskTypeSchema>;
 
-export const PROVIDER_IDS = ['openai', 'azure-ai-foundry', 'openrouter', 'ollama', 'lmstudio', 'custom', 'github-models'] as const;
+// New ids go at the end: the usage index stores providers by their position here.
+export const PROVIDER_IDS = [
+  'openai',
+  'azure-ai-foundry',
+  'openrouter',
+  'ollama',
+  'lmstudio',
+  'custom',
+  'github-models',
+  'anthropic',
+  'gemini',
+  'deepseek',
+  'mistral',
+  'groq',
+  'xai',
+  'together',
+  'vllm',
+  'llamacpp',
+  'litellm',
+] as const;
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 

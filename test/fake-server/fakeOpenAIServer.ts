@@ -352,6 +352,8 @@ export class FakeOpenAIServer {
         for (const piece of r.chunks ?? []) res.write(sse(chunk(rec, { content: piece })));
         res.end(sse({ error: r.error }));
         return;
+      case 'json':
+        return send(rec, res, 200, r.body, r.headers);
       case 'answer':
         await delay(r.delayMs);
         return rec.stream ? this.streamAnswer(rec, res, r) : this.jsonAnswer(rec, res, r);

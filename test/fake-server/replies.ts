@@ -49,7 +49,9 @@ export type FakeReply =
   /** Never answers; the connection stays open until the client gives up or the server stops. */
   | { type: 'hang' }
   /** Closes the connection without a response (a reset: a network error to the client). */
-  | { type: 'drop' };
+  | { type: 'drop' }
+  /** Any JSON document with status 200 (a model list in a provider's own shape). */
+  | { type: 'json'; body: unknown; headers?: Record<string, string> };
 
 export const reply = {
   text(content: string, extra: Omit<Extract<FakeReply, { type: 'answer' }>, 'type' | 'content'> = {}): FakeReply {
@@ -72,5 +74,8 @@ export const reply = {
   },
   drop(): FakeReply {
     return { type: 'drop' };
+  },
+  json(body: unknown, headers?: Record<string, string>): FakeReply {
+    return { type: 'json', body, ...(headers ? { headers } : {}) };
   },
 };

@@ -11,6 +11,16 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   lmstudio: 'LM Studio',
   custom: 'Custom endpoint',
   'github-models': 'GitHub Models',
+  anthropic: 'Anthropic',
+  gemini: 'Google Gemini',
+  deepseek: 'DeepSeek',
+  mistral: 'Mistral',
+  groq: 'Groq',
+  xai: 'xAI',
+  together: 'Together AI',
+  vllm: 'vLLM',
+  llamacpp: 'llama.cpp',
+  litellm: 'LiteLLM',
 };
 
 export const TASK_NAMES: Record<TaskType, string> = {

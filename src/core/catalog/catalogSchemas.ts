@@ -39,9 +39,13 @@ const GitHubEntrySchema = z.object({
 const OpenAIEntrySchema = z.object({
   id: z.string().min(1),
   name: z.string().optional().catch(undefined),
+  /** Anthropic's and Together's name for the human-readable name. */
+  display_name: z.string().optional().catch(undefined),
   owned_by: z.string().optional().catch(undefined),
   description: z.string().optional().catch(undefined),
   context_length: count.nullish().catch(undefined),
+  /** vLLM's context window. */
+  max_model_len: count.nullish().catch(undefined),
   top_provider: z.object({ max_completion_tokens: count.nullish().catch(undefined) }).nullish().catch(undefined),
 });
 
@@ -69,8 +73,12 @@ export function parseGitHubCatalog(raw: unknown, provider: ProviderId): CatalogM
   });
 }
 
-export function parseOpenAIModels(raw: unknown, provider: ProviderId): CatalogModel[] {
-  const data = typeof raw === 'object' && raw !== null ? (raw as { data?: unknown }).data : undefined;
+/**
+ * OpenAI's `{ data: [...] }`, or the bare list Together answers with. `idPrefix` is removed from
+ * ids (Gemini lists `models/gemini-2.5-pro` and takes `gemini-2.5-pro`).
+ */
+export function parseOpenAIModels(raw: unknown, provider: ProviderId, idPrefix = ''): CatalogModel[] {
+  const data = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null ? (raw as { data?: unknown }).data : undefined;
   if (!Array.isArray(data)) throw new CatalogShapeError('the model list had no "data" array');
   return data.flatMap((entry) => {
     const parsed = OpenAIEntrySchema.safeParse(entry);
@@ -79,11 +87,11 @@ export function parseOpenAIModels(raw: unknown, provider: ProviderId): CatalogMo
     return [
       compact({
         provider,
-        id: e.id,
-        name: e.name,
+        id: idPrefix !== '' && e.id.startsWith(idPrefix) ? e.id.slice(idPrefix.length) : e.id,
+        name: e.name ?? e.display_name,
         publisher: e.owned_by,
         summary: e.description,
-        maxInputTokens: e.context_length ?? undefined,
+        maxInputTokens: e.context_length ?? e.max_model_len ?? undefined,
         maxOutputTokens: e.top_provider?.max_completion_tokens ?? undefined,
       }),
     ];

@@ -7,6 +7,7 @@ import { AurelisError } from '../errors';
 import type { ModelTarget } from '../pipeline';
 import type { ChatProvider } from '../providers/chatProvider';
 import { githubRoot, type Connection } from '../providers/connection';
+import { PROVIDER_PRESETS } from '../providers/presets';
 import { ProviderFailure, unreadable } from '../providers/providerErrors';
 import type { Clock } from '../host';
 import type { ProviderId } from '../types';
@@ -52,7 +53,7 @@ export class ModelCatalog {
     const url = github ? `${githubRoot(connection.baseUrl)}/catalog/models` : `${connection.baseUrl}/models`;
     try {
       const raw = await this.chat.getJson(connection, url, signal, this.timeoutMs());
-      return github ? parseGitHubCatalog(raw, connection.provider) : parseOpenAIModels(raw, connection.provider);
+      return github ? parseGitHubCatalog(raw, connection.provider) : parseOpenAIModels(raw, connection.provider, PROVIDER_PRESETS[connection.provider].catalogIdPrefix);
     } catch (err) {
       if (err instanceof ProviderFailure) throw err.error;
       if (err instanceof CatalogShapeError) throw unreadable({ connection, model: 'the model catalog', now: this.clock.now() }, err.message).error;

@@ -163,7 +163,7 @@ export class ChatProvider {
   }
 
   private client(connection: Connection): OpenAI {
-    const key = JSON.stringify([connection.baseUrl, connection.apiKey ?? '', connection.headers]);
+    const key = JSON.stringify([connection.baseUrl, connection.apiKey ?? '', connection.headers, connection.query ?? {}]);
     let client = this.clients.get(key);
     if (!client) {
       if (this.clients.size >= MAX_CLIENTS) this.clients.clear();
@@ -175,6 +175,7 @@ export class ChatProvider {
         // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment and send them elsewhere.
         organization: null,
         project: null,
+        ...(connection.query ? { defaultQuery: connection.query } : {}),
         maxRetries: 0,
         fetch: providerFetch((input, init) => fetch(input, init)),
         // Our own timeout aborts the call; the SDK's would only cover the response headers.

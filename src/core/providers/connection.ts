@@ -20,6 +20,8 @@ export interface Connection {
   /** The environment variable the key came from, when it did (named in logs, never its value). */
   keyVariable?: string;
   headers: Record<string, string>;
+  /** Query parameters every request carries (Azure deployment URLs: `api-version`). */
+  query?: Record<string, string>;
   local: boolean;
 }
 
@@ -32,27 +34,60 @@ export interface ConnectionSources {
 }
 
 export async function resolveConnection(provider: ProviderId, sources: ConnectionSources): Promise<Connection> {
-  const baseUrl = baseUrlFor(provider, sources.settings);
   const key = await keyFor(provider, sources);
+  return connectionWith(provider, sources.settings, key);
+}
+
+/** The connection for a key the user is about to store (validateKey), before it is saved; `undefined`: none at all. */
+export function connectionWithKey(provider: ProviderId, settings: Settings, apiKey: string | undefined): Connection {
+  return connectionWith(provider, settings, apiKey === undefined ? undefined : { value: apiKey });
+}
+
+function connectionWith(provider: ProviderId, settings: Settings, key: { value: string; source?: KeySource; variable?: string } | undefined): Connection {
+  const endpoint = endpointFor(provider, settings);
   const apiKey = key?.value;
   return {
     provider,
     label: PROVIDER_PRESETS[provider].label,
-    baseUrl,
+    baseUrl: endpoint.baseUrl,
     apiKey,
-    ...(key ? { keySource: key.source } : {}),
+    ...(key?.source ? { keySource: key.source } : {}),
     ...(key?.variable ? { keyVariable: key.variable } : {}),
-    headers: headersFor(provider, sources.settings, apiKey),
+    headers: headersFor(provider, settings, apiKey),
+    ...(endpoint.query ? { query: endpoint.query } : {}),
     local: PROVIDER_PRESETS[provider].local,
   };
 }
 
-/** The connection for a key the user is about to store (validateKey), before it is saved. */
-export function connectionWithKey(provider: ProviderId, settings: Settings, apiKey: string): Connection {
-  return { provider, label: PROVIDER_PRESETS[provider].label, baseUrl: baseUrlFor(provider, settings), apiKey, headers: headersFor(provider, settings, apiKey), local: PROVIDER_PRESETS[provider].local };
+export function baseUrlFor(provider: ProviderId, settings: Settings): string {
+  return endpointFor(provider, settings).baseUrl;
 }
 
-export function baseUrlFor(provider: ProviderId, settings: Settings): string {
+/**
+ * An Azure OpenAI deployment URL (`…/openai/deployments/{name}[/chat/completions]?api-version=…`),
+ * the form resources created before the v1 API still use: the deployment is the base, and the
+ * api-version goes on every request.
+ */
+const AZURE_DEPLOYMENT = /^(?<base>.*\/openai\/deployments\/[^/?#]+)(\/chat\/completions)?\/?$/;
+
+function endpointFor(provider: ProviderId, settings: Settings): { baseUrl: string; query?: Record<string, string> } {
+  const base = configuredBase(provider, settings);
+  if (provider !== 'azure-ai-foundry') return { baseUrl: base };
+  const url = new URL(base);
+  const deployment = AZURE_DEPLOYMENT.exec(`${url.origin}${url.pathname}`)?.groups?.['base'];
+  const apiVersion = url.searchParams.get('api-version');
+  if (deployment === undefined) return { baseUrl: base };
+  if (!apiVersion) {
+    throw new AurelisError(
+      'config',
+      `The Azure AI Foundry deployment URL in aurelis.endpoints needs its api-version, for example ${deployment}/chat/completions?api-version=2024-10-21.`,
+      { provider, nextSteps: ['openSettings'] },
+    );
+  }
+  return { baseUrl: deployment, query: { 'api-version': apiVersion } };
+}
+
+function configuredBase(provider: ProviderId, settings: Settings): string {
   const preset = PROVIDER_PRESETS[provider];
   const configured = settings.endpoints[provider] ?? preset.baseUrl;
   if (configured === undefined) {
@@ -75,10 +110,12 @@ export function githubRoot(inferenceBase: string): string {
 }
 
 function headersFor(provider: ProviderId, settings: Settings, apiKey: string | undefined): Record<string, string> {
-  const headers = { ...PROVIDER_PRESETS[provider].headers };
+  const preset = PROVIDER_PRESETS[provider];
+  const headers = { ...preset.headers };
   if (provider === 'custom') Object.assign(headers, settings.customHeaders);
-  // Azure's key-based auth reads `api-key`; its v1 endpoints also take the bearer form the SDK sends.
-  if (provider === 'azure-ai-foundry' && apiKey !== undefined) headers['api-key'] = apiKey;
+  // Azure's key-based auth reads `api-key` and Anthropic's model list `x-api-key`; both also
+  // take the bearer form the SDK sends.
+  if (preset.keyHeader !== undefined && apiKey !== undefined) headers[preset.keyHeader] = apiKey;
   return headers;
 }
 

@@ -16,21 +16,32 @@ export interface ModelRules {
   temperature: boolean;
   /** Which parameter carries the output limit; undefined: the provider's usual one. */
   tokenParameter?: TokenParameter;
-  /** The model thinks before it answers and reads `reasoning_effort`. */
+  /** The model thinks before it answers, and its output limit counts the thinking. */
   reasoning: boolean;
+  /** The model reads `reasoning_effort`. */
+  effort: boolean;
 }
 
-const PLAIN: ModelRules = { temperature: true, reasoning: false };
-const REASONING: ModelRules = { temperature: false, tokenParameter: 'max_completion_tokens', reasoning: true };
+const PLAIN: ModelRules = { temperature: true, reasoning: false, effort: false };
+const OPENAI_REASONING: ModelRules = { temperature: false, tokenParameter: 'max_completion_tokens', reasoning: true, effort: true };
 
 /**
  * Families by model id (publisher prefix removed, lower case). First match wins. `gpt-5-chat`
  * is the non-reasoning chat model of the gpt-5 family and takes a temperature.
  */
 const FAMILIES: Array<[RegExp, ModelRules]> = [
-  [/^gpt-5(\.\d+)?-chat/, { temperature: true, tokenParameter: 'max_completion_tokens', reasoning: false }],
-  [/^(o1|o3|o4)($|-)/, REASONING],
-  [/^gpt-5($|[.-])/, REASONING],
+  [/^gpt-5(\.\d+)?-chat/, { temperature: true, tokenParameter: 'max_completion_tokens', reasoning: false, effort: false }],
+  [/^(o1|o3|o4)($|-)/, OPENAI_REASONING],
+  [/^gpt-5($|[.-])/, OPENAI_REASONING],
+  // Open-weight gpt-oss (Groq, Together, vLLM): thinks, reads the effort, takes a temperature.
+  [/^gpt-oss/, { temperature: true, reasoning: true, effort: true }],
+  // Gemini 2.5 thinks within its output limit; its compatibility layer maps the effort to a thinking budget.
+  [/^gemini-2\.5/, { temperature: true, reasoning: true, effort: true }],
+  // deepseek-reasoner's max_tokens includes its chain of thought; it ignores temperature and has no effort.
+  [/^deepseek-(reasoner|r1)/, { temperature: false, reasoning: true, effort: false }],
+  // grok-4 always reasons and refuses reasoning_effort; grok-3-mini reads it.
+  [/^grok-4/, { temperature: true, reasoning: true, effort: false }],
+  [/^grok-3-mini/, { temperature: true, reasoning: true, effort: true }],
 ];
 
 /** The model id without an OpenRouter/GitHub publisher prefix or an Ollama tag. */

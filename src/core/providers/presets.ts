@@ -1,6 +1,7 @@
 /**
  * What differs between the OpenAI-compatible providers: where they live, whether they need a
- * key, and the headers they expect. Everything else is the same chat-completions protocol.
+ * key, the headers they expect, the token parameter they read and their known quirks.
+ * Everything else is the same chat-completions protocol.
  * `aurelis.endpoints.<provider>` replaces any preset's base URL (self-hosted gateways, proxies,
  * and the tests' fake server).
  */
@@ -15,8 +16,14 @@ export type KeyPolicy =
   /** Local servers: a stored key is still sent, none is needed. */
   | 'none';
 
+/** How Select Provider groups them. */
+export type ProviderGroup = 'hosted' | 'gateway' | 'local';
+
 export interface ProviderPreset {
   label: string;
+  group: ProviderGroup;
+  /** One line for Select Provider: what it is and what it needs. */
+  description: string;
   /** Undefined when the user must supply the endpoint. */
   baseUrl?: string;
   key: KeyPolicy;
@@ -33,6 +40,18 @@ export interface ProviderPreset {
   maxTemperature?: number;
   /** False: the server ignores `response_format`, so it is not sent (the prompt still asks for JSON). */
   responseFormat?: boolean;
+  /** False: the server rejects `stream_options` (it sends usage in the last chunk on its own). */
+  streamOptions?: boolean;
+  /** A header that carries the key besides `Authorization: Bearer` (Azure's `api-key`, Anthropic's `x-api-key`). */
+  keyHeader?: string;
+  /** The server reports what a request cost in `usage.cost` when asked with `usage: {include: true}` (OpenRouter). */
+  costInUsage?: boolean;
+  /** The response header carrying what the request cost in USD (LiteLLM's `x-litellm-response-cost`). */
+  costHeader?: string;
+  /** Prefix the model list puts before ids the chat endpoint takes without it (Gemini's `models/`). */
+  catalogIdPrefix?: string;
+  /** The server runs the model it was started with: with no chain set, Aurelis uses the one its /models lists first. */
+  servesOneModel?: boolean;
 }
 
 /** GitHub documents both; the newer one is what its current docs send. */
@@ -41,6 +60,8 @@ export const GITHUB_API_VERSION = '2022-11-28';
 export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   'github-models': {
     label: 'GitHub Models',
+    group: 'hosted',
+    description: 'Retired on 2026-07-30: only for enterprises that still reach a compatible gateway.',
     baseUrl: 'https://models.github.ai/inference',
     key: 'required',
     headers: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': GITHUB_API_VERSION },
@@ -50,6 +71,9 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   'azure-ai-foundry': {
     label: 'Azure AI Foundry',
+    group: 'hosted',
+    description: "Your Azure AI Foundry resource's OpenAI-compatible endpoint (or a deployment URL with api-version); GitHub's recommended successor to GitHub Models.",
+    keyHeader: 'api-key',
     key: 'required',
     headers: {},
     keyHint: 'the key of your Azure AI Foundry resource (Keys and Endpoint in the Azure portal)',
@@ -58,6 +82,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   openai: {
     label: 'OpenAI',
+    group: 'hosted',
+    description: "OpenAI's hosted models. Needs an OpenAI API key.",
     baseUrl: 'https://api.openai.com/v1',
     key: 'required',
     headers: {},
@@ -67,6 +93,9 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   openrouter: {
     label: 'OpenRouter',
+    group: 'gateway',
+    description: "Many publishers' models behind one OpenRouter key; reports what each request cost.",
+    costInUsage: true,
     baseUrl: 'https://openrouter.ai/api/v1',
     key: 'required',
     // OpenRouter attributes traffic to an app by this header; it carries no user data.
@@ -77,6 +106,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   ollama: {
     label: 'Ollama',
+    group: 'local',
+    description: 'Models running on this machine through Ollama. No key, no cost.',
     baseUrl: 'http://localhost:11434/v1',
     key: 'none',
     headers: {},
@@ -86,6 +117,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   lmstudio: {
     label: 'LM Studio',
+    group: 'local',
+    description: 'Models running on this machine through LM Studio. No key, no cost.',
     baseUrl: 'http://localhost:1234/v1',
     key: 'none',
     headers: {},
@@ -95,11 +128,137 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
   },
   custom: {
     label: 'Custom endpoint',
+    group: 'gateway',
+    description: 'Any OpenAI-compatible endpoint you set in aurelis.endpoints.custom.',
     key: 'optional',
     headers: {},
     keyHint: 'the key your endpoint expects, if any',
     local: false,
     tokenParameter: 'max_tokens',
+  },
+  anthropic: {
+    label: 'Anthropic',
+    group: 'hosted',
+    description: "Claude through Anthropic's OpenAI-compatible endpoint; needs an Anthropic API key.",
+    baseUrl: 'https://api.anthropic.com/v1',
+    key: 'required',
+    // The compatibility layer takes the bearer key; the model list (/v1/models) wants these two.
+    headers: { 'anthropic-version': '2023-06-01' },
+    keyHeader: 'x-api-key',
+    keyHint: 'an Anthropic API key (console.anthropic.com → API Keys)',
+    local: false,
+    tokenParameter: 'max_tokens',
+    // Its compatibility layer accepts temperature only up to 1 and ignores response_format.
+    maxTemperature: 1,
+    responseFormat: false,
+  },
+  gemini: {
+    label: 'Google Gemini',
+    group: 'hosted',
+    description: "Gemini through Google's OpenAI compatibility endpoint; needs a Gemini API key.",
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
+    key: 'required',
+    headers: {},
+    keyHint: 'a Gemini API key (aistudio.google.com → Get API key)',
+    local: false,
+    tokenParameter: 'max_tokens',
+    catalogIdPrefix: 'models/',
+  },
+  deepseek: {
+    label: 'DeepSeek',
+    group: 'hosted',
+    description: 'api.deepseek.com (deepseek-chat, deepseek-reasoner); needs a DeepSeek API key.',
+    baseUrl: 'https://api.deepseek.com/v1',
+    key: 'required',
+    headers: {},
+    keyHint: 'a DeepSeek API key (platform.deepseek.com → API keys)',
+    local: false,
+    tokenParameter: 'max_tokens',
+  },
+  mistral: {
+    label: 'Mistral',
+    group: 'hosted',
+    description: 'api.mistral.ai (Codestral, Mistral Medium and Large); needs a Mistral API key.',
+    baseUrl: 'https://api.mistral.ai/v1',
+    key: 'required',
+    headers: {},
+    keyHint: 'a Mistral API key (console.mistral.ai → API Keys)',
+    local: false,
+    // Mistral refuses fields it does not know (422 "Extra inputs are not permitted"):
+    // max_completion_tokens, and stream_options (it sends usage in the last chunk anyway).
+    tokenParameter: 'max_tokens',
+    onlyTokenParameter: true,
+    streamOptions: false,
+  },
+  groq: {
+    label: 'Groq',
+    group: 'hosted',
+    description: 'api.groq.com (Llama, gpt-oss, Qwen at high speed); needs a Groq API key.',
+    baseUrl: 'https://api.groq.com/openai/v1',
+    key: 'required',
+    headers: {},
+    keyHint: 'a Groq API key (console.groq.com → API Keys)',
+    local: false,
+    // Groq refuses n other than 1 and logprobs; Aurelis sends neither.
+    tokenParameter: 'max_completion_tokens',
+  },
+  xai: {
+    label: 'xAI',
+    group: 'hosted',
+    description: 'api.x.ai (Grok); needs an xAI API key.',
+    baseUrl: 'https://api.x.ai/v1',
+    key: 'required',
+    headers: {},
+    keyHint: 'an xAI API key (console.x.ai → API Keys)',
+    local: false,
+    tokenParameter: 'max_completion_tokens',
+  },
+  together: {
+    label: 'Together AI',
+    group: 'hosted',
+    description: 'api.together.xyz (open-weight models); needs a Together API key.',
+    baseUrl: 'https://api.together.xyz/v1',
+    key: 'required',
+    headers: {},
+    keyHint: 'a Together AI API key (api.together.ai → Settings → API Keys)',
+    local: false,
+    tokenParameter: 'max_tokens',
+  },
+  vllm: {
+    label: 'vLLM',
+    group: 'local',
+    description: 'A vLLM server (port 8000 here, or aurelis.endpoints.vllm); a key only if it was started with --api-key.',
+    baseUrl: 'http://localhost:8000/v1',
+    key: 'optional',
+    headers: {},
+    keyHint: 'the key the server was started with (--api-key), if any',
+    local: true,
+    tokenParameter: 'max_tokens',
+    servesOneModel: true,
+  },
+  llamacpp: {
+    label: 'llama.cpp',
+    group: 'local',
+    description: "llama.cpp's llama-server (port 8080 here, or aurelis.endpoints.llamacpp); a key only if started with --api-key.",
+    baseUrl: 'http://localhost:8080/v1',
+    key: 'optional',
+    headers: {},
+    keyHint: 'the key llama-server was started with (--api-key), if any',
+    local: true,
+    tokenParameter: 'max_tokens',
+    servesOneModel: true,
+  },
+  litellm: {
+    label: 'LiteLLM',
+    group: 'gateway',
+    description: "A LiteLLM proxy (port 4000 here, or your company's URL in aurelis.endpoints.litellm); reports what each request cost.",
+    baseUrl: 'http://localhost:4000/v1',
+    key: 'optional',
+    headers: {},
+    keyHint: 'your LiteLLM virtual key or master key, if the proxy checks keys',
+    local: false,
+    tokenParameter: 'max_tokens',
+    costHeader: 'x-litellm-response-cost',
   },
 };
 

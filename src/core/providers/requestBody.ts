@@ -23,12 +23,12 @@ export type RequestBody = Record<string, unknown> & { model: string; messages: C
 export function requestBody(input: BodyInput, preset: ProviderPreset, refused: ReadonlySet<OptionalField>): RequestBody {
   const rules = rulesFor(input.model);
   const body: RequestBody = { model: input.model, messages: input.messages, stream: input.stream };
-  if (input.stream) body['stream_options'] = { include_usage: true };
+  if (input.stream && preset.streamOptions !== false) body['stream_options'] = { include_usage: true };
   if (input.temperature !== undefined && rules.temperature) {
     body['temperature'] = preset.maxTemperature === undefined ? input.temperature : Math.min(input.temperature, preset.maxTemperature);
   }
   if (input.maxTokens !== undefined) body[tokenParameterFor(preset, input.model)] = input.maxTokens;
-  if (input.reasoningEffort !== undefined && rules.reasoning) body['reasoning_effort'] = input.reasoningEffort;
+  if (input.reasoningEffort !== undefined && rules.effort) body['reasoning_effort'] = input.reasoningEffort;
   const format = preset.responseFormat === false ? undefined : input.responseFormat;
   if (format?.type === 'json_object') body['response_format'] = { type: 'json_object' };
   else if (format?.type === 'json_schema') {

@@ -9,7 +9,9 @@
  *
  * Those ids exist only on GitHub Models, so every other preset gets chains of its own ids.
  * Azure deployments and custom endpoints are named by their owner: the defaults there are the
- * common deployment names and the user is expected to set `aurelis.models`.
+ * common deployment names and the user is expected to set `aurelis.models`. The hosted presets
+ * added in 2026 follow the same roles with their publishers' current models (read 2025-11):
+ * a coder or fast model to generate, the strongest to reason, the cheapest to explain.
  */
 import type { ProviderId, TaskType } from '../types';
 
@@ -54,6 +56,8 @@ const OPENROUTER = {
 /** The coder model most local setups pull first. */
 const OLLAMA_CODER = 'qwen2.5-coder';
 const LMSTUDIO_CODER = 'qwen2.5-coder-7b-instruct';
+
+const NAMED_BY_THE_USER = byRole({ generate: [], optimize: [], document: [], explain: [], reason: [], quick: [] });
 
 export const DEFAULT_CHAINS: Record<ProviderId, Chains> = {
   'github-models': byRole({
@@ -104,5 +108,67 @@ export const DEFAULT_CHAINS: Record<ProviderId, Chains> = {
     reason: [LMSTUDIO_CODER],
     quick: [LMSTUDIO_CODER],
   }),
-  custom: byRole({ generate: [], optimize: [], document: [], explain: [], reason: [], quick: [] }),
+  custom: NAMED_BY_THE_USER,
+  anthropic: byRole({
+    generate: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+    optimize: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+    document: ['claude-haiku-4-5', 'claude-sonnet-4-5'],
+    explain: ['claude-haiku-4-5', 'claude-sonnet-4-5'],
+    reason: ['claude-sonnet-4-5', 'claude-opus-4-1'],
+    quick: ['claude-haiku-4-5'],
+  }),
+  gemini: byRole({
+    generate: ['gemini-2.5-flash', 'gemini-2.5-pro'],
+    optimize: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+    document: ['gemini-2.5-flash-lite', 'gemini-2.5-flash'],
+    explain: ['gemini-2.5-flash-lite', 'gemini-2.5-flash'],
+    reason: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+    quick: ['gemini-2.5-flash-lite'],
+  }),
+  deepseek: byRole({
+    generate: ['deepseek-chat'],
+    optimize: ['deepseek-chat', 'deepseek-reasoner'],
+    document: ['deepseek-chat'],
+    explain: ['deepseek-chat'],
+    reason: ['deepseek-reasoner', 'deepseek-chat'],
+    quick: ['deepseek-chat'],
+  }),
+  mistral: byRole({
+    generate: ['codestral-latest', 'mistral-medium-latest'],
+    optimize: ['codestral-latest', 'mistral-large-latest'],
+    document: ['mistral-small-latest', 'mistral-medium-latest'],
+    explain: ['mistral-small-latest', 'mistral-medium-latest'],
+    reason: ['mistral-large-latest', 'mistral-medium-latest'],
+    quick: ['mistral-small-latest'],
+  }),
+  groq: byRole({
+    generate: ['openai/gpt-oss-120b', 'llama-3.3-70b-versatile'],
+    optimize: ['openai/gpt-oss-120b', 'llama-3.3-70b-versatile'],
+    document: ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant'],
+    explain: ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant'],
+    reason: ['openai/gpt-oss-120b', 'llama-3.3-70b-versatile'],
+    quick: ['llama-3.1-8b-instant'],
+  }),
+  xai: byRole({
+    generate: ['grok-code-fast-1', 'grok-4'],
+    optimize: ['grok-code-fast-1', 'grok-4'],
+    document: ['grok-3-mini', 'grok-code-fast-1'],
+    explain: ['grok-3-mini', 'grok-code-fast-1'],
+    reason: ['grok-4', 'grok-code-fast-1'],
+    quick: ['grok-3-mini'],
+  }),
+  together: byRole({
+    generate: ['Qwen/Qwen2.5-Coder-32B-Instruct', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+    optimize: ['Qwen/Qwen2.5-Coder-32B-Instruct', 'deepseek-ai/DeepSeek-V3'],
+    document: ['meta-llama/Llama-3.3-70B-Instruct-Turbo', 'Qwen/Qwen2.5-Coder-32B-Instruct'],
+    explain: ['meta-llama/Llama-3.3-70B-Instruct-Turbo', 'Qwen/Qwen2.5-Coder-32B-Instruct'],
+    reason: ['deepseek-ai/DeepSeek-V3', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+    quick: ['meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+  }),
+  // Servers people run themselves serve the models they chose to load. vLLM and llama-server
+  // run one, which the orchestrator reads from their /models; a LiteLLM proxy routes to many,
+  // so the user picks with "Aurelis: Models" or lists them in aurelis.models.
+  vllm: NAMED_BY_THE_USER,
+  llamacpp: NAMED_BY_THE_USER,
+  litellm: NAMED_BY_THE_USER,
 };

@@ -5,6 +5,7 @@
  * not in settings has an unknown price — shown as "price unknown", never as $0.
  */
 import type { Price } from '../settings';
+import type { ProviderId } from '../types';
 
 /**
  * GitHub Models bills in token units: cost = units × $0.00001, where units = input tokens ×
@@ -83,4 +84,51 @@ export const OPENROUTER_PRICES: Record<string, Price> = {
   'google/gemini-2.5-pro': { input: 1.25, cachedInput: 0.31, output: 10 },
   'google/gemini-2.5-flash': { input: 0.3, cachedInput: 0.075, output: 2.5 },
   'mistralai/codestral-2501': { input: 0.3, output: 0.9 },
+};
+
+/**
+ * The hosted presets added in 2026, by the ids their own endpoints take. List prices per
+ * million tokens as published on each provider's pricing page, read 2025-11 (standard tier,
+ * no batch discount; Gemini's for prompts up to 200k tokens). Cached input is the provider's
+ * cache-hit rate where it has one.
+ */
+export const PRESET_PRICES: Partial<Record<ProviderId, Record<string, Price>>> = {
+  anthropic: {
+    'claude-opus-4-1': { input: 15, cachedInput: 1.5, output: 75 },
+    'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, output: 15 },
+    'claude-sonnet-4': { input: 3, cachedInput: 0.3, output: 15 },
+    'claude-haiku-4-5': { input: 1, cachedInput: 0.1, output: 5 },
+    'claude-3-5-haiku-latest': { input: 0.8, cachedInput: 0.08, output: 4 },
+  },
+  gemini: {
+    'gemini-2.5-pro': { input: 1.25, cachedInput: 0.125, output: 10 },
+    'gemini-2.5-flash': { input: 0.3, cachedInput: 0.03, output: 2.5 },
+    'gemini-2.5-flash-lite': { input: 0.1, cachedInput: 0.01, output: 0.4 },
+  },
+  deepseek: {
+    'deepseek-chat': { input: 0.28, cachedInput: 0.028, output: 0.42 },
+    'deepseek-reasoner': { input: 0.28, cachedInput: 0.028, output: 0.42 },
+  },
+  mistral: {
+    'codestral-latest': { input: 0.3, output: 0.9 },
+    'mistral-large-latest': { input: 2, output: 6 },
+    'mistral-medium-latest': { input: 0.4, output: 2 },
+    'mistral-small-latest': { input: 0.1, output: 0.3 },
+  },
+  groq: {
+    'openai/gpt-oss-120b': { input: 0.15, output: 0.75 },
+    'openai/gpt-oss-20b': { input: 0.1, output: 0.5 },
+    'llama-3.3-70b-versatile': { input: 0.59, output: 0.79 },
+    'llama-3.1-8b-instant': { input: 0.05, output: 0.08 },
+  },
+  xai: {
+    'grok-4': { input: 3, cachedInput: 0.75, output: 15 },
+    'grok-code-fast-1': { input: 0.2, cachedInput: 0.02, output: 1.5 },
+    'grok-3-mini': { input: 0.3, cachedInput: 0.075, output: 0.5 },
+  },
+  together: {
+    'qwen/qwen2.5-coder-32b-instruct': { input: 0.8, output: 0.8 },
+    'meta-llama/llama-3.3-70b-instruct-turbo': { input: 0.88, output: 0.88 },
+    'deepseek-ai/deepseek-v3': { input: 1.25, output: 1.25 },
+  },
 };

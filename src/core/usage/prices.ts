@@ -4,8 +4,8 @@
  */
 import type { PriceBook, ModelTarget } from '../pipeline';
 import type { Price, Settings } from '../settings';
-import type { TokenUsage } from '../types';
-import { GITHUB_MODELS_PRICES, OPENAI_PRICES, OPENROUTER_PRICES } from './priceTable';
+import type { ProviderId, TokenUsage } from '../types';
+import { GITHUB_MODELS_PRICES, OPENAI_PRICES, OPENROUTER_PRICES, PRESET_PRICES } from './priceTable';
 
 export type PriceSource = 'settings' | 'built-in' | 'local';
 
@@ -17,6 +17,8 @@ export interface ResolvedPrice extends Price {
 type Usage = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'cachedTokens'>;
 
 const FREE: Price = { input: 0, output: 0 };
+/** Servers on the user's own machine: their requests cost nothing. */
+const LOCAL_SERVERS: ReadonlySet<ProviderId> = new Set(['ollama', 'lmstudio', 'vllm', 'llamacpp']);
 const DATED_SNAPSHOT = /-\d{4}-\d{2}-\d{2}$/;
 
 export class ModelPrices implements PriceBook {
@@ -32,7 +34,7 @@ export class ModelPrices implements PriceBook {
     if (fromSettings) return { ...fromSettings, source: 'settings' };
     const builtIn = builtInPrice(target);
     if (builtIn) return { ...builtIn, source: 'built-in' };
-    if (target.provider === 'ollama' || target.provider === 'lmstudio') return { ...FREE, source: 'local' };
+    if (LOCAL_SERVERS.has(target.provider)) return { ...FREE, source: 'local' };
     return null;
   }
 
@@ -76,8 +78,10 @@ function builtInPrice(target: ModelTarget): Price | undefined {
       return lookupWithSnapshot(OPENAI_PRICES, id);
     case 'openrouter':
       return lookupWithSnapshot(OPENROUTER_PRICES, id);
-    default:
-      return undefined;
+    default: {
+      const table = PRESET_PRICES[target.provider];
+      return table ? lookupWithSnapshot(table, id) : undefined;
+    }
   }
 }
 

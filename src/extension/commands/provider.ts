@@ -1,22 +1,17 @@
 import * as vscode from 'vscode';
-import { PROVIDER_PRESETS } from '../../core/providers/presets';
+import { PROVIDER_PRESETS, type ProviderGroup } from '../../core/providers/presets';
 import { PROVIDER_IDS, type ProviderId } from '../../core/types';
 import type { EditorParts } from '../editorParts';
 
-/** One line per provider in the picker. */
-const DESCRIPTIONS: Record<ProviderId, string> = {
-  openai: "OpenAI's hosted models. Needs an OpenAI API key.",
-  'azure-ai-foundry': "Your Azure AI Foundry resource's OpenAI-compatible endpoint; GitHub's recommended successor to GitHub Models.",
-  openrouter: "Many publishers' models behind one OpenRouter key.",
-  ollama: 'Models running on this machine through Ollama. No key, no cost.',
-  lmstudio: 'Models running on this machine through LM Studio. No key, no cost.',
-  custom: 'Any OpenAI-compatible endpoint you set in aurelis.endpoints.custom.',
-  'github-models': 'Retired on 2026-07-30: only for enterprises that still reach a compatible gateway.',
-};
-
 interface ProviderItem extends vscode.QuickPickItem {
-  provider: ProviderId;
+  provider?: ProviderId;
 }
+
+const GROUPS: Array<{ group: ProviderGroup; label: string }> = [
+  { group: 'hosted', label: 'Hosted' },
+  { group: 'gateway', label: 'Gateways' },
+  { group: 'local', label: 'Local' },
+];
 
 /**
  * Aurelis: Select Provider — where requests go. Written to the user settings (the setting is
@@ -26,12 +21,16 @@ export async function selectProvider(parts: EditorParts, chosen?: ProviderId): P
   const current = parts.settings.settings.provider;
   let provider = chosen && PROVIDER_IDS.includes(chosen) ? chosen : undefined;
   if (!provider) {
-    const items: ProviderItem[] = PROVIDER_IDS.map((id) => ({
-      provider: id,
-      label: `${id === current ? '$(check) ' : ''}${PROVIDER_PRESETS[id].label}`,
-      description: id === 'github-models' ? 'retired on 2026-07-30' : id === current ? 'current' : undefined,
-      detail: DESCRIPTIONS[id],
-    }));
+    // Grouped as people look for them: a hosted service, a gateway in front of several, or a server of their own.
+    const items: ProviderItem[] = GROUPS.flatMap(({ group, label }) => [
+      { label, kind: vscode.QuickPickItemKind.Separator },
+      ...PROVIDER_IDS.filter((id) => PROVIDER_PRESETS[id].group === group).map((id) => ({
+        provider: id,
+        label: `${id === current ? '$(check) ' : ''}${PROVIDER_PRESETS[id].label}`,
+        description: id === 'github-models' ? 'retired on 2026-07-30' : id === current ? 'current' : undefined,
+        detail: PROVIDER_PRESETS[id].description,
+      })),
+    ]);
     const picked = await vscode.window.showQuickPick(items, { title: 'Aurelis: Select Provider', placeHolder: 'Where should Aurelis send requests?', matchOnDetail: true });
     provider = picked?.provider;
   }

@@ -24,13 +24,18 @@ describe('Provider, key, model and health commands', () => {
   });
   afterEach(() => fake.server.reset());
 
-  it('Select Provider lists the presets with descriptions, marks GitHub Models as retired, and writes the user setting', async () => {
+  it('Select Provider lists the presets grouped (hosted, gateways, local) with descriptions, marks GitHub Models as retired, and writes the user setting', async () => {
     const picks = stubWindow('showQuickPick', (_m, items) => (items as Item[]).find((i) => i.provider === 'ollama'));
     const info = stubWindow('showInformationMessage');
     try {
       assert.equal(await vscode.commands.executeCommand('aurelis.selectProvider'), 'ollama');
-      const items = picks.calls[0]?.items as Item[];
-      assert.equal(items.length, 7);
+      const all = picks.calls[0]?.items as Item[];
+      const separators = all.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
+      assert.deepEqual(separators, ['Hosted', 'Gateways', 'Local']);
+      const groupOf = (provider: string) => separators[all.slice(0, all.findIndex((i) => i.provider === provider)).filter((i) => i.kind === vscode.QuickPickItemKind.Separator).length - 1];
+      assert.deepEqual(['anthropic', 'litellm', 'vllm', 'llamacpp', 'ollama'].map(groupOf), ['Hosted', 'Gateways', 'Local', 'Local', 'Local']);
+      const items = all.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.equal(items.length, 17);
       const github = items.find((i) => i.provider === 'github-models');
       assert.equal(github?.description, 'retired on 2026-07-30');
       assert.ok(items.every((i) => typeof i.detail === 'string' && i.detail.length > 10), 'every provider has a short description');

@@ -85,6 +85,30 @@ describe('orchestrator: model catalog, key check and probe', () => {
     }
   });
 
+  it('validateKey proves the key with a one-token request when the model list answers without any key', async () => {
+    // A LiteLLM proxy or vLLM lists its models to anyone and checks the key only on chat.
+    await h.keys.set('litellm', 'stored-before');
+    h.settings = settingsFrom({ provider: 'litellm', endpoints: { litellm: h.server.v1Url }, models: { general: ['gpt-4o-mini'] } });
+    h.server.handle((r) => (r.headers['authorization'] === 'Bearer sk-right-key' ? reply.text('p') : reply.error(401, { error: { message: 'Authentication Error, Invalid proxy server token passed.', type: 'auth_error', code: '401' } })));
+    const wrong = await h.orchestrator.validateKey('litellm', 'sk-wrong-key');
+    assert.equal(!wrong.ok && wrong.error.kind, 'auth');
+    const right = await h.orchestrator.validateKey('litellm', 'sk-right-key');
+    assert.equal(right.ok, true);
+    const probe = h.server.chatRequests[1]?.body as { max_tokens: number; model: string };
+    assert.deepEqual([probe.model, probe.max_tokens], ['gpt-4o-mini', 1]);
+    assert.equal(catalogRequests().filter((r) => r.headers['authorization'] === undefined).length, 2, 'the list was also asked for with no key');
+  });
+
+  it('validateKey sends no chat request when the model list itself checks the key', async () => {
+    const strict = await startHarness({ server: { apiKey: 'the-right-one' } });
+    try {
+      assert.equal((await strict.orchestrator.validateKey('github-models', 'the-right-one')).ok, true);
+      assert.equal(strict.server.chatRequests.length, 0);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('probe sends one tiny request and reports its latency', async () => {
     h.server.handle(() => {
       h.timers.advance(35);
