@@ -7,6 +7,7 @@ import type { CacheFigures } from './cache';
 import type { ExtensionFigures } from './extension';
 import type { LedgerFigures } from './ledgerFigures';
 import type { OverheadFigures } from './overhead';
+import type { LearnedPacingFigures } from './learnedPacing';
 import type { PacingFigures } from './pacing';
 
 export interface BenchResults {
@@ -15,6 +16,7 @@ export interface BenchResults {
   pacing: PacingFigures;
   /** Missing in results written before the batch review was measured. */
   batchReview?: BatchReviewFigures;
+  learnedPacing: LearnedPacingFigures;
   ledger: LedgerFigures;
   extension: ExtensionFigures;
   machine: { cpus: number; node: string; cpu_model: string; platform: string; date: string; mode: 'quick' | 'full'; wall_s: number };
@@ -45,7 +47,7 @@ export function verdict(row: Pick<Row, 'target' | 'value'>): string {
 }
 
 export function rows(r: BenchResults): Row[] {
-  const { overhead: o, cache: c, pacing: p, batchReview: b, ledger: l, extension: e } = r;
+  const { overhead: o, cache: c, pacing: p, learnedPacing: lp, batchReview: b, ledger: l, extension: e } = r;
   const ms = (v: number | null, digits = 1): string => (v === null ? 'n/a' : `${v.toFixed(digits)} ms`);
   const x = (v: number): string => `${v.toFixed(3)}×`;
   const perS = (v: number): string => `${v.toLocaleString('en-US')}/s`;
@@ -71,6 +73,9 @@ export function rows(r: BenchResults): Row[] {
           { measurement: `Review of ${b.files} files: wall time ÷ minimum`, figure: x(b.wall_ratio), detail: `${(b.wall_ms / 1000).toFixed(2)} s vs ${(b.minimum_wall_ms / 1000).toFixed(2)} s at ${b.requests_per_minute}/min and ${b.concurrent} at once; ${b.server_429s} 429s from the server`, target: { max: 1.15 }, value: b.wall_ratio },
           { measurement: `Review of ${b.files} files: errors reaching the user`, figure: String(b.user_errors), detail: `${b.findings} findings from ${b.server_requests} requests`, target: { equals: 0 }, value: b.user_errors },
         ]),
+    { measurement: 'Learned pacing (OpenAI headers): errors the caller saw', figure: String(lp.announced.caller_errors), detail: `${lp.requests} requests at once, a ${lp.requests_per_minute}/min bucket nobody told Aurelis about; ${lp.announced.server_429s} 429s from the server, ${lp.announced.server_requests} requests sent`, target: { equals: 0 }, value: lp.announced.caller_errors },
+    { measurement: 'Learned pacing (OpenAI headers): wall time ÷ minimum', figure: x(lp.announced.wall_ratio), detail: `${(lp.announced.wall_ms / 1000).toFixed(2)} s vs ${(lp.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.2 }, value: lp.announced.wall_ratio },
+    { measurement: 'Learned pacing (server announces nothing): errors the caller saw', figure: String(lp.silent.caller_errors), detail: `${lp.silent.server_429s} 429s from the server, ${lp.silent.server_requests} requests sent; ${(lp.silent.wall_ms / 1000).toFixed(2)} s (${x(lp.silent.wall_ratio)} the minimum)`, target: { equals: 0 }, value: lp.silent.caller_errors },
     { measurement: 'Ledger append, fsync on', figure: perS(l.append_per_s), detail: `16 in flight; one at a time ${perS(l.append_sequential_per_s)}; fsync off ${perS(l.append_no_fsync_per_s)}` },
     { measurement: 'Ledger report, 100,000 records', figure: ms(l.aggregate_100k_ms), detail: `load ${ms(l.load_100k_ms, 0)} from snapshots, first parse ${ms(l.first_parse_100k_ms, 0)}` },
     { measurement: 'Ledger report, 1,000,000 records', figure: ms(l.aggregate_1m_ms), detail: l.aggregate_1m_ms === null ? 'full mode only' : `load ${ms(l.load_1m_ms, 0)} from snapshots, first parse ${ms(l.first_parse_1m_ms, 0)} (${l.ledger_1m_mb} MB)` },

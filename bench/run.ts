@@ -17,6 +17,7 @@ import { measureCache } from './cache';
 import { measureExtension, type EarlierRun } from './extension';
 import { measureLedger } from './ledgerFigures';
 import { measureOverhead } from './overhead';
+import { measureLearnedPacing } from './learnedPacing';
 import { measurePacing } from './pacing';
 import { markdownTable, rows, textTable, type BenchResults } from './report';
 import { round } from './stats';
@@ -32,6 +33,8 @@ const MODES = {
     pacing: { requests: 300, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
     // 200 files at 20 a minute (a minute of two real seconds): 10 windows, about 20 s.
     batchReview: { files: 200, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
+    // A 60-a-minute bucket with a minute of two real seconds: 300 requests need at least 8 s.
+    learnedPacing: { requests: 300, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 30 },
     ledger: { withMillion: true },
     hostRuns: 3,
   },
@@ -40,6 +43,7 @@ const MODES = {
     cache: { rounds: 4, perRound: 25, warmup: 1 },
     pacing: { requests: 75, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
     batchReview: { files: 60, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
+    learnedPacing: { requests: 300, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 30 },
     ledger: { withMillion: false },
     hostRuns: 0,
   },
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
   const cache = await step('response cache', () => measureCache(plan.cache));
   const pacing = await step('pacing under rate limits', () => measurePacing(plan.pacing));
   const batchReview = await step(`reviewing ${plan.batchReview.files} files under a rate limit`, () => measureBatchReview(plan.batchReview));
+  const learnedPacing = await step('pacing learned from the server', () => measureLearnedPacing(plan.learnedPacing));
   const ledger = await step('usage ledger', () => measureLedger(plan.ledger));
   const extension = await step('extension (host run, bundle, VSIX)', () => measureExtension({ hostRuns: plan.hostRuns, ...(earlier ? { earlier } : {}) }));
 
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     cache,
     pacing,
     batchReview,
+    learnedPacing,
     ledger,
     extension,
     machine: {

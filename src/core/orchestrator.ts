@@ -27,8 +27,9 @@ import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
 import { ConcurrencyQueue } from './resilience/concurrencyQueue';
 import { DailyQuota } from './resilience/dailyQuota';
-import { ModelPacer, type PacePermit } from './resilience/modelPacer';
-import { paceLimitsFor } from './resilience/rateTiers';
+import { ModelPacer, type PacePermit, type PaceRequest } from './resilience/modelPacer';
+import { answeredOutcome, failedOutcome } from './resilience/paceOutcome';
+import { paceLimitsFor, userSetLimits } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
 import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
@@ -490,10 +491,11 @@ export class Orchestrator {
     const settings = this.deps.settings();
     const effort = reasoningEffortFor(request.task, settings);
     try {
-      permit = await this.pace(target, settings, run.signal, run);
+      const maxTokens = this.outputAllowance(request, target, settings);
+      permit = await this.pace(target, settings, run.signal, run, { tokens: run.promptTokens + maxTokens, retry: attempt > 0 });
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
       tally.sent++;
-      return await this.chat.complete({
+      const answer = await this.chat.complete({
         connection,
         model: target.model,
         messages: messagesOf(request),
@@ -501,18 +503,23 @@ export class Orchestrator {
         signal: run.signal,
         timeoutMs: this.timeoutMs(),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        maxTokens: this.outputAllowance(request, target, settings),
+        maxTokens,
         ...(effort === undefined ? {} : { reasoningEffort: effort }),
         ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
         ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
       });
+      permit.report(answeredOutcome(answer.headers, this.clock.now()));
+      return answer;
+    } catch (err) {
+      if (err instanceof ProviderFailure) permit?.report(failedOutcome(err, this.clock.now()));
+      throw err;
     } finally {
       permit?.release();
     }
   }
 
   /** Waits for the model's pacing slot and counts the request against its daily quota. */
-  private async pace(target: ModelTarget, settings: Settings, signal: AbortSignal | undefined, run?: RunState): Promise<PacePermit> {
+  private async pace(target: ModelTarget, settings: Settings, signal: AbortSignal | undefined, run?: RunState, request?: Omit<PaceRequest, 'learned'>): Promise<PacePermit> {
     const key = targetKey(target);
     let pacer = this.pacers.get(key);
     if (!pacer) {
@@ -521,10 +528,16 @@ export class Orchestrator {
     }
     const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
     const permit = settings.rateLimits.pacing
-      ? await pacer.acquire(limits, signal, (ms) => {
-          if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
-        })
-      : { release: () => undefined };
+      ? await pacer.acquire(
+          limits,
+          signal,
+          (ms) => {
+            if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
+          },
+          // What the server announces paces the model unless the user's override sets its limits.
+          { tokens: request?.tokens ?? 0, retry: request?.retry ?? false, learned: !userSetLimits(target, settings, this.catalog.cached(target)?.tier) },
+        )
+      : { report: () => undefined, release: () => undefined };
     // Counted in memory at once; the file is saved in the background (flush() waits for it).
     void this.quota.recordRequest(target);
     return permit;

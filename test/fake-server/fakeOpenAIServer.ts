@@ -45,10 +45,23 @@ export interface GitHubCatalogEntry {
   tags?: string[];
 }
 
+/**
+ * A limit kept the way OpenAI, Groq and Anthropic keep theirs: a bucket of `requests` that
+ * refills continuously over `windowMs`, per model. `announce` says how the server tells its
+ * state on every answer and refusal: OpenAI's `x-ratelimit-*-requests` headers, Anthropic's
+ * `anthropic-ratelimit-requests-*`, or nothing at all (a 429 with no headers and no wait).
+ */
+export interface FakeBucketLimit {
+  requests: number;
+  windowMs: number;
+  announce: 'openai' | 'anthropic' | 'none';
+}
+
 export interface FakeServerOptions {
   /** Time for rate-limit windows and `receivedAt` (default: Date.now). Share it with the code under test. */
   clock?: FakeClock;
   limits?: FakeRateLimits;
+  bucket?: FakeBucketLimit;
   /** When set, requests without `Authorization: Bearer <apiKey>` get GitHub's 401. */
   apiKey?: string;
   /** When set, chat requests for other models get GitHub's 404 unknown_model (case-insensitive). */
@@ -196,6 +209,7 @@ export class FakeOpenAIServer {
     this.catalogQueue.length = 0;
     this.handler = undefined;
     this.arrivals.clear();
+    this.buckets.clear();
     this.rateLimited = 0;
     this.maxConcurrent = 0;
   }
@@ -270,12 +284,17 @@ export class FakeOpenAIServer {
       this.rateLimited++;
       return this.play(rec, res, limited, markBroken);
     }
+    const bucket = this.takeFromBucket(model);
+    if (bucket?.refused) {
+      this.rateLimited++;
+      return this.play(rec, res, bucket.refused, markBroken);
+    }
     this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
     const total = [...this.inFlight.values()].reduce((a, n) => a + n, 0);
     this.maxConcurrent = Math.max(this.maxConcurrent, total);
     void rec.done.then(() => this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1));
     const next = this.chatQueue.shift() ?? (this.handler ? await this.handler(rec) : { type: 'answer' as const });
-    await this.play(rec, res, next, markBroken);
+    await this.play(rec, res, next.type === 'answer' && bucket ? { ...next, headers: { ...bucket.headers, ...next.headers } } : next, markBroken);
   }
 
   private async answerCatalog(rec: RecordedRequest, res: ServerResponse, markBroken: () => void): Promise<void> {
@@ -289,6 +308,33 @@ export class FakeOpenAIServer {
 
   private authorized(rec: RecordedRequest): boolean {
     return this.options.apiKey === undefined || rec.headers['authorization'] === `Bearer ${this.options.apiKey}`;
+  }
+
+  private readonly buckets = new Map<string, { level: number; at: number }>();
+
+  /** The bucket limit: the headers to announce, or the 429 to answer with. */
+  private takeFromBucket(model: string): { headers: Record<string, string>; refused?: FakeReply } | undefined {
+    const limit = this.options.bucket;
+    if (!limit) return undefined;
+    const now = this.clock.now();
+    const perMs = limit.requests / limit.windowMs;
+    const state = this.buckets.get(model) ?? { level: limit.requests, at: now };
+    state.level = Math.min(limit.requests, state.level + (now - state.at) * perMs);
+    state.at = now;
+    this.buckets.set(model, state);
+    const allowed = state.level >= 1;
+    if (allowed) state.level -= 1;
+    const remaining = Math.floor(state.level);
+    const resetMs = Math.ceil((limit.requests - state.level) / perMs);
+    const headers: Record<string, string> =
+      limit.announce === 'openai'
+        ? { 'x-ratelimit-limit-requests': String(limit.requests), 'x-ratelimit-remaining-requests': String(remaining), 'x-ratelimit-reset-requests': `${resetMs}ms` }
+        : limit.announce === 'anthropic'
+          ? { 'anthropic-ratelimit-requests-limit': String(limit.requests), 'anthropic-ratelimit-requests-remaining': String(remaining), 'anthropic-ratelimit-requests-reset': new Date(now + resetMs).toISOString() }
+          : {};
+    if (allowed) return { headers };
+    const body = { error: { message: 'Rate limit reached for requests.', type: 'requests', code: 'rate_limit_exceeded' } };
+    return { headers, refused: { type: 'error', status: 429, body, headers } };
   }
 
   /** GitHub-style per-model limits: concurrency first, then the minute and day windows. */

@@ -4,9 +4,10 @@
  * pacing and fallback are the orchestrator's; each call gets its own AbortController that the
  * user's signal and our timeout both abort, so we can tell a cancel from a timeout.
  */
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions/completions';
 import { AurelisError } from '../errors';
+import type { HeaderSource } from '../resilience/backoff';
 import { cancelledError, type Timers } from '../resilience/timers';
 import type { ChatMessage, FinishReason, ResponseFormat } from '../types';
 import { ChunkSchema, CompletionSchema, finishReasonOf, usageOf, type ReportedUsage } from './chatSchemas';
@@ -40,6 +41,8 @@ export interface ChatAnswer {
   /** Undefined when the provider reported none. */
   usage?: ReportedUsage;
   ttftMs?: number;
+  /** The response's headers (announced rate limits, a gateway's cost). */
+  headers?: HeaderSource;
 }
 
 /** Enough clients for every provider of a cross-provider chain; they hold no connections of their own. */
@@ -83,7 +86,9 @@ export class ChatProvider {
     try {
       return call.stream ? await this.streamed(client, call, body, attempt, ctx) : await this.plain(client, body, attempt, ctx);
     } catch (err) {
-      throw attempt.explain(err, ctx);
+      const failure = attempt.explain(err, ctx);
+      if (err instanceof APIError && err.headers && !failure.headers) failure.headers = err.headers;
+      throw failure;
     } finally {
       attempt.finish();
     }
@@ -103,14 +108,14 @@ export class ChatProvider {
   }
 
   private async plain(client: OpenAI, body: RequestBody, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
-    const raw: unknown = await client.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParamsBase), stream: false }, { signal: attempt.signal });
+    const { data: raw, response } = await client.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParamsBase), stream: false }, { signal: attempt.signal }).withResponse();
     const parsed = CompletionSchema.safeParse(raw);
     if (!parsed.success) throw unreadable(ctx, 'it had no choices with a message');
     const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
     const content = choice.message.content ?? '';
     const finishReason = finishReasonOf(choice.finish_reason);
     if (finishReason === 'content_filter' && content === '') throw filtered(ctx);
-    const answer: ChatAnswer = { content, finishReason };
+    const answer: ChatAnswer = { content, finishReason, headers: response.headers };
     const usage = usageOf(parsed.data.usage);
     if (usage) answer.usage = usage;
     return answer;
@@ -156,7 +161,7 @@ export class ChatProvider {
     if (attempt.timedOut) throw attempt.explain(undefined, ctx);
     if (finishReason === 'content_filter' && content === '') throw filtered(ctx);
     if (finishReason === undefined) throw unreadable(ctx, 'the stream ended before the answer began');
-    const answer: ChatAnswer = { content, finishReason };
+    const answer: ChatAnswer = { content, finishReason, headers: response.headers };
     if (usage) answer.usage = usage;
     if (ttftMs !== undefined) answer.ttftMs = ttftMs;
     return answer;

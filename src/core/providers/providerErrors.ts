@@ -8,7 +8,7 @@
  */
 import { APIConnectionError, APIError } from 'openai';
 import { AurelisError, redactedCause, redactValues, scrubSecrets, type ErrorKind, type NextStep } from '../errors';
-import { serverWaitMs } from '../resilience/backoff';
+import { serverWaitMs, type HeaderSource } from '../resilience/backoff';
 import { secretValues, type Connection } from './connection';
 import { refusedField, type OptionalField } from './refusedParameters';
 import { serverWords } from './serverText';
@@ -25,6 +25,9 @@ type Redact = (text: string) => string;
 
 /** A failed attempt, as the retry loop and the circuit breaker see it. */
 export class ProviderFailure extends Error {
+  /** The response's headers, when there was a response (the pacer reads the announced limits). */
+  headers?: HeaderSource;
+
   constructor(
     readonly error: AurelisError,
     /** 429, 5xx, network errors and timeouts; never 4xx, content filters or broken streams. */

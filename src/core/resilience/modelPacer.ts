@@ -8,29 +8,60 @@
  * one of its windows is still counted here when the next one is let through.
  */
 import { ChangeSignal } from './changeSignal';
+import { LearnedPace } from './learnedPace';
+import type { AnnouncedLimits } from './rateHeaders';
 import type { PaceLimits } from './rateTiers';
 import { throwIfAborted, type Timers } from './timers';
 
 export const PACING_WINDOW_MS = 60_000;
 
 export interface PacePermit {
+  /** What the answer taught about the server's limits; call before `release`. */
+  report(outcome: PaceOutcome): void;
   /** Call exactly once, when the request has finished (success or failure). */
   release(): void;
 }
 
+export interface PaceOutcome {
+  /** The limits the server announced on this answer (or on its refusal). */
+  announced?: AnnouncedLimits;
+  result: 'ok' | 'rate_limited' | 'overloaded' | 'other';
+  /** The wait a 429 asked for, when it said. */
+  waitMs?: number;
+}
+
+/** What one request asks of the pacer beyond the configured limits. */
+export interface PaceRequest {
+  /** Tokens it may use (prompt plus output allowance), for a learned tokens-per-window limit. */
+  tokens: number;
+  /** A retry goes before requests that have not been sent yet: it has waited its turn once. */
+  retry: boolean;
+  /** Pace by what the server announced (off when the user's override sets this model's limits). */
+  learned: boolean;
+}
+
+const PLAIN_REQUEST: PaceRequest = { tokens: 0, retry: false, learned: false };
+
 export class ModelPacer {
   private inFlight = 0;
+  /** Requests let through and not finished, in the order they went: tokens by sequence number. */
+  private readonly sentOrder = new Map<number, number>();
+  private sequence = 0;
+  private readonly learned = new LearnedPace();
   /** When recent requests finished, oldest first. */
   private finishedAt: number[] = [];
-  private readonly queue: object[] = [];
+  private readonly queue: Array<{ retry: boolean }> = [];
   private readonly changed = new ChangeSignal();
 
   constructor(private readonly timers: Timers) {}
 
   /** Waits until this request may go; `onWait` hears about a timed wait once, before it starts. */
-  async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void): Promise<PacePermit> {
-    const ticket = {};
-    this.queue.push(ticket);
+  async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request: PaceRequest = PLAIN_REQUEST): Promise<PacePermit> {
+    const ticket = { retry: request.retry };
+    if (request.retry) {
+      const firstNew = this.queue.findIndex((t) => !t.retry);
+      this.queue.splice(firstNew < 0 ? this.queue.length : firstNew, 0, ticket);
+    } else this.queue.push(ticket);
     let told = false;
     try {
       for (;;) {
@@ -39,10 +70,13 @@ export class ModelPacer {
           await this.changed.wait(signal);
           continue;
         }
-        const wait = this.waitNeeded(limits);
+        const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(request.tokens, this.inFlight, this.timers.now()) : 0);
         if (wait === 0) {
           this.inFlight++;
-          return this.permit();
+          this.learned.sent(request.tokens, this.timers.now());
+          const seq = ++this.sequence;
+          this.sentOrder.set(seq, request.tokens);
+          return this.permit(seq);
         }
         if (!told && Number.isFinite(wait)) {
           told = true;
@@ -99,13 +133,31 @@ export class ModelPacer {
     }
   }
 
-  private permit(): PacePermit {
+  private permit(seq: number): PacePermit {
     let released = false;
     return {
+      report: (outcome) => {
+        if (released) return;
+        const now = this.timers.now();
+        // Requests sent before this one reached the server first and are in what it announced;
+        // those sent after it may not be yet.
+        const later = { requests: 0, tokens: 0 };
+        for (const [other, otherTokens] of this.sentOrder) {
+          if (other <= seq) continue;
+          later.requests++;
+          later.tokens += otherTokens;
+        }
+        this.learned.observe(outcome.announced, later, now);
+        if (outcome.result === 'ok') this.learned.succeeded(now);
+        else if (outcome.result === 'rate_limited') this.learned.rateLimited(outcome.waitMs, this.inFlight, now);
+        else if (outcome.result === 'overloaded') this.learned.overloaded(this.inFlight);
+        this.changed.notify();
+      },
       release: () => {
         if (released) return;
         released = true;
         this.inFlight--;
+        this.sentOrder.delete(seq);
         this.finishedAt.push(this.timers.now());
         this.changed.notify();
       },

@@ -88,6 +88,14 @@ export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTi
   return limits;
 }
 
+/** Whether the user's aurelis.rateLimits.overrides set this model's limits: they win over what the server announces. */
+export function userSetLimits(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
+  const overrides = lowerKeys(settings.rateLimits.overrides);
+  const model = target.model.toLowerCase();
+  const tier = target.provider === 'github-models' ? githubTierOf(target.model, catalogTier) : catalogTier;
+  return [tier, model, `${target.provider}:${model}`].some((key) => key !== undefined && overrides.has(key.toLowerCase()));
+}
+
 /** GitHub's per-request token caps of the free tier, which are lower than the models' own. */
 export function githubRequestCaps(modelId: string, plan: GitHubPlan, catalogTier?: string): { maxInputTokens: number; maxOutputTokens: number } | undefined {
   const numbers = GITHUB_TIERS[githubTierOf(modelId, catalogTier)]?.[plan];

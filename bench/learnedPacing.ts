@@ -1,0 +1,94 @@
+/**
+ * Pacing learned from the server: 300 requests at once against a fake server that keeps an
+ * OpenAI-style limit (a bucket of requests refilling continuously over a minute) that nobody
+ * told Aurelis about. One server announces its state in OpenAI's `x-ratelimit-*` headers on
+ * every answer; the other announces nothing (a bare 429, no wait). Time runs `timeFactor`
+ * times faster on both sides (scaledTime.ts). We count the 429s the server sent and the errors
+ * the caller saw, and compare the wall time with the least the limit allows: the full bucket
+ * at once, then one request per refill.
+ */
+import { performance } from 'node:perf_hooks';
+import { isAurelisError } from '../src/core/errors';
+import { FakeOpenAIServer, reply, type FakeBucketLimit } from '../test/fake-server';
+import { benchRequest } from './overhead';
+import { benchSettings, startPipeline } from './pipeline';
+import { ScaledTimers } from './scaledTime';
+import { ratio, round } from './stats';
+
+export interface LearnedPacingRun {
+  server_429s: number;
+  caller_errors: number;
+  error_kinds: Record<string, number>;
+  wall_ms: number;
+  /** Wall time over the least the limit allows. */
+  wall_ratio: number;
+  server_requests: number;
+}
+
+export interface LearnedPacingFigures {
+  requests: number;
+  /** The bucket, in the server's own minutes. */
+  requests_per_minute: number;
+  time_factor: number;
+  server_delay_ms: number;
+  minimum_wall_ms: number;
+  announced: LearnedPacingRun;
+  silent: LearnedPacingRun;
+}
+
+export interface LearnedPacingOptions {
+  requests: number;
+  requestsPerMinute: number;
+  serverDelayMs: number;
+  timeFactor: number;
+}
+
+/** The bucket's first `perWindow` at once, then one per refill; the last one still takes its service time. */
+export function minimumBucketWallMs(count: number, perWindow: number, windowMs: number, serviceMs: number): number {
+  return (Math.max(0, count - perWindow) * windowMs) / perWindow + serviceMs;
+}
+
+export async function measureLearnedPacing(opts: LearnedPacingOptions): Promise<LearnedPacingFigures> {
+  const windowRealMs = 60_000 / opts.timeFactor;
+  const minimum = minimumBucketWallMs(opts.requests, opts.requestsPerMinute, windowRealMs, opts.serverDelayMs);
+  const announced = await burst(opts, 'openai', minimum);
+  const silent = await burst(opts, 'none', minimum);
+  return {
+    requests: opts.requests,
+    requests_per_minute: opts.requestsPerMinute,
+    time_factor: opts.timeFactor,
+    server_delay_ms: opts.serverDelayMs,
+    minimum_wall_ms: round(minimum, 1),
+    announced,
+    silent,
+  };
+}
+
+async function burst(opts: LearnedPacingOptions, announce: FakeBucketLimit['announce'], minimumMs: number): Promise<LearnedPacingRun> {
+  const timers = new ScaledTimers(opts.timeFactor);
+  const server = await FakeOpenAIServer.start({ clock: timers, bucket: { requests: opts.requestsPerMinute, windowMs: 60_000, announce } });
+  server.handle(() => reply.text('Paced answer.', { delayMs: opts.serverDelayMs }));
+  // No aurelis.rateLimits.overrides: Aurelis knows nothing of the limit but what the server says.
+  const settings = benchSettings(server, { cache: { enabled: false }, requestTimeoutSeconds: 3600 });
+  const pipeline = await startPipeline(server, settings, { timers });
+  try {
+    const requests = Array.from({ length: opts.requests }, (_, i) => benchRequest(30_000_000 + i, false));
+    const t0 = performance.now();
+    const results = await pipeline.orchestrator.runBatch(requests);
+    const wall = performance.now() - t0;
+    const errors = results.filter(isAurelisError);
+    const kinds: Record<string, number> = {};
+    for (const e of errors) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
+    return {
+      server_429s: server.rateLimited,
+      caller_errors: errors.length,
+      error_kinds: kinds,
+      wall_ms: round(wall, 1),
+      wall_ratio: ratio(wall, minimumMs),
+      server_requests: server.chatRequests.length,
+    };
+  } finally {
+    await pipeline.close();
+    await server.stop();
+  }
+}
