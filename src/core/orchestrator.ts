@@ -34,6 +34,7 @@ import { RetryStop, withRetries } from './resilience/retry';
 import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
 import { outputAllowance, reasoningEffortFor } from './routing/outputAllowance';
+import { reportedCostOf } from './usage/reportedCost';
 import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './security/auditEvents';
 import type { Settings } from './settings';
@@ -586,8 +587,12 @@ export class Orchestrator {
       finishReason: answer.finishReason,
       fallbackDepth: answer.fallbackDepth,
       cached: false,
-      costUsd: this.deps.prices?.cost(answer.target, usage) ?? null,
+      costUsd: null,
     };
+    const reported = reportedCostOf(answer, answer.target.provider);
+    result.costUsd = reported ?? this.deps.prices?.cost(answer.target, usage) ?? null;
+    if (reported !== undefined) result.costSource = 'provider';
+    else if (result.costUsd !== null) result.costSource = 'estimate';
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
     // Noted after the answer, off the path that decides the order of queued requests.
     if (run.keySource) await this.noteKeySource(result.provider, run.keySource, run.keyVariable);
@@ -723,6 +728,7 @@ function resultRecord(result: TaskResult): Omit<UsageRecord, 'ts' | 'requestId' 
     ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
     tokensEstimated: result.usage.estimated,
     costUsd: result.costUsd,
+    ...(result.costSource === undefined ? {} : { costSource: result.costSource }),
     latencyMs: result.latencyMs,
     ...(result.ttftMs === undefined ? {} : { ttftMs: result.ttftMs }),
     cacheHit: result.cached,

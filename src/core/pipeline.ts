@@ -6,6 +6,8 @@
 import type { ErrorKind } from './errors';
 import type { FinishReason, ProviderId, SentRedactions, TaskRequest, TaskType, TokenUsage } from './types';
 
+export type CostSource = 'provider' | 'estimate';
+
 /** A concrete model on a concrete provider. */
 export interface ModelTarget {
   provider: ProviderId;
@@ -92,6 +94,8 @@ export interface UsageRecord {
   reasoningTokens?: number;
   tokensEstimated: boolean;
   costUsd: number | null;
+  /** Who says what the request cost: the provider (OpenRouter, LiteLLM) or our estimate from prices. */
+  costSource?: CostSource;
   latencyMs: number;
   ttftMs?: number;
   outcome: 'ok' | ErrorKind;

@@ -158,5 +158,7 @@ export const TaskResultSchema = z.object({
   cached: z.boolean(),
   /** Estimated cost in USD, or null when the model's price is unknown (never shown as $0). */
   costUsd: z.number().nonnegative().nullable(),
+  /** `provider` when the provider said what the request cost (OpenRouter, LiteLLM); `estimate` from prices. */
+  costSource: z.enum(['provider', 'estimate']).optional(),
 });
 export type TaskResult = z.infer<typeof TaskResultSchema>;

@@ -57,6 +57,7 @@ describe('UsageAnalytics', () => {
       totalTokens: 4720,
       estimatedTokenRequests: 1,
       costUsd: 0.0075 + 0.01 + 0.0014,
+      reportedCostUsd: 0,
       unpricedRequests: 1,
       budgetOverrides: 0,
     });

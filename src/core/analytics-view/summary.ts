@@ -43,6 +43,15 @@ export function costText(t: UsageTotals): string {
   return t.costUsd === 0 ? 'price unknown' : `≥ ${formatUsd(t.costUsd)}`;
 }
 
+/** How much of the period's spend the providers reported and how much is our estimate from prices. */
+export function costSourceText(t: UsageTotals): string {
+  if (t.costUsd <= 0) return '';
+  if (t.reportedCostUsd <= 0) return 'all estimated from prices';
+  const estimated = Math.max(0, t.costUsd - t.reportedCostUsd);
+  if (estimated <= 0) return 'all reported by the providers';
+  return `${formatUsd(t.reportedCostUsd)} reported by the providers, ${formatUsd(estimated)} estimated`;
+}
+
 function latencyText(l: LatencyStats): string {
   return l.samples === 0 ? NO_VALUE : `${formatMs(l.p50Ms)} / ${formatMs(l.p95Ms)}`;
 }
@@ -62,12 +71,12 @@ export function summaryCards(report: AnalyticsReport): SummaryCard[] {
       id: 'cost',
       label: 'Cost',
       value: costText(t),
-      detail:
-        t.unpricedRequests > 0
-          ? `${formatCount(t.unpricedRequests)} request(s) with unknown price not included`
-          : perRequest === null
-            ? 'no requests'
-            : `${formatUnitCost(perRequest)} per request`,
+      detail: [
+        t.unpricedRequests > 0 ? `${formatCount(t.unpricedRequests)} request(s) with unknown price not included` : perRequest === null ? 'no requests' : `${formatUnitCost(perRequest)} per request`,
+        costSourceText(t),
+      ]
+        .filter((part) => part !== '')
+        .join('; '),
     },
     { id: 'cacheHitRate', label: 'Cache hit rate', value: formatPercent(report.cache.hitRate), detail: `${formatCount(report.cache.hits)} of ${formatCount(report.cache.answered)} answers` },
     {

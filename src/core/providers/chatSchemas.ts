@@ -12,6 +12,8 @@ const UsageSchema = z
     completion_tokens: z.number().nonnegative(),
     prompt_tokens_details: z.object({ cached_tokens: z.number().nonnegative().nullish() }).nullish(),
     completion_tokens_details: z.object({ reasoning_tokens: z.number().nonnegative().nullish() }).nullish(),
+    /** OpenRouter: what the request cost, in USD (asked for with `usage: {include: true}`). */
+    cost: z.number().nonnegative().finite().nullish().catch(undefined),
   })
   .nullish();
 
@@ -45,6 +47,8 @@ export interface ReportedUsage {
   cachedTokens: number;
   /** Tokens a reasoning model spent thinking; part of `completionTokens` and priced as output. */
   reasoningTokens?: number;
+  /** What the provider says the request cost, in USD. */
+  costUsd?: number;
 }
 
 export function usageOf(usage: z.infer<typeof UsageSchema>): ReportedUsage | undefined {
@@ -58,6 +62,7 @@ export function usageOf(usage: z.infer<typeof UsageSchema>): ReportedUsage | und
     completionTokens: completion,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
     ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+    ...(typeof usage.cost === 'number' ? { costUsd: usage.cost } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export function requestBody(input: BodyInput, preset: ProviderPreset, refused: R
   }
   if (input.maxTokens !== undefined) body[tokenParameterFor(preset, input.model)] = input.maxTokens;
   if (input.reasoningEffort !== undefined && rules.effort) body['reasoning_effort'] = input.reasoningEffort;
+  // OpenRouter puts what the request cost into usage.cost only when asked.
+  if (preset.costInUsage === true) body['usage'] = { include: true };
   const format = preset.responseFormat === false ? undefined : input.responseFormat;
   if (format?.type === 'json_object') body['response_format'] = { type: 'json_object' };
   else if (format?.type === 'json_schema') {

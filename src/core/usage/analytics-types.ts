@@ -73,6 +73,8 @@ export const UsageTotalsSchema = z.object({
   estimatedTokenRequests: count,
   /** Sum over requests with a known price. */
   costUsd: usd,
+  /** Of `costUsd`, what the providers reported themselves (OpenRouter, LiteLLM); the rest is estimated from prices. */
+  reportedCostUsd: usd,
   /** Requests whose cost is unknown (not included in `costUsd`). */
   unpricedRequests: count,
   /** Requests sent past a budget stop because the user chose "Allow once". */

@@ -33,6 +33,7 @@ const HOUR_MS = 3_600_000;
 const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
 const FLAG_ESTIMATED = flags.FLAG_ESTIMATED;
 const FLAG_OVERRIDE = flags.FLAG_OVERRIDE;
+const FLAG_COST_REPORTED = flags.FLAG_COST_REPORTED;
 const OUTCOME_OK = flags.OUTCOME_OK;
 const OUTCOME_CANCELLED = OUTCOMES.indexOf('cancelled');
 const OUTCOME_BUDGET = OUTCOMES.indexOf('budget_exceeded');
@@ -61,6 +62,7 @@ export function emptyTotals(): UsageTotals {
     totalTokens: 0,
     estimatedTokenRequests: 0,
     costUsd: 0,
+    reportedCostUsd: 0,
     unpricedRequests: 0,
     budgetOverrides: 0,
   };
@@ -91,7 +93,10 @@ export function addToTotals(t: UsageTotals, rows: UsageRows, i: number): void {
   const cost = rows.costUsd[i] as number;
   if (Number.isNaN(cost)) {
     if (prompt + completion > 0) t.unpricedRequests++;
-  } else t.costUsd += cost;
+  } else {
+    t.costUsd += cost;
+    if (flags & FLAG_COST_REPORTED) t.reportedCostUsd += cost;
+  }
 }
 
 /** Calls `visit` for each row in the selection. */

@@ -40,6 +40,7 @@ export const UsageRecordSchema = z.object({
   reasoningTokens: count.optional(),
   tokensEstimated: z.boolean(),
   costUsd: z.number().finite().nonnegative().nullable(),
+  costSource: z.enum(['provider', 'estimate']).optional(),
   latencyMs: millis,
   ttftMs: millis.optional(),
   outcome: OutcomeSchema,

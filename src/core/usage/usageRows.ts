@@ -14,6 +14,8 @@ import { OUTCOMES, type Outcome } from './records';
 export const FLAG_CACHE_HIT = 1;
 export const FLAG_ESTIMATED = 2;
 export const FLAG_OVERRIDE = 4;
+/** The provider said what the request cost (the cost is its figure, not our estimate). */
+export const FLAG_COST_REPORTED = 8;
 
 const providerIndex = new Map<ProviderId, number>(PROVIDER_IDS.map((p, i) => [p, i]));
 const taskIndex = new Map<TaskType, number>(TASK_TYPES.map((t, i) => [t, i]));
@@ -106,7 +108,7 @@ export class UsageRows {
     this.provider[i] = providerIndex.get(r.provider) ?? 0;
     this.task[i] = taskIndex.get(r.task) ?? 0;
     this.outcome[i] = outcomeIndex.get(r.outcome) ?? 0;
-    this.flags[i] = (r.cacheHit ? FLAG_CACHE_HIT : 0) | (r.tokensEstimated ? FLAG_ESTIMATED : 0) | (r.budgetOverride ? FLAG_OVERRIDE : 0);
+    this.flags[i] = (r.cacheHit ? FLAG_CACHE_HIT : 0) | (r.tokensEstimated ? FLAG_ESTIMATED : 0) | (r.budgetOverride ? FLAG_OVERRIDE : 0) | (r.costSource === 'provider' ? FLAG_COST_REPORTED : 0);
     this.fallbackDepth[i] = r.fallbackDepth;
     this.workspace[i] = this.internWorkspace(r.workspace);
     if (r.outcome !== 'ok' && r.errorMessage !== undefined) this.errorMessages.set(i, r.errorMessage);

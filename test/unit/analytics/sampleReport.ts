@@ -15,6 +15,7 @@ export function totals(overrides: Partial<UsageTotals> = {}): UsageTotals {
     totalTokens: 15_000,
     estimatedTokenRequests: 0,
     costUsd: 0.42,
+    reportedCostUsd: 0,
     unpricedRequests: 0,
     budgetOverrides: 0,
     ...overrides,

@@ -97,6 +97,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
       cachedTokens: 0,
       tokensEstimated: false,
       costUsd: 0.12,
+      costSource: 'estimate',
       latencyMs: 0,
       outcome: 'ok',
       cacheHit: false,
