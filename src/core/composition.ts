@@ -30,6 +30,8 @@ export interface CoreDeps {
   workspaceHash: string;
   /** `security.secretScan: "ask"`: who is asked; without one, "ask" cancels. */
   askAboutSecrets?: (question: SecretQuestion) => Promise<SecretAnswer>;
+  /** The editor's proxy settings (VS Code's http.proxy, http.proxyStrictSSL); absent outside the editor. */
+  httpProxy?: () => { proxy?: string; strictSSL: boolean };
 }
 
 export interface Core {
@@ -66,6 +68,7 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
     recorders: [ledger, audit],
     security: audit,
     contentAudit: audit,
+    ...(deps.httpProxy ? { httpProxy: deps.httpProxy } : {}),
   });
   return {
     orchestrator,

@@ -22,6 +22,7 @@ import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, Price
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
+import type { NetworkOptions } from './providers/network';
 import { describeDuration, describeReset, ProviderFailure } from './providers/providerErrors';
 import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
@@ -68,6 +69,8 @@ export interface OrchestratorDeps {
   timers?: Timers;
   /** Source of backoff jitter, [0, 1). */
   random?: () => number;
+  /** The editor's proxy settings (VS Code's http.proxy and http.proxyStrictSSL), read for every request. */
+  httpProxy?: () => { proxy?: string; strictSSL: boolean };
 }
 
 /** Waits shorter than this are not worth telling the user about. */
@@ -122,7 +125,7 @@ export class Orchestrator {
     this.clock = deps.timers ?? deps.clock ?? systemClock;
     this.timers = deps.timers ?? realTimers(this.clock);
     this.logger = deps.logger ?? silentLogger;
-    this.chat = new ChatProvider(this.timers);
+    this.chat = new ChatProvider(this.timers, () => networkOptions(deps.httpProxy?.(), deps.settings().network.caFile));
     this.catalog = new ModelCatalog(this.chat, this.clock, () => this.timeoutMs());
     this.breakers = new CircuitBreakers(this.clock, () => {
       const b = deps.settings().breaker;
@@ -289,6 +292,7 @@ export class Orchestrator {
   /** Cancels everything still running; daily counts already counted are still saved. */
   dispose(): void {
     this.lifetime.abort();
+    this.chat.dispose();
     void this.quota.flush();
   }
 
@@ -734,6 +738,12 @@ function resultRecord(result: TaskResult): Omit<UsageRecord, 'ts' | 'requestId' 
     cacheHit: result.cached,
     fallbackDepth: result.fallbackDepth,
   };
+}
+
+/** Undefined when nothing asks for more than the editor's own fetch does. */
+function networkOptions(proxy: { proxy?: string; strictSSL: boolean } | undefined, caFile: string | undefined): NetworkOptions | undefined {
+  if (proxy?.proxy === undefined && proxy?.strictSSL !== false && caFile === undefined) return undefined;
+  return { strictSSL: proxy?.strictSSL ?? true, ...(proxy?.proxy === undefined ? {} : { proxy: proxy.proxy }), ...(caFile === undefined ? {} : { caFile }) };
 }
 
 /** Catalog entries with the built-in limits filled in where the provider gave none. */

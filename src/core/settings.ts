@@ -143,6 +143,12 @@ export const SettingsSchema = z.object({
       maxFileKB: z.number().int().min(1).default(256),
     })
     .prefault({}),
+  network: z
+    .object({
+      /** A PEM file of certificate authorities to trust besides the system's (a company CA, a self-signed server). */
+      caFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   audit: z
     .object({
       includeContent: z.boolean().default(false),

@@ -4,6 +4,7 @@ import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { AurelisCodeActions } from './codeActions';
 import type { CoreServices } from './coreServices';
 import { BudgetStatusBar } from './budgetStatusBar';
+import { editorHttpProxy } from './httpProxy';
 import { channelLogger } from './log';
 import { MarkdownViews } from './markdownViews';
 import { ProposedChanges } from './proposedChanges';
@@ -100,6 +101,7 @@ function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, ke
           keys,
           log,
           askAboutSecrets,
+          httpProxy: editorHttpProxy,
           workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
         }),
       )

@@ -23,6 +23,8 @@ export interface ServiceDeps {
   workspaceFolders: readonly string[];
   /** `aurelis.security.secretScan: "ask"`: the modal that asks what to do with secrets found in a prompt. */
   askAboutSecrets: (question: SecretQuestion) => Promise<SecretAnswer>;
+  /** VS Code's own proxy settings (http.proxy, http.proxyStrictSSL), read for every request. */
+  httpProxy: () => { proxy?: string; strictSSL: boolean };
 }
 
 export async function createCoreServices(deps: ServiceDeps): Promise<CoreServices> {
@@ -36,6 +38,7 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     env: { GITHUB_TOKEN: process.env.GITHUB_TOKEN },
     workspaceHash: workspaceHash(deps.workspaceFolders),
     askAboutSecrets: deps.askAboutSecrets,
+    httpProxy: deps.httpProxy,
   });
   deps.log.info(`Core ready (storage ${storageDir}).`);
 

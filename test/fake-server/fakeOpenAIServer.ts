@@ -14,6 +14,7 @@
  * No test framework inside: it is plain Node, so any runner can use it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { githubErrors } from './githubErrors';
 import type { FakeReply, FakeUsage } from './replies';
@@ -68,6 +69,8 @@ export interface FakeServerOptions {
   knownModels?: string[];
   /** What `/catalog/models` and `/models` list (default: a few GitHub Models entries). */
   catalog?: GitHubCatalogEntry[];
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export type Endpoint = 'chat' | 'catalog' | 'models' | 'other';
@@ -133,10 +136,10 @@ export class FakeOpenAIServer {
   }
 
   static async start(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
-    const server = createServer();
+    const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
     const fake = new FakeOpenAIServer(server, options);
     server.on('request', (req, res) => void fake.onRequest(req, res));
-    server.on('connection', (socket) => {
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       fake.sockets.add(socket);
       socket.on('close', () => fake.sockets.delete(socket));
     });
@@ -149,7 +152,7 @@ export class FakeOpenAIServer {
 
   /** `http://127.0.0.1:<port>` — serves every path below. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** GitHub Models' inference base (`…/inference`); the catalog is at `baseUrl/catalog/models`. */

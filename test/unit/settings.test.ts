@@ -29,6 +29,7 @@ const DOCUMENTED_DEFAULTS = {
   prices: {},
   ledger: { retentionDays: 90, fsync: true },
   security: { secretScan: 'ask', maxFileKB: 256 },
+  network: {},
   audit: { includeContent: false, retentionDays: 90, maxFileMB: 10 },
 };
 

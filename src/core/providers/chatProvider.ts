@@ -16,6 +16,7 @@ import type { ReasoningEffort } from './modelRules';
 import { PROVIDER_PRESETS } from './presets';
 import { RefusedParameters, type OptionalField } from './refusedParameters';
 import { requestBody, type RequestBody } from './requestBody';
+import { NetworkFetch, type NetworkOptions } from './network';
 import { providerFetch, streamSaidDone } from './transport';
 import { classifyFailure, contentFilterMessage, ProviderFailure, unreadable, type FailureContext } from './providerErrors';
 
@@ -53,7 +54,17 @@ export class ChatProvider {
   /** Fields each model refused; later calls leave them out at once. */
   private readonly refused = new RefusedParameters();
 
-  constructor(private readonly timers: Timers) {}
+  private readonly network = new NetworkFetch();
+
+  constructor(
+    private readonly timers: Timers,
+    /** Proxy and CA settings, read for every request. */
+    private readonly networkOptions: () => NetworkOptions | undefined = () => undefined,
+  ) {}
+
+  dispose(): void {
+    this.network.dispose();
+  }
 
   /**
    * One attempt. Throws ProviderFailure. A server that refuses an optional field of the request
@@ -182,7 +193,8 @@ export class ChatProvider {
         project: null,
         ...(connection.query ? { defaultQuery: connection.query } : {}),
         maxRetries: 0,
-        fetch: providerFetch((input, init) => fetch(input, init)),
+        // Resolved per request, so a changed proxy or CA setting applies to the next one.
+        fetch: providerFetch((input, init) => this.network.fetchFor(this.networkOptions())(input, init)),
         // Our own timeout aborts the call; the SDK's would only cover the response headers.
         timeout: 24 * 60 * 60 * 1000,
         logLevel: 'off',

@@ -49,6 +49,8 @@ export const RETIRED_MESSAGE = 'GitHub Models was retired on 2026-07-30 — choo
 export function classifyFailure(err: unknown, ctx: FailureContext): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   if (err instanceof AurelisError) return new ProviderFailure(err, false, false);
+  // Our own error from inside the fetch (an unusable aurelis.network.caFile), wrapped by the SDK.
+  if (err instanceof APIConnectionError && err.cause instanceof AurelisError) return new ProviderFailure(err.cause, false, false);
   const secrets = secretValues(ctx.connection);
   const redact: Redact = (text) => scrubSecrets(redactValues(text, secrets));
   if (err instanceof APIConnectionError) return networkFailure(err, ctx, redact);
@@ -188,8 +190,21 @@ export function contentFilterMessage(label: string, categories: string[]): strin
  */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED']);
 
+/** Certificate errors: the server answered, but with a certificate nobody here vouches for. */
+const UNTRUSTED_CERTIFICATE = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
 function networkFailure(err: unknown, ctx: FailureContext, redact: Redact): ProviderFailure {
   const { label, baseUrl, local } = ctx.connection;
+  const tlsCode = certificateCode(err);
+  if (tlsCode !== undefined) {
+    // Retrying cannot change a certificate; the breaker learns nothing about the model.
+    const error = new AurelisError(
+      'unavailable',
+      `${label} at ${baseUrl} presented a certificate Aurelis does not trust (${tlsCode}). If it comes from your company's certificate authority or is self-signed, point aurelis.network.caFile at that CA's PEM file.`,
+      { provider: ctx.connection.provider, model: ctx.model, cause: redactedCause(err, redact), nextSteps: ['openSettings', 'viewLog'] },
+    );
+    return new ProviderFailure(error, false, false);
+  }
   const code = errorCode(err);
   const why = code ? ` (${redact(code)})` : '';
   const opts = { provider: ctx.connection.provider, model: ctx.model, cause: redactedCause(err, redact) };
@@ -342,6 +357,16 @@ function collectText(value: unknown, texts: string[], locations: unknown[][], de
 
 function clip(text: string): string {
   return text.length > 300 ? `${text.slice(0, 297)}…` : text;
+}
+
+function certificateCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** ECONNREFUSED, ENOTFOUND, … from the error or its causes (fetch wraps them twice). */
