@@ -40,7 +40,7 @@ async function withOpenAIErrorShape(response: Response): Promise<Response> {
   const error = rec['error'];
   if (typeof error === 'object' && error !== null && !Array.isArray(error)) return rebuilt(response, text);
   // `{"error": "text", …}` or a body with no `error` at all: the whole body becomes the error.
-  const wrapped = typeof error === 'string' ? { ...rec, message: error, error: undefined } : rec;
+  const wrapped = typeof error === 'string' ? { ...rec, message: typeof rec['message'] === 'string' ? rec['message'] : error, error: undefined } : rec;
   return rebuilt(response, JSON.stringify({ error: wrapped }));
 }
 
