@@ -144,6 +144,16 @@ export const KEY_VARIABLES: Record<ProviderId, readonly string[]> = {
   lmstudio: ['AURELIS_API_KEY'],
   custom: ['AURELIS_API_KEY'],
   'github-models': ['AURELIS_API_KEY', 'GITHUB_TOKEN'],
+  anthropic: ['AURELIS_API_KEY', 'ANTHROPIC_API_KEY'],
+  gemini: ['AURELIS_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  deepseek: ['AURELIS_API_KEY', 'DEEPSEEK_API_KEY'],
+  mistral: ['AURELIS_API_KEY', 'MISTRAL_API_KEY'],
+  groq: ['AURELIS_API_KEY', 'GROQ_API_KEY'],
+  xai: ['AURELIS_API_KEY', 'XAI_API_KEY'],
+  together: ['AURELIS_API_KEY', 'TOGETHER_API_KEY'],
+  vllm: ['AURELIS_API_KEY', 'VLLM_API_KEY'],
+  llamacpp: ['AURELIS_API_KEY', 'LLAMA_API_KEY'],
+  litellm: ['AURELIS_API_KEY', 'LITELLM_API_KEY'],
 };
 
 /** The first of the provider's key variables set (non-blank) in `env`. */
