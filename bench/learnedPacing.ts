@@ -8,12 +8,11 @@
  * at once, then one request per refill.
  */
 import { performance } from 'node:perf_hooks';
-import { isAurelisError } from '../src/core/errors';
 import { FakeOpenAIServer, reply, type FakeBucketLimit } from '../test/fake-server';
 import { benchRequest } from './overhead';
 import { benchSettings, startPipeline } from './pipeline';
 import { ScaledTimers } from './scaledTime';
-import { ratio, round } from './stats';
+import { errorsOf, ratio, round } from './stats';
 
 export interface LearnedPacingRun {
   server_429s: number;
@@ -76,13 +75,11 @@ async function burst(opts: LearnedPacingOptions, announce: FakeBucketLimit['anno
     const t0 = performance.now();
     const results = await pipeline.orchestrator.runBatch(requests);
     const wall = performance.now() - t0;
-    const errors = results.filter(isAurelisError);
-    const kinds: Record<string, number> = {};
-    for (const e of errors) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
+    const errors = errorsOf(results);
     return {
       server_429s: server.rateLimited,
-      caller_errors: errors.length,
-      error_kinds: kinds,
+      caller_errors: errors.count,
+      error_kinds: errors.kinds,
       wall_ms: round(wall, 1),
       wall_ratio: ratio(wall, minimumMs),
       server_requests: server.chatRequests.length,

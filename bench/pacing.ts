@@ -8,12 +8,11 @@
  * pacing off and retries on (the defaults: 4 attempts, honouring retry-after).
  */
 import { performance } from 'node:perf_hooks';
-import { isAurelisError } from '../src/core/errors';
 import { FakeOpenAIServer, reply } from '../test/fake-server';
 import { benchRequest } from './overhead';
 import { BENCH_MODEL, benchSettings, startPipeline } from './pipeline';
 import { ScaledTimers } from './scaledTime';
-import { minimumWallMs, ratio, round, type RateLimit } from './stats';
+import { errorsOf, minimumWallMs, ratio, round, type RateLimit } from './stats';
 
 export interface PacingRun {
   server_429s: number;
@@ -82,15 +81,13 @@ async function burst(opts: PacingOptions, pacing: boolean, minimumMs: number): P
     const t0 = performance.now();
     const results = await pipeline.orchestrator.runBatch(requests);
     const wall = performance.now() - t0;
-    const errors = results.filter(isAurelisError);
-    const kinds: Record<string, number> = {};
-    for (const e of errors) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
+    const errors = errorsOf(results);
     return {
       server_429s: server.rateLimited,
-      caller_errors: errors.length,
+      caller_errors: errors.count,
       wall_ratio: ratio(wall, minimumMs),
       wall_ms: round(wall, 1),
-      error_kinds: kinds,
+      error_kinds: errors.kinds,
       server_max_concurrent: server.maxConcurrent,
       server_requests: server.chatRequests.length,
     };

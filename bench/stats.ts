@@ -3,6 +3,7 @@
  * the shortest time a rate limit allows, and the order that interleaves a measurement with
  * its baseline.
  */
+import { isAurelisError } from '../src/core/errors';
 
 /**
  * The p-th percentile (0–100) by the nearest-rank method: the smallest sample with at least
@@ -64,4 +65,16 @@ export function minimumWallMs(count: number, limit: RateLimit, serviceMs: number
  */
 export function measuredFirst(round: number): boolean {
   return round % 4 === 0 || round % 4 === 3;
+}
+
+/** The errors among a batch's results, and how many of each kind. */
+export function errorsOf(results: ReadonlyArray<unknown>): { count: number; kinds: Record<string, number> } {
+  const kinds: Record<string, number> = {};
+  let count = 0;
+  for (const r of results) {
+    if (!isAurelisError(r)) continue;
+    count++;
+    kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+  }
+  return { count, kinds };
 }

@@ -9,27 +9,19 @@ import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/compl
 import { AurelisError } from '../errors';
 import type { HeaderSource } from '../resilience/backoff';
 import { cancelledError, type Timers } from '../resilience/timers';
-import type { ChatMessage, FinishReason, ResponseFormat } from '../types';
+import type { FinishReason } from '../types';
 import { ChunkSchema, CompletionSchema, finishReasonOf, usageOf, type ReportedUsage } from './chatSchemas';
 import type { Connection } from './connection';
-import type { ReasoningEffort } from './modelRules';
 import { PROVIDER_PRESETS } from './presets';
 import { RefusedParameters, type OptionalField } from './refusedParameters';
-import { requestBody, type RequestBody } from './requestBody';
+import { requestBody, type BodyInput, type RequestBody } from './requestBody';
 import { NetworkFetch, type NetworkOptions } from './network';
 import { providerFetch, streamSaidDone } from './transport';
 import { classifyFailure, contentFilterMessage, ProviderFailure, unreadable, type FailureContext } from './providerErrors';
 
-export interface ChatCall {
+/** What to ask (requestBody.ts shapes it for the model and provider), where, and how to wait. */
+export interface ChatCall extends BodyInput {
   connection: Connection;
-  model: string;
-  messages: ChatMessage[];
-  temperature?: number;
-  maxTokens?: number;
-  responseFormat?: ResponseFormat;
-  /** Sent to reasoning models only. */
-  reasoningEffort?: ReasoningEffort;
-  stream: boolean;
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
   /** Whole request when not streamed; time to the first chunk and between chunks when streamed. */

@@ -14,6 +14,7 @@ export interface BodyInput {
   temperature?: number;
   maxTokens?: number;
   responseFormat?: ResponseFormat;
+  /** Sent to models that read it only (modelRules.ts). */
   reasoningEffort?: ReasoningEffort;
   stream: boolean;
 }
