@@ -98,7 +98,7 @@ describe('Answers that cannot land in the wrong place', () => {
       errors.restore();
     }
     const [first, second] = suite.fake.server.chatRequests.map((r) => r.body as { max_completion_tokens?: number; stream?: boolean });
-    assert.equal(first?.max_completion_tokens, undefined);
+    assert.equal(first?.max_completion_tokens, 1500, 'the first asks for optimize’s output allowance (aurelis.maxOutputTokens.optimize)');
     assert.equal(first?.stream, true, 'edits stream');
     assert.equal(second?.max_completion_tokens, 6000, 'the retry asks for twice the 3000 tokens the cut-off answer used');
     assert.equal(await proposedText(), `${complete}\n`);
