@@ -404,6 +404,7 @@ export class FakeOpenAIServer {
       case 'json':
         return send(rec, res, 200, r.body, r.headers);
       case 'answer':
+        await r.until;
         await delay(r.delayMs);
         return rec.stream ? this.streamAnswer(rec, res, r) : this.jsonAnswer(rec, res, r);
     }

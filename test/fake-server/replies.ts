@@ -23,6 +23,8 @@ export type FakeReply =
       usage?: FakeUsage | null;
       /** Real milliseconds before the headers. */
       delayMs?: number;
+      /** Nothing is sent until this settles: a test decides when the answer comes, whatever the machine's load. */
+      until?: Promise<unknown>;
       /** Real milliseconds between SSE content chunks (the first one goes at once). */
       chunkDelayMs?: number;
       /** Streamed: send this many content chunks, then nothing more (the connection stays open). */

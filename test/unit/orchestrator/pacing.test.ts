@@ -86,7 +86,10 @@ describe('orchestrator: pacing and cancellation', () => {
 
   it('cancelling a request that waits for the model’s only slot rejects at once and leaves the queue', async () => {
     h = await startHarness({ settings: oneAtATime });
-    h.server.script(reply.text('first', { delayMs: 60 }), reply.text('third'));
+    // The first answer waits until the test lets it go, so the slot is taken for as long as needed.
+    let answerFirst = (): void => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    h.server.script(reply.text('first', { until: firstAnswered }), reply.text('third'));
     const first = h.orchestrator.run(quick(1));
     await h.server.waitForChatRequests(1);
     const abort = new AbortController();
@@ -95,6 +98,7 @@ describe('orchestrator: pacing and cancellation', () => {
     abort.abort();
     assert.equal((await within(1_000, 'the cancelled request', failure(waiting))).kind, 'cancelled');
     assert.equal(h.server.chatRequests.length, 1, 'the cancelled request was never sent');
+    answerFirst();
     assert.equal((await first).content, 'first');
     // Were the cancelled request still first in the pacer's queue, this one would wait forever.
     assert.equal((await within(2_000, 'the request queued behind the cancelled one', h.orchestrator.run(quick(3)))).content, 'third');
