@@ -97,7 +97,14 @@ describe('Aurelis: Explain', () => {
   it('refuses binary content', async () => {
     const errors = stubWindow('showErrorMessage');
     try {
-      const editor = await openEditor('PNG\u0000\u0001\u0002binary', 'plaintext');
+      // An untitled document with a name of its own: a plain new untitled document can be handed the
+      // name (and, for a moment, the editor) of one an earlier test just closed. (VS Code will not open
+      // a binary file from disk as text at all.)
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:binary-${Date.now().toString(36)}.txt`));
+      const insert = new vscode.WorkspaceEdit();
+      insert.insert(doc.uri, new vscode.Position(0, 0), 'PNG\u0000\u0001\u0002binary');
+      assert.ok(await vscode.workspace.applyEdit(insert));
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
       assert.ok(editor.document.getText().includes('\u0000'), `the document lost its NUL: ${JSON.stringify(editor.document.getText())}`);
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
       editor.selection = new vscode.Selection(0, 0, 0, 10);
