@@ -510,6 +510,7 @@ export class Orchestrator {
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         maxTokens,
         ...(effort === undefined ? {} : { reasoningEffort: effort }),
+        ...(request.topP === undefined ? {} : { topP: request.topP }),
         ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
         ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
       });

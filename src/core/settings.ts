@@ -92,8 +92,11 @@ export const SettingsSchema = z.object({
       fix: z.number().int().positive().default(2000),
       refactor: z.number().int().positive().default(2000),
       general: z.number().int().positive().default(1000),
+      prompt: z.number().int().positive().default(2000),
     })
     .prefault({}),
+  /** Model ids (or `<provider>:<model>`) requests may use; empty allows every model. */
+  allowedModels: z.array(z.string().min(1)).default([]),
   maxConcurrentRequests: z.number().int().min(1).max(64).default(5),
   requestTimeoutSeconds: z.number().min(1).max(3600).default(120),
   cache: z
@@ -147,6 +150,20 @@ export const SettingsSchema = z.object({
     .object({
       /** A PEM file of certificate authorities to trust besides the system's (a company CA, a self-signed server). */
       caFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  instructions: z
+    .object({
+      /** Put the project's AGENTS.md and Copilot instruction files into every request. */
+      enabled: z.boolean().default(true),
+      /** Most tokens of instructions one request carries; the rest is cut with a note. */
+      maxTokens: z.number().int().min(100).max(100_000).default(2000),
+    })
+    .prefault({}),
+  prompts: z
+    .object({
+      /** A folder of the user's own `.prompt.yml` files, offered in every workspace; empty: `~/.aurelis/prompts`. */
+      userFolder: z.string().default(''),
     })
     .prefault({}),
   audit: z

@@ -48,6 +48,17 @@ const strongerScan: Stricter = (candidate, current) => {
   return rank >= SECRET_SCAN_ORDER.indexOf(current as string);
 };
 
+/**
+ * An allow-list where shorter is stricter: every model the candidate allows must already be
+ * allowed. An empty list allows every model, so it is never stricter than a list.
+ */
+const narrowerList: Stricter = (candidate, current) => {
+  if (!Array.isArray(candidate) || !candidate.every((m) => typeof m === 'string' && m !== '')) return undefined;
+  const mine = Array.isArray(current) ? (current as string[]) : [];
+  if (candidate.length === 0) return mine.length === 0;
+  return mine.length === 0 || candidate.every((m) => mine.includes(m as string));
+};
+
 /** Settings a workspace may only tighten, with what "stricter" means for each. */
 const TIGHTEN_ONLY: Record<string, Stricter> = {
   'budgets.dailyUsd': lowerLimit,
@@ -66,6 +77,11 @@ const TIGHTEN_ONLY: Record<string, Stricter> = {
   'ledger.fsync': switchTo(true),
   'rateLimits.pacing': switchTo(true),
   'maxConcurrentRequests': lowerLimit,
+  'allowedModels': narrowerList,
+  // A repository's instruction files steer every answer: it may switch them off, or send fewer
+  // of them, but not switch them on (or make them longer) against the user's own choice.
+  'instructions.enabled': switchTo(false),
+  'instructions.maxTokens': lowerLimit,
 };
 
 /** Merged field by field (per model, per limit), each field tighten-only. */
@@ -79,7 +95,7 @@ const RATE_LIMIT_OVERRIDES = 'rateLimits.overrides';
  * `application` scope, so VS Code's settings editor offers them in User settings only; a test
  * keeps the two in step.
  */
-const USER_ONLY = ['provider', 'endpoints', 'customHeaders', 'githubModels', 'network', 'prices', 'ledger.retentionDays', 'audit.retentionDays', 'audit.maxFileMB'];
+const USER_ONLY = ['provider', 'endpoints', 'customHeaders', 'githubModels', 'network', 'prices', 'ledger.retentionDays', 'audit.retentionDays', 'audit.maxFileMB', 'prompts.userFolder'];
 
 /** Scopes VS Code itself keeps out of workspace settings. */
 const USER_ONLY_SCOPES = new Set(['application', 'machine']);

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { Notice } from './pipeline';
 
-export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general'] as const;
+/** Appended to, never reordered: the ledger's columnar snapshots store a task by its index here. */
+export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general', 'prompt'] as const;
 export const TaskTypeSchema = z.enum(TASK_TYPES);
 export type TaskType = z.infer<typeof TaskTypeSchema>;
 
@@ -55,6 +56,8 @@ export const RequestMetadataSchema = z.object({
   language: z.string().optional(),
   framework: z.string().optional(),
   style: z.string().optional(),
+  /** The prompt file a `prompt` request comes from (its name), for the log and the audit trail. */
+  prompt: z.string().optional(),
   /** Path relative to the workspace; never an absolute path. */
   file: z.string().optional(),
 });
@@ -75,6 +78,8 @@ export const TaskRequestSchema = z
     messages: z.array(ChatMessageSchema).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
+    /** Nucleus sampling (a prompt file's modelParameters.topP). */
+    topP: z.number().min(0).max(1).optional(),
     responseFormat: ResponseFormatSchema.optional(),
     metadata: RequestMetadataSchema.optional(),
     /** Force one model (skips the task's chain). */

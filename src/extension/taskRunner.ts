@@ -44,6 +44,7 @@ const COMMAND_OF_TASK: Record<TaskType, string> = {
   fix: 'aurelis.fix',
   refactor: 'aurelis.optimize',
   general: 'aurelis.generate',
+  prompt: 'aurelis.runPrompt',
 };
 
 /**

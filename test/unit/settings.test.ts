@@ -31,6 +31,9 @@ const DOCUMENTED_DEFAULTS = {
   security: { secretScan: 'ask', maxFileKB: 256 },
   network: {},
   audit: { includeContent: false, retentionDays: 90, maxFileMB: 10 },
+  allowedModels: [],
+  instructions: { enabled: true, maxTokens: 2000 },
+  prompts: { userFolder: '' },
 };
 
 describe('settings', () => {

@@ -33,6 +33,7 @@ export const TASK_NAMES: Record<TaskType, string> = {
   fix: 'Fix',
   refactor: 'Refactor',
   general: 'General',
+  prompt: 'Prompt files',
 };
 
 export const ERROR_KIND_NAMES: Record<ErrorKind, string> = {

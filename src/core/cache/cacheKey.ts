@@ -35,6 +35,7 @@ export function cacheKey(request: TaskRequest, target: ModelTarget): string {
     messages: request.messages?.map((m) => [m.role, normaliseWhitespace(m.content)]) ?? null,
     temperature: request.temperature ?? null,
     maxTokens: request.maxTokens ?? null,
+    topP: request.topP ?? null,
     responseFormat: request.responseFormat ?? null,
     language: request.metadata?.language ?? null,
     framework: request.metadata?.framework ?? null,

@@ -13,6 +13,8 @@ export interface BodyInput {
   messages: ChatMessage[];
   temperature?: number;
   maxTokens?: number;
+  /** Nucleus sampling (a prompt file's modelParameters.topP). */
+  topP?: number;
   responseFormat?: ResponseFormat;
   /** Sent to models that read it only (modelRules.ts). */
   reasoningEffort?: ReasoningEffort;
@@ -28,6 +30,8 @@ export function requestBody(input: BodyInput, preset: ProviderPreset, refused: R
   if (input.temperature !== undefined && rules.temperature) {
     body['temperature'] = preset.maxTemperature === undefined ? input.temperature : Math.min(input.temperature, preset.maxTemperature);
   }
+  // Models that take no temperature (reasoning models) take no top_p either.
+  if (input.topP !== undefined && rules.temperature) body['top_p'] = input.topP;
   if (input.maxTokens !== undefined) body[tokenParameterFor(preset, input.model)] = input.maxTokens;
   if (input.reasoningEffort !== undefined && rules.effort) body['reasoning_effort'] = input.reasoningEffort;
   // OpenRouter puts what the request cost into usage.cost only when asked.

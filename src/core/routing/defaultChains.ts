@@ -28,6 +28,8 @@ function byRole(roles: { generate: string[]; optimize: string[]; document: strin
     fix: roles.reason,
     refactor: roles.reason,
     general: roles.quick,
+    // A team's prompt file may ask anything; the general chain is the closest fit when it names no model.
+    prompt: roles.quick,
   };
 }
 

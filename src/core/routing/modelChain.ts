@@ -19,8 +19,7 @@ export function chainFor(task: TaskType, settings: Settings): ModelTarget[] {
 
 /** The chain a request runs: its forced model alone, or the task's chain; never empty. */
 export function resolveChain(task: TaskType, forcedModel: string | undefined, settings: Settings): ModelTarget[] {
-  if (forcedModel !== undefined) return [parseModelRef(forcedModel, settings.provider)];
-  const chain = chainFor(task, settings);
+  const chain = forcedModel !== undefined ? [parseModelRef(forcedModel, settings.provider)] : chainFor(task, settings);
   if (chain.length === 0) {
     throw new AurelisError(
       'config',
@@ -28,7 +27,22 @@ export function resolveChain(task: TaskType, forcedModel: string | undefined, se
       { provider: settings.provider, nextSteps: ['openSettings', 'chooseModel'] },
     );
   }
-  return chain;
+  const allowed = chain.filter((target) => isAllowedModel(target, settings));
+  if (allowed.length === 0) {
+    const named = chain.map((t) => t.model).join(', ');
+    throw new AurelisError(
+      'config',
+      `None of the models for "${task}" requests (${named}) is on the allow-list (${settings.allowedModels.join(', ')}). Choose an allowed model in aurelis.models.${task}, or ask whoever set the allow-list (your settings, the workspace's or its .aurelis.yaml).`,
+      { provider: settings.provider, nextSteps: ['openSettings', 'chooseModel'] },
+    );
+  }
+  return allowed;
+}
+
+/** Whether `aurelis.allowedModels` lets requests use a model (an empty list allows every model). */
+export function isAllowedModel(target: ModelTarget, settings: Settings): boolean {
+  const list = settings.allowedModels;
+  return list.length === 0 || list.includes(target.model) || list.includes(`${target.provider}:${target.model}`);
 }
 
 /**

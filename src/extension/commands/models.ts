@@ -17,6 +17,7 @@ const TASK_LABELS: Record<TaskType, string> = {
   fix: 'Fix',
   refactor: 'Refactor',
   general: 'General questions',
+  prompt: 'Prompt files (Run Prompt, Evaluate Prompt)',
 };
 
 export interface ModelsArgs {
