@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.document': () => import('./commands/edits').then((m) => m.document),
   'aurelis.generateTests': () => import('./commands/generateTests').then((m) => m.generateTests),
   'aurelis.fix': () => import('./commands/edits').then((m) => m.fix),
+  'aurelis.runPrompt': () => import('./commands/prompts').then((m) => m.runPrompt),
+  'aurelis.evaluatePrompt': () => import('./commands/prompts').then((m) => m.evaluatePrompt),
   'aurelis.acceptChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.accept(ref),
   'aurelis.rejectChange': async () => (parts: EditorParts, ref?: unknown) => parts.proposals.reject(ref),
   'aurelis.regenerate': () => import('./commands/regenerate').then((m) => m.regenerate),

@@ -7,6 +7,8 @@ import { BudgetStatusBar } from './budgetStatusBar';
 import { editorHttpProxy } from './httpProxy';
 import { channelLogger } from './log';
 import { MarkdownViews } from './markdownViews';
+import { ProjectInstructions } from './projectInstructions';
+import { PromptCodeLens } from './prompts/promptCodeLens';
 import { ProposedChanges } from './proposedChanges';
 import { Regenerations } from './regenerations';
 import { ReviewDiagnostics } from './reviewDiagnostics';
@@ -26,6 +28,8 @@ export interface EditorParts {
   /** The core (orchestrator, ledger, cache…), loaded on first use so activation stays fast. */
   readonly core: () => Promise<CoreServices>;
   readonly runner: TaskRunner;
+  /** The project's instruction files and `.aurelis.yaml` standards for a request. */
+  readonly project: ProjectInstructions;
   readonly views: MarkdownViews;
   readonly proposals: ProposedChanges;
   readonly findings: ReviewDiagnostics;
@@ -43,12 +47,14 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   const settings = new SettingsReader(SettingsReader.contributedBy(context.extension.packageJSON), log);
   const core = lazyCore(context, settings, keys, log);
   const status = new BudgetStatusBar(() => core().then((c) => c.spend()), () => settings.settings, log);
+  const project = new ProjectInstructions(settings, log);
   const runner = new TaskRunner({
     sender: () => core().then((c) => c.models),
     activity: () => status.started(),
     log,
     security: () => core().then((c) => c.audit),
     providerLabel: () => PROVIDER_PRESETS[settings.settings.provider].label,
+    prepare: (request, document) => project.prepare(request, document),
   });
   const views = new MarkdownViews();
   const regenerations = new Regenerations();
@@ -63,6 +69,7 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
     proposals,
     findings,
     vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new AurelisCodeActions(findings), AurelisCodeActions.metadata),
+    vscode.languages.registerCodeLensProvider(PromptCodeLens.selector, new PromptCodeLens()),
     settings.onDidChange(() => void status.refresh()),
     auditProviderChanges(settings, core, log),
     { dispose: () => void core.loaded?.then((c) => c.dispose()) },
@@ -70,7 +77,7 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   settings.warn();
   // The first read of the ledger happens after activation has returned.
   setTimeout(() => void status.refresh(), 0);
-  return { context, channel, log, keys, settings, core, runner, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
+  return { context, channel, log, keys, settings, core, runner, project, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
 }
 
 /** Every change of provider — through Select Provider or an edit of settings.json — is an audit event. */

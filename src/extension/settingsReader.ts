@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
 import { parseSettings, type SettingProblem, type Settings } from '../core/settings';
 import { ignoredWarning, mergeSetting, policyOf, type IgnoredWorkspaceValue } from '../core/settingsPolicy';
+import { readWorkspaceProjectFiles, watchProjectFiles, type FolderRules } from './projectFileRules';
 import { aurelisSettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceSettingsFiles';
 
 /** One `aurelis.*` setting as package.json contributes it. */
@@ -20,6 +21,9 @@ export interface ContributedSetting {
  * from the user and default levels only, so even a misplaced workspace value has no effect);
  * budgets and safety settings take a workspace value only when it is stricter; the rest (model
  * chains, retries, cache) follow the workspace. In Restricted Mode every setting is the user's.
+ * A repository's `.aurelis.yaml` goes through the same merge, after the settings files: it may
+ * only tighten (budgets, the secret scan, an allow-list of models), and what it tries to loosen,
+ * or to set where requests go, is named like any other ignored workspace value.
  */
 export class SettingsReader implements vscode.Disposable {
   private current: Settings;
@@ -27,6 +31,8 @@ export class SettingsReader implements vscode.Disposable {
   private ignored: IgnoredWorkspaceValue[] = [];
   /** `aurelis.*` names the workspace's settings files set, including those VS Code hides (application-scoped). */
   private inWorkspaceFiles = new Set<string>();
+  /** Each workspace folder's `.aurelis.yaml`, as last read. */
+  private projectFiles: FolderRules[] = [];
   /** Problems (and ignored workspace values) already shown, so each is shown once. */
   private readonly shown = new Set<string>();
   private readonly changed = new vscode.EventEmitter<Settings>();
@@ -48,6 +54,7 @@ export class SettingsReader implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescanWorkspaceFiles()),
       watchWorkspaceSettingsFiles(() => void this.rescanWorkspaceFiles()),
+      watchProjectFiles(() => void this.rescanWorkspaceFiles()),
       this.changed,
     ];
     void this.rescanWorkspaceFiles();
@@ -55,10 +62,12 @@ export class SettingsReader implements vscode.Disposable {
 
   /** Re-reads the workspace's settings files, and the settings when what they set changed. */
   private async rescanWorkspaceFiles(): Promise<void> {
-    const found = await aurelisSettingsInWorkspaceFiles();
+    const [found, projectFiles] = await Promise.all([aurelisSettingsInWorkspaceFiles(), readWorkspaceProjectFiles()]);
     const same = found.size === this.inWorkspaceFiles.size && [...found].every((n) => this.inWorkspaceFiles.has(n));
+    const sameProject = JSON.stringify(projectFiles.map((p) => [p.file.toString(), p.rules])) === JSON.stringify(this.projectFiles.map((p) => [p.file.toString(), p.rules]));
     this.inWorkspaceFiles = found;
-    if (!same) this.reload();
+    this.projectFiles = projectFiles;
+    if (!same || !sameProject) this.reload();
   }
 
   /** The settings package.json contributes, read from the extension's manifest. */
@@ -76,6 +85,11 @@ export class SettingsReader implements vscode.Disposable {
 
   get problems(): readonly SettingProblem[] {
     return this.currentProblems;
+  }
+
+  /** Each workspace folder's `.aurelis.yaml` (standards, tightening values, problems), as last read. */
+  get projectFileRules(): readonly FolderRules[] {
+    return this.projectFiles;
   }
 
   /** Workspace values that were ignored: user-only settings, values looser than the user's, or Restricted Mode. */
@@ -106,6 +120,16 @@ export class SettingsReader implements vscode.Disposable {
       this.log.warn(`Ignoring the workspace value of ${value.setting}: ${ignoredReasonText(value, vscode.workspace.isTrusted)}.`);
     }
     if (fresh.length > 0) void vscode.window.showWarningMessage(ignoredWarning(fresh, vscode.workspace.isTrusted));
+    for (const { file, rules } of this.projectFiles) {
+      for (const problem of rules.problems) {
+        const id = `project:${problem}`;
+        active.add(id);
+        if (this.shown.has(id)) continue;
+        this.shown.add(id);
+        this.log.warn(problem);
+        void vscode.window.showWarningMessage(`Aurelis: ${problem}`, 'Open .aurelis.yaml').then((choice) => choice && vscode.window.showTextDocument(file));
+      }
+    }
     // Forget problems that were fixed, so breaking the same setting again warns again.
     for (const id of [...this.shown]) if (!active.has(id)) this.shown.delete(id);
   }
@@ -118,6 +142,24 @@ export class SettingsReader implements vscode.Disposable {
     this.current = this.read();
     this.warn();
     this.changed.fire(this.current);
+  }
+
+  /** A setting's value after each `.aurelis.yaml` had its (tighten-only) say. */
+  private tightenFromProjectFiles(key: string, value: unknown, trusted: boolean, ignored: IgnoredWorkspaceValue[]): unknown {
+    let current = value;
+    for (const { rules } of this.projectFiles) {
+      if (!Object.hasOwn(rules.tightening, key)) continue;
+      const asked = rules.tightening[key] as { value: unknown; key: string };
+      const setting = `${asked.key} in .aurelis.yaml`;
+      if (!trusted) {
+        ignored.push({ setting, reason: 'user-only' });
+        continue;
+      }
+      const merged = mergeSetting(key, 'tighten-only', { user: current, workspace: [asked.value] });
+      current = merged.value;
+      if (merged.ignored) ignored.push({ setting, reason: merged.ignored });
+    }
+    return current;
   }
 
   private read(): Settings {
@@ -142,9 +184,11 @@ export class SettingsReader implements vscode.Disposable {
         const reason = merged.ignored ?? (hiddenByVsCode ? 'user-only' : undefined);
         if (reason) ignored.push({ setting: `aurelis.${key}`, reason });
       }
+      value = this.tightenFromProjectFiles(key, value, trusted, ignored);
       // Configuration values are read-only proxies; the core gets plain copies.
       if (isSet(value)) setPath(raw, key.split('.'), JSON.parse(JSON.stringify(value)) as unknown);
     }
+    for (const { rules } of this.projectFiles) for (const key of rules.userOnly) ignored.push({ setting: `${key} in .aurelis.yaml`, reason: 'user-only' });
     const { settings, problems } = parseSettings(raw);
     this.currentProblems = problems;
     this.ignored = ignored;

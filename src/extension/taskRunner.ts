@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
+import { withInstructions } from '../core/instructions/projectInstructions';
 import type { SecurityEventSink } from '../core/security/auditEvents';
+import { documentOf, instructionNames, type PreparedRequest } from './projectInstructions';
 import { recordSecurityEvent } from './securityEvents';
 import { requestChoices } from './requestChoices';
 import type { AnswerCheck, RunOptions, SentRedactions, TaskRequest, TaskResult, TaskType } from '../core/types';
@@ -21,7 +23,12 @@ export interface RunRequestOptions {
   usable?: AnswerCheck;
   /** When secrets were redacted: their placeholders, to put the values back into an edit. */
   onRedactions?: (redactions: SentRedactions) => void;
+  /** The file the request is about, for its project instructions (default: the active editor's, when the request names it). */
+  document?: vscode.Uri;
 }
+
+/** A result, and the instruction files that went with the request (for the footer). */
+export type RunnerResult = TaskResult & { instructions?: string[] };
 
 export interface TaskRunnerDeps {
   sender: () => Promise<RequestSender>;
@@ -31,6 +38,8 @@ export interface TaskRunnerDeps {
   security: () => Promise<SecurityEventSink>;
   /** The active provider's name, for the Restricted Mode question. */
   providerLabel: () => string;
+  /** The team's standards and the project's instructions for a request. */
+  prepare: (request: TaskRequest, document: vscode.Uri | undefined) => Promise<PreparedRequest>;
 }
 
 /** The command a task's request comes from, as the audit log names it. */
@@ -46,6 +55,8 @@ const COMMAND_OF_TASK: Record<TaskType, string> = {
   general: 'aurelis.generate',
   prompt: 'aurelis.runPrompt',
 };
+
+const SEND_WITH_INSTRUCTIONS = 'Send With Instructions';
 
 /**
  * Runs one model request the way every command does: under a progress notification whose
@@ -85,19 +96,57 @@ export class TaskRunner {
    * Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled).
    * Regenerate and Retry (see requestChoices) skip the cache or ask for a larger output limit.
    */
-  async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<TaskResult> {
-    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, COMMAND_OF_TASK[request.task]);
+  async run(title: string, request: TaskRequest, options: RunRequestOptions = {}): Promise<RunnerResult> {
+    const prepared = await this.deps.prepare(request, options.document ?? documentOf(request));
+    const names = instructionNames(prepared.instructions);
+    const include = vscode.workspace.isTrusted || (await this.confirmUntrusted(title, COMMAND_OF_TASK[request.task], names));
+    const sent = include && prepared.instructions ? withInstructions(prepared.request, prepared.instructions) : prepared.request;
     const choices = requestChoices();
     const chosen: TaskRequest = {
-      ...request,
+      ...sent,
       ...(choices.bypassCache ? { bypassCache: true } : {}),
       ...(choices.maxTokens === undefined ? {} : { maxTokens: choices.maxTokens }),
     };
     if (choices.bypassCache) this.log.info(`${title.replace(/…$/, '')}: asking the model afresh (the cache is skipped).`);
-    return this.send(title, chosen, options);
+    const result = await this.send(title, chosen, options);
+    return include && names.length > 0 ? { ...result, instructions: names } : result;
+  }
+
+  /**
+   * Many requests as one piece of work (Evaluate Prompt): Restricted Mode asks once, one progress
+   * notification counts them and its Cancel aborts them all. No project instructions go with
+   * them: an evaluation measures the prompt file as written.
+   */
+  async runMany<T>(title: string, first: TaskRequest, work: (sender: RequestSender, options: RunOptions, progress: (message: string) => void) => Promise<T>): Promise<T> {
+    if (!vscode.workspace.isTrusted) await this.confirmUntrusted(title, COMMAND_OF_TASK[first.task]);
+    return this.underProgress(title, (sender, options, progress) => work(sender, options, (message) => progress.report({ message })));
   }
 
   private send(title: string, request: TaskRequest, options: RunRequestOptions): Promise<TaskResult> {
+    return this.underProgress(title, async (sender, base, progress) => {
+      const received = receivedCounter(progress);
+      const runOptions: RunOptions = {
+        ...base,
+        onDelta: (text) => {
+          received(text);
+          options.onDelta?.(text);
+        },
+        ...(options.usable ? { usable: options.usable } : {}),
+        ...(options.onRedactions ? { onRedactions: options.onRedactions } : {}),
+      };
+      try {
+        return await sender.run(request, runOptions);
+      } catch (e) {
+        if (!isAurelisError(e) || e.kind !== 'budget_exceeded' || request.budgetOverride) throw e;
+        if (!(await this.allowOnce(e))) throw new AurelisError('cancelled', 'The request was not sent: it is over budget.', { cause: e });
+        this.log.info('Budget override: the user allowed one request over the budget.');
+        return await sender.run({ ...request, budgetOverride: true }, runOptions);
+      }
+    });
+  }
+
+  /** A progress notification whose Cancel aborts the work, with the status bar showing it runs. */
+  private underProgress<T>(title: string, work: (sender: RequestSender, options: RunOptions, progress: vscode.Progress<{ message?: string }>) => Promise<T>): Promise<T> {
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
@@ -106,25 +155,7 @@ export class TaskRunner {
         const finished = this.deps.activity();
         try {
           const sender = await this.deps.sender();
-          const received = receivedCounter(progress);
-          const runOptions: RunOptions = {
-            signal: controller.signal,
-            onDelta: (text) => {
-              received(text);
-              options.onDelta?.(text);
-            },
-            onNotice: (notice) => this.notice(notice, progress),
-            ...(options.usable ? { usable: options.usable } : {}),
-            ...(options.onRedactions ? { onRedactions: options.onRedactions } : {}),
-          };
-          try {
-            return await sender.run(request, runOptions);
-          } catch (e) {
-            if (!isAurelisError(e) || e.kind !== 'budget_exceeded' || request.budgetOverride) throw e;
-            if (!(await this.allowOnce(e))) throw new AurelisError('cancelled', 'The request was not sent: it is over budget.', { cause: e });
-            this.log.info('Budget override: the user allowed one request over the budget.');
-            return await sender.run({ ...request, budgetOverride: true }, runOptions);
-          }
+          return await work(sender, { signal: controller.signal, onNotice: (notice) => this.notice(notice, progress) }, progress);
         } catch (e) {
           if (controller.signal.aborted && !(isAurelisError(e) && e.kind === 'cancelled')) {
             throw new AurelisError('cancelled', 'Cancelled.', { cause: e });
@@ -141,20 +172,29 @@ export class TaskRunner {
 
   /**
    * Restricted Mode: the workspace's authors are not trusted, so its code leaves the machine only
-   * when the user says so for this request. A refusal is recorded in the audit log.
+   * when the user says so for this request. A refusal is recorded in the audit log. The project's
+   * instruction files are the untrusted authors' words steering the model, so they are named and
+   * go only with "Send With Instructions". Resolves with whether they go.
    */
-  private async confirmUntrusted(title: string, command: string): Promise<void> {
+  private async confirmUntrusted(title: string, command: string, instructions: readonly string[] = []): Promise<boolean> {
     const provider = this.deps.providerLabel();
+    const withThem = instructions.length > 0 ? [SEND_WITH_INSTRUCTIONS] : [];
+    const about =
+      instructions.length > 0
+        ? `\n\nThis workspace has project instructions (${instructions.join(', ')}). "Send This Time" leaves them out; "${SEND_WITH_INSTRUCTIONS}" sends them with the code.`
+        : '';
     const choice = await vscode.window.showWarningMessage(
       `Aurelis: this workspace is in Restricted Mode. Send its code to ${provider}?`,
       {
         modal: true,
-        detail: `"${title.replace(/…$/, '')}" sends code from this workspace to ${provider}. You have not trusted this folder's authors, so Aurelis asks first each time (and reads only your user settings).\n\n"Send This Time" sends this one request; "Manage Workspace Trust" lets you trust the folder.`,
+        detail: `"${title.replace(/…$/, '')}" sends code from this workspace to ${provider}. You have not trusted this folder's authors, so Aurelis asks first each time (and reads only your user settings).\n\n"Send This Time" sends this one request; "Manage Workspace Trust" lets you trust the folder.${about}`,
       },
       'Send This Time',
+      ...withThem,
       'Manage Workspace Trust',
     );
-    if (choice === 'Send This Time') return;
+    if (choice === 'Send This Time') return false;
+    if (choice === SEND_WITH_INSTRUCTIONS) return true;
     const reason = choice === 'Manage Workspace Trust' ? 'The user opened Manage Workspace Trust instead of sending.' : 'The user chose not to send code from a workspace in Restricted Mode.';
     this.log.info(`Restricted Mode: ${command} was not sent. ${reason}`);
     await recordSecurityEvent(this.deps.security, this.log, { type: 'restricted_mode_refusal', command, reason });

@@ -10,6 +10,7 @@ import { BUILD_FILE_NAMES, planTests, type TestPlan, type TestProjectFacts } fro
 import { editorCode, relativePath, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import { succeeds, type EditOutcome } from './edits';
+import { rulesFor } from '../projectFileRules';
 import { targetEditor } from './activeEditor';
 
 /** Build files larger than this are not read (a lock file is no help in telling the framework). */
@@ -25,9 +26,13 @@ export async function generateTests(parts: EditorParts): Promise<EditOutcome> {
   const doc = editor.document;
   if (doc.isUntitled) throw new AurelisError('bad_request', 'Save the file first: the tests go in a new file beside it.', { nextSteps: [] });
   const code = await editorCode(editor, { fallback: 'file', maxKB: parts.settings.settings.security.maxFileKB });
-  const plan = planTests(await projectFacts(doc));
+  const found = planTests(await projectFacts(doc));
+  // The team's declared framework (.aurelis.yaml standards.test_framework) wins over a detected one.
+  const declared = vscode.workspace.isTrusted ? rulesFor(parts.settings.projectFileRules, doc.uri).standards.test_framework : undefined;
+  const plan = declared === undefined ? found : { ...found, framework: declared, detected: true };
   const target = vscode.Uri.joinPath(doc.uri, '..', path.posix.basename(plan.testPath));
-  parts.log.info(`Generate Tests: ${plan.framework} (${plan.detected ? 'found in the project' : 'the usual default'}), into ${plan.testPath}.`);
+  const source = declared !== undefined ? 'declared in .aurelis.yaml' : plan.detected ? 'found in the project' : 'the usual default';
+  parts.log.info(`Generate Tests: ${plan.framework} (${source}), into ${plan.testPath}.`);
   return proposeTests(parts, code, plan, target);
 }
 
