@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../fake-server';
 import { aurelis, auditLines } from '../host/support/aurelis';
-import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from '../host/editor/fakeProvider';
+import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProvider, workspaceUri, type FakeProvider } from '../host/editor/fakeProvider';
 
 const W = vscode.ConfigurationTarget.Workspace;
 const config = () => vscode.workspace.getConfiguration('aurelis');
@@ -98,6 +98,34 @@ describe('Restricted Mode (an untrusted workspace)', () => {
       accepted.restore();
       info.restore();
       await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
+  it('leaves the project instructions out unless the user sends them, and the question names them', async () => {
+    const agents = workspaceUri('AGENTS.md');
+    await vscode.workspace.fs.writeFile(agents, new TextEncoder().encode('Reply in the style of a pirate.\n'));
+    const editor = await openWorkspaceFile('src/restricted.ts', 'export const answer = 42;\n');
+    editor.selection = new vscode.Selection(0, 0, 0, 25);
+    const systemOf = (i: number) =>
+      ((fake.server.chatRequests[i]?.body as { messages?: Array<{ role: string; content: string }> }).messages ?? []).filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    let answer = 'Send This Time';
+    const modal = stubWindow('showWarningMessage', (message) => (message.includes('Restricted Mode') ? answer : undefined));
+    try {
+      fake.server.script(reply.text('A constant.'), reply.text('Arr, a constant.'));
+      const without = await vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
+      const [question] = modal.calls;
+      assert.deepEqual(question?.items, ['Send This Time', 'Send With Instructions', 'Manage Workspace Trust']);
+      assert.match(String((question?.options as { detail?: string } | undefined)?.detail), /This workspace has project instructions \(AGENTS\.md\)\. "Send This Time" leaves them out/);
+      assert.doesNotMatch(systemOf(0), /pirate/, 'instructions went without being allowed');
+      assert.doesNotMatch(without?.text ?? '', /with AGENTS\.md/);
+
+      answer = 'Send With Instructions';
+      const withThem = await vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
+      assert.match(systemOf(1), /Reply in the style of a pirate\./);
+      assert.match(withThem?.text ?? '', /with AGENTS\.md\*/);
+    } finally {
+      modal.restore();
+      await vscode.workspace.fs.delete(agents).then(undefined, () => undefined);
     }
   });
 });
