@@ -11,6 +11,7 @@ import { editorCode, relativePath, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import { succeeds, type EditOutcome } from './edits';
 import { rulesFor } from '../projectFileRules';
+import { readSmallFile } from '../projectFiles';
 import { targetEditor } from './activeEditor';
 
 /** Build files larger than this are not read (a lock file is no help in telling the framework). */
@@ -69,7 +70,7 @@ async function projectFacts(doc: vscode.TextDocument): Promise<TestProjectFacts>
   while (current) {
     for (const name of BUILD_FILE_NAMES) {
       if (buildFiles[name] !== undefined) continue;
-      const text = await readSmall(vscode.Uri.joinPath(current, name));
+      const text = await readSmallFile(vscode.Uri.joinPath(current, name), MAX_BUILD_FILE_BYTES);
       if (text !== undefined) buildFiles[name] = text;
     }
     if (!root || current.toString() === root.toString() || !current.path.startsWith(root.path)) break;
@@ -77,16 +78,6 @@ async function projectFacts(doc: vscode.TextDocument): Promise<TestProjectFacts>
     current = parent.path === current.path ? undefined : parent;
   }
   return { language: doc.languageId, sourcePath: relativePath(doc.uri), siblingFiles: siblings, buildFiles };
-}
-
-async function readSmall(uri: vscode.Uri): Promise<string | undefined> {
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type !== vscode.FileType.File || stat.size > MAX_BUILD_FILE_BYTES) return undefined;
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
 }
 
 async function openIfExists(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
