@@ -665,6 +665,7 @@ export class Orchestrator {
       workspace: this.deps.workspaceHash ?? '',
       ...fields,
       ...(run.request.budgetOverride ? { budgetOverride: true } : {}),
+      ...(run.request.metadata?.prompt ? { prompt: run.request.metadata.prompt.slice(0, 200) } : {}),
     };
     const outcomes = await Promise.allSettled(recorders.map((r) => r.record(record)));
     for (const o of outcomes) if (o.status === 'rejected') this.logger.error(`Could not record request ${run.requestId}: ${describe(o.reason)}`);

@@ -106,6 +106,8 @@ export interface UsageRecord {
   /** SHA-256 of the workspace identity, never its path. */
   workspace: string;
   budgetOverride?: boolean;
+  /** The prompt file a `prompt` request ran (its name), for per-prompt figures. */
+  prompt?: string;
 }
 
 /** Stage: where every finished request is written (usage ledger, audit log). */

@@ -8,7 +8,7 @@ import type { HostEventMessage, RequestResult } from '../core/analytics-protocol
 import { costChart, hoursChart, latencyChart, modelsChart, tasksChart, type ChartData } from '../core/analytics-view/chartData';
 import { formatCount, formatDateTime, formatUsd } from '../core/analytics-view/format';
 import { describeFilter } from '../core/analytics-view/htmlReport';
-import { budgetBars, modelPerformanceTable, recentFailuresTable, summaryCards } from '../core/analytics-view/summary';
+import { budgetBars, modelPerformanceTable, promptTable, recentFailuresTable, summaryCards } from '../core/analytics-view/summary';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../core/analytics-protocol/messages';
 import type { AnalyticsFilter } from '../core/usage/analytics-types';
 import { ChartBoard } from './analytics/charts';
@@ -102,6 +102,7 @@ class AnalyticsPage {
     this.chart('hours', hoursChart(report));
     this.chart('latency', latencyChart(report));
     renderTable(byId('performance-table'), modelPerformanceTable(report));
+    renderTable(byId('prompts-table'), promptTable(report));
     renderTable(byId('failures-table'), recentFailuresTable(report));
     this.content.setAttribute('aria-busy', 'false');
     const t = report.totals;

@@ -36,6 +36,7 @@ describe('ledger index snapshots', () => {
           latencyMs: 100 + i,
           cacheHit: i % 11 === 0,
           workspace: i % 2 ? 'w1' : 'w2',
+          ...(i % 4 === 0 ? { task: 'prompt' as const, prompt: i % 8 === 0 ? 'Capitals' : 'Summarize' } : {}),
         }),
       );
     }
@@ -50,6 +51,7 @@ describe('ledger index snapshots', () => {
     assert.ok(existsSync(snapshotPath(march())));
     const health = first.health();
 
+    assert.deepEqual(parsed.byPrompt.map((p) => [p.prompt, p.totals.requests]).sort(), [['Capitals', 15], ['Summarize', 15]]);
     const second = open();
     assert.deepEqual(await report(second), parsed);
     assert.deepEqual(second.health(), health);

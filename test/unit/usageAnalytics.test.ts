@@ -74,6 +74,22 @@ describe('UsageAnalytics', () => {
     assert.equal(percentile(new Float64Array(0), 0.5), null);
   });
 
+  it('breaks down prompt-file requests by prompt name', async () => {
+    const at = local(2025, 3, 12, 14, 30);
+    await ledger.record(makeRecord({ requestId: 'p1', ts: at, task: 'prompt', prompt: 'Capitals', costUsd: 0.002, latencyMs: 400 }));
+    await ledger.record(makeRecord({ requestId: 'p2', ts: at + 1, task: 'prompt', prompt: 'Capitals — Judge', costUsd: 0.001, latencyMs: 300 }));
+    await ledger.record(makeRecord({ requestId: 'p3', ts: at + 2, task: 'prompt', prompt: 'Capitals', outcome: 'timeout', costUsd: 0, promptTokens: 0, completionTokens: 0, latencyMs: 100 }));
+    const r = AnalyticsReportSchema.parse(await analytics.report({ period: { kind: 'today' } }));
+    assert.deepEqual(
+      r.byPrompt.map((p) => [p.prompt, p.totals.requests, p.totals.succeeded, p.totals.costUsd]),
+      [
+        ['Capitals', 2, 1, 0.002],
+        ['Capitals — Judge', 1, 1, 0.001],
+      ],
+    );
+    assert.deepEqual(r.byTask.find((t) => t.task === 'prompt')?.totals.requests, 3);
+  });
+
   it('breaks down by model, task and provider, and rates errors and cache hits', async () => {
     const r = await analytics.report({ period: { kind: 'today' } });
     assert.deepEqual(

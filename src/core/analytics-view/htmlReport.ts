@@ -13,6 +13,7 @@ import {
   costPerDayTable,
   errorKindTable,
   modelPerformanceTable,
+  promptTable,
   providerTable,
   recentFailuresTable,
   summaryCards,
@@ -135,6 +136,7 @@ ${cards}
 ${budgetsSection(report)}
 ${table(modelPerformanceTable(report))}
 ${table(taskTable(report))}
+${table(promptTable(report))}
 ${table(providerTable(report))}
 ${barList('Cost per day', perDay)}
 ${table(costPerDayTable(report))}

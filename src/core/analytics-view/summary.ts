@@ -178,6 +178,16 @@ export function taskTable(report: AnalyticsReport): Table {
   };
 }
 
+/** Per prompt file, by name: what each of the team's prompts costs (Run Prompt, Evaluate Prompt and its judges). */
+export function promptTable(report: AnalyticsReport): Table {
+  return {
+    caption: 'Requests by prompt file',
+    columns: [col('Prompt', false), col('Requests'), col('Success rate'), col('Tokens'), col('Cost'), col('Median latency')],
+    rows: report.byPrompt.map((p) => [p.prompt, formatCount(p.totals.requests), formatPercent(successRate(p.totals)), formatCount(p.totals.totalTokens), costText(p.totals), formatMs(p.latency.p50Ms)]),
+    empty: 'No prompt files were run in this period.',
+  };
+}
+
 export function providerTable(report: AnalyticsReport): Table {
   return {
     caption: 'Requests by provider',

@@ -114,6 +114,9 @@ export const ModelBreakdownRowSchema = z.object({ provider: ProviderIdSchema, mo
 export type ModelBreakdownRow = z.infer<typeof ModelBreakdownRowSchema>;
 export const TaskBreakdownRowSchema = z.object({ task: TaskTypeSchema, ...breakdownRow });
 export type TaskBreakdownRow = z.infer<typeof TaskBreakdownRowSchema>;
+/** Requests of one prompt file (by its name): Run Prompt, Evaluate Prompt and their judges. */
+export const PromptBreakdownRowSchema = z.object({ prompt: z.string(), ...breakdownRow });
+export type PromptBreakdownRow = z.infer<typeof PromptBreakdownRowSchema>;
 export const ProviderBreakdownRowSchema = z.object({ provider: ProviderIdSchema, ...breakdownRow });
 export type ProviderBreakdownRow = z.infer<typeof ProviderBreakdownRowSchema>;
 
@@ -203,6 +206,7 @@ export const AnalyticsReportSchema = z.object({
   latency: LatencyStatsSchema,
   byModel: z.array(ModelBreakdownRowSchema),
   byTask: z.array(TaskBreakdownRowSchema),
+  byPrompt: z.array(PromptBreakdownRowSchema),
   byProvider: z.array(ProviderBreakdownRowSchema),
   /** Kinds that occurred, most frequent first. */
   errorsByKind: z.array(ErrorKindRateSchema),

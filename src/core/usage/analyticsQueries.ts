@@ -18,6 +18,7 @@ import type {
   ProviderBreakdownRow,
   RecentFailure,
   TaskBreakdownRow,
+  PromptBreakdownRow,
   TimeRange,
   UsageTotals,
 } from './analytics-types';
@@ -241,6 +242,7 @@ export interface SliceAnalysis {
   latencyHistogram: LatencyHistogram;
   byModel: ModelBreakdownRow[];
   byTask: TaskBreakdownRow[];
+  byPrompt: PromptBreakdownRow[];
   byProvider: ProviderBreakdownRow[];
   errorsByKind: ErrorKindRate[];
   costPerDay: CostPerDay;
@@ -254,6 +256,7 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
   // Sparse arrays indexed by target, task and provider id.
   const models: Group[] = [];
   const tasks: Group[] = [];
+  const prompts: Group[] = [];
   const providers: Group[] = [];
   const errorCounts = new Map<number, number>();
   const failures: number[] = [];
@@ -276,6 +279,8 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
     all.latency.add(rows, i);
     addToGroup(models, rows.target[i] as number, rows, i);
     addToGroup(tasks, rows.task[i] as number, rows, i);
+    // Prompt id 0 is "not a prompt file's request".
+    if (rows.prompt[i] !== 0) addToGroup(prompts, rows.prompt[i] as number, rows, i);
     addToGroup(providers, rows.provider[i] as number, rows, i);
     const outcome = rows.outcome[i] as number;
     if (outcome !== OUTCOME_OK) {
@@ -309,6 +314,7 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
       .map(([id, g]) => ({ ...rows.targetAt(id), totals: g.totals, latency: g.latency.stats() }))
       .sort(byRequestsThenCost),
     byTask: present(tasks).map(([id, g]) => ({ task: rows.taskAt(id), totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
+    byPrompt: present(prompts).map(([id, g]) => ({ prompt: rows.prompts[id] ?? '', totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
     byProvider: present(providers)
       .map(([id, g]) => ({ provider: rows.providerAt(id), totals: g.totals, latency: g.latency.stats() }))
       .sort(byRequestsThenCost),

@@ -18,7 +18,8 @@ import { OUTCOMES } from './records';
 import { COLUMN_NAMES, COLUMN_TYPES, type RowBlock } from './usageRows';
 
 const MAGIC = Buffer.from('AURX');
-const VERSION = 1;
+/** 2: the prompt column and its table. */
+const VERSION = 2;
 /** Bytes fingerprinted at each end of the covered part of the month file. */
 const FINGERPRINT_BYTES = 4096;
 
@@ -38,6 +39,7 @@ const HeaderSchema = z.object({
   columns: z.array(z.tuple([z.string(), z.number().int().positive()])),
   targets: z.array(z.object({ provider: z.enum(PROVIDER_IDS), model: z.string() })),
   workspaces: z.array(z.string()),
+  prompts: z.array(z.string()),
   errorMessages: z.array(z.tuple([z.number().int().nonnegative(), z.string()])),
 });
 
@@ -69,6 +71,7 @@ export async function writeSnapshot(ledgerPath: string, snapshot: Snapshot): Pro
       columns: COLUMN_NAMES.map((n) => [n, COLUMN_ARRAYS[n].BYTES_PER_ELEMENT]),
       targets: block.targets,
       workspaces: block.workspaces,
+      prompts: block.prompts,
       errorMessages: block.errorMessages,
     }),
   );
@@ -136,7 +139,7 @@ export async function readSnapshot(ledgerPath: string, ledgerSize: number): Prom
   }
   if (offset !== data.length - 4) return undefined;
   return {
-    block: { length: header.rows, columns, targets: header.targets, workspaces: header.workspaces, errorMessages: header.errorMessages },
+    block: { length: header.rows, columns, targets: header.targets, workspaces: header.workspaces, prompts: header.prompts, errorMessages: header.errorMessages },
     covered: header.covered,
     skipped: header.skipped,
   };

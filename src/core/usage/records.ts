@@ -49,6 +49,7 @@ export const UsageRecordSchema = z.object({
   fallbackDepth: z.number().int().min(0).max(255),
   workspace: z.string().max(128),
   budgetOverride: z.boolean().optional(),
+  prompt: z.string().min(1).max(200).optional(),
 });
 
 // The schema and the pipeline's interface must describe the same thing, in both directions.

@@ -41,6 +41,7 @@ export const COLUMN_TYPES = {
   flags: Uint8Array,
   fallbackDepth: Uint8Array,
   workspace: Uint32Array,
+  prompt: Uint32Array,
 } as const;
 export type ColumnName = keyof typeof COLUMN_TYPES;
 export const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as ColumnName[];
@@ -59,6 +60,8 @@ export interface RowBlock {
   columns: Record<ColumnName, Column>;
   targets: ModelTarget[];
   workspaces: string[];
+  /** Prompt file names; index 0 is "no prompt file". */
+  prompts: string[];
   /** Error messages by row number within the block. */
   errorMessages: Array<[number, string]>;
 }
@@ -86,13 +89,17 @@ export class UsageRows {
   fallbackDepth = new Uint8Array(0);
   /** Index into `workspaces`. */
   workspace = new Uint32Array(0);
+  /** Index into `prompts` (0: not a prompt file's request). */
+  prompt = new Uint32Array(0);
   /** Error message by row, for failed rows that had one. */
   readonly errorMessages = new Map<number, string>();
   readonly targets: ModelTarget[] = [];
   readonly workspaces: string[] = [];
+  readonly prompts: string[] = [''];
   readonly segments: Segment[] = [];
   private readonly targetIds = new Map<string, number>();
   private readonly workspaceIds = new Map<string, number>();
+  private readonly promptIds = new Map<string, number>([['', 0]]);
 
   add(r: UsageRecord): void {
     if (this.length === this.ts.length) this.reserve(this.length + 1);
@@ -111,6 +118,7 @@ export class UsageRows {
     this.flags[i] = (r.cacheHit ? FLAG_CACHE_HIT : 0) | (r.tokensEstimated ? FLAG_ESTIMATED : 0) | (r.budgetOverride ? FLAG_OVERRIDE : 0) | (r.costSource === 'provider' ? FLAG_COST_REPORTED : 0);
     this.fallbackDepth[i] = r.fallbackDepth;
     this.workspace[i] = this.internWorkspace(r.workspace);
+    this.prompt[i] = this.internPrompt(r.prompt ?? '');
     if (r.outcome !== 'ok' && r.errorMessage !== undefined) this.errorMessages.set(i, r.errorMessage);
     this.extendSegments(i, i + 1);
   }
@@ -122,9 +130,11 @@ export class UsageRows {
     for (const name of COLUMN_NAMES) this.column(name).set(block.columns[name].subarray(0, block.length), first);
     const targetMap = block.targets.map((t) => this.internTarget(t));
     const workspaceMap = block.workspaces.map((w) => this.internWorkspace(w));
+    const promptMap = block.prompts.map((p) => this.internPrompt(p));
     for (let i = first; i < first + block.length; i++) {
       this.target[i] = targetMap[this.target[i] as number] ?? 0;
       this.workspace[i] = workspaceMap[this.workspace[i] as number] ?? 0;
+      this.prompt[i] = promptMap[this.prompt[i] as number] ?? 0;
     }
     for (const [row, message] of block.errorMessages) this.errorMessages.set(first + row, message);
     this.length = first + block.length;
@@ -139,6 +149,8 @@ export class UsageRows {
     const workspaces: string[] = [];
     const targetIds = new Map<number, number>();
     const workspaceIds = new Map<number, number>();
+    const prompts: string[] = [''];
+    const promptIds = new Map<number, number>([[0, 0]]);
     const local = (ids: Map<number, number>, id: number, add: () => void) => {
       let mapped = ids.get(id);
       if (mapped === undefined) {
@@ -153,10 +165,12 @@ export class UsageRows {
       columns.target[i] = local(targetIds, t, () => targets.push(this.targetAt(t)));
       const w = columns.workspace[i] as number;
       columns.workspace[i] = local(workspaceIds, w, () => workspaces.push(this.workspaces[w] ?? ''));
+      const p = columns.prompt[i] as number;
+      columns.prompt[i] = local(promptIds, p, () => prompts.push(this.prompts[p] ?? ''));
     }
     const errorMessages: Array<[number, string]> = [];
     for (const [row, message] of this.errorMessages) if (row >= start && row < end) errorMessages.push([row - start, message]);
-    return { length: end - start, columns, targets, workspaces, errorMessages };
+    return { length: end - start, columns, targets, workspaces, prompts, errorMessages };
   }
 
   column(name: ColumnName): Column {
@@ -207,13 +221,11 @@ export class UsageRows {
   }
 
   private internWorkspace(w: string): number {
-    let id = this.workspaceIds.get(w);
-    if (id === undefined) {
-      id = this.workspaces.length;
-      this.workspaces.push(w);
-      this.workspaceIds.set(w, id);
-    }
-    return id;
+    return intern(this.workspaces, this.workspaceIds, w);
+  }
+
+  private internPrompt(p: string): number {
+    return intern(this.prompts, this.promptIds, p);
   }
 
   /** Extends the last segment with rows `[start, end)`, opening new segments as they fill. */
@@ -245,4 +257,15 @@ export class UsageRows {
       (this as Record<ColumnName, Column>)[name] = next;
     }
   }
+}
+
+/** The id of `value` in a string table, adding it when new. */
+function intern(table: string[], ids: Map<string, number>, value: string): number {
+  let id = ids.get(value);
+  if (id === undefined) {
+    id = table.length;
+    table.push(value);
+    ids.set(value, id);
+  }
+  return id;
 }

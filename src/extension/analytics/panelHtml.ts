@@ -124,6 +124,10 @@ export function panelHtml(parts: PanelHtmlParts): string {
       <h2 id="performance-title">Per-model performance</h2>
       <div id="performance-table" class="table-wrap"></div>
     </section>
+    <section aria-labelledby="prompts-title">
+      <h2 id="prompts-title">Prompt files</h2>
+      <div id="prompts-table" class="table-wrap"></div>
+    </section>
     <section aria-labelledby="failures-title">
       <h2 id="failures-title">Recent failures</h2>
       <div id="failures-table" class="table-wrap"></div>

@@ -39,6 +39,7 @@ export function sampleReport(overrides: Partial<AnalyticsReport> = {}): Analytic
       { provider: 'ollama', model: 'qwen2.5-coder', totals: totals({ requests: 3, costUsd: 0, errors: 1, succeeded: 2 }), latency },
     ],
     byTask: [{ task: 'generate', totals: totals(), latency }],
+    byPrompt: [{ prompt: 'Explain for an audience', totals: totals(), latency }],
     byProvider: [{ provider: 'openai', totals: totals(), latency }],
     errorsByKind: [
       { kind: 'timeout', count: 1, rate: 0.1 },
