@@ -56,6 +56,7 @@ export function buildSettings(project: ProjectConfig, env: Record<string, string
       ...(c.stop_at === undefined ? {} : { stopAt: c.stop_at }),
     },
     ...(project.prices ? { prices: project.prices } : {}),
+    ...(project.allowed_models ? { allowedModels: project.allowed_models } : {}),
     security: {
       secretScan: scan === 'ask' ? 'block' : scan,
       ...(project.security?.max_file_kb === undefined ? {} : { maxFileKB: project.security.max_file_kb }),

@@ -15,6 +15,7 @@ import { hookInstall } from './commands/hook';
 import { init } from './commands/init';
 import { cacheClear, logs } from './commands/maintenance';
 import { models } from './commands/models';
+import { collectVariable, promptEval, promptRun, PROMPT_EVAL_FORMATS } from './commands/prompt';
 import { review, REVIEW_FORMATS } from './commands/review';
 import { usage, USAGE_FORMATS } from './commands/usage';
 import { describeError } from './errorText';
@@ -104,6 +105,21 @@ export function buildProgram(run: (job: (command: Command) => Promise<ExitCode>)
     .option('--language <id>', 'the language to write in (default: from --file)')
     .option('-o, --output <file>', 'write the code to a file instead of stdout')
     .action(run((cmd) => withSession(cmd, (s, i) => generate(s, cmd.args[0] as string, cmd.opts(), i.signal))));
+
+  const prompt = program.command('prompt').description("prompt files (.prompt.yml, GitHub's format): run one, or evaluate its test rows");
+  prompt
+    .command('run')
+    .description("print a prompt file's answer")
+    .argument('<file>', 'the prompt file')
+    .option('--var <name=value>', 'a value for a {{variable}} (repeatable)', collectVariable, {})
+    .action(run((cmd) => withSession(cmd, (s, i) => promptRun(s, cmd.args[0] as string, cmd.opts<{ var: Record<string, string> }>().var, i.signal))));
+  prompt
+    .command('eval')
+    .description('run every testData row through the evaluators and print a table of rows × evaluators; exit 1 when a row fails')
+    .argument('<file>', 'the prompt file')
+    .addOption(new Option('--format <format>', 'output format').choices(PROMPT_EVAL_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the table to a file instead of stdout')
+    .action(run((cmd) => withSession(cmd, (s, i) => promptEval(s, cmd.args[0] as string, cmd.opts(), i.signal))));
 
   program
     .command('usage')

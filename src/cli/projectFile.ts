@@ -15,6 +15,7 @@ import { SecretScanner } from '../core/security/secretScanner';
 import { PriceSchema, SettingsSchema, TierLimitSchema } from '../core/settings';
 import { PROVIDER_IDS, TASK_TYPES, type ProviderId } from '../core/types';
 import { FAIL_ON } from '../core/review/formats/summary';
+import { StandardsSchema } from '../core/instructions/teamStandards';
 import { CliError } from './exitCodes';
 
 export const PROJECT_FILE = '.aurelis.yaml';
@@ -66,6 +67,10 @@ const ProjectSchema = z.strictObject({
       max_file_kb: inner(security.maxFileKB).optional(),
     })
     .optional(),
+  /** The team's standards: they steer review, documentation and tests (see teamStandards.ts). */
+  standards: StandardsSchema.optional(),
+  /** Models requests may use; the chains skip the others. */
+  allowed_models: z.array(z.string().min(1)).min(1).optional(),
   review: z
     .strictObject({
       fail_on: z.enum(FAIL_ON).optional(),
