@@ -5,6 +5,7 @@ import { assertSendable } from '../../core/tasks/codeContext';
 import { explainRequest } from '../../core/tasks/requests';
 import { languageOf } from '../../core/review/languages';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
+import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { say } from '../terminal';
 
@@ -38,7 +39,7 @@ export async function explain(session: Session, spec: string, signal: AbortSigna
   const rel = path.relative(session.project.root, absolute).split(path.sep).join('/');
   assertSendable(code, rel, session.settings.security.maxFileKB);
   const whole = span.from === undefined;
-  const request = explainRequest({ language: languageOf(rel), path: rel, code, firstLine: from, scope: whole ? 'whole file' : 'selection', diagnostics: [] });
+  const request = await withProject(session, explainRequest({ language: languageOf(rel), path: rel, code, firstLine: from, scope: whole ? 'whole file' : 'selection', diagnostics: [] }), rel);
   let streamed = false;
   const result = await session.core.orchestrator.run(request, {
     signal,

@@ -12,6 +12,7 @@ import { insertionRequest } from '../../core/tasks/requests';
 import { languageOf } from '../../core/review/languages';
 import type { TaskRequest } from '../../core/types';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
+import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
 
@@ -38,7 +39,8 @@ export async function generate(session: Session, instruction: string, options: {
       metadata: { language },
     };
   }
-  const result = await session.core.orchestrator.run(request, { signal, onNotice: (n) => say(`aurelis: ${n.message}`) });
+  const sent = await withProject(session, request, request.metadata?.file);
+  const result = await session.core.orchestrator.run(sent, { signal, onNotice: (n) => say(`aurelis: ${n.message}`) });
   if (result.finishReason === 'length') throw new CliError('The generated code was cut off at the model\'s output limit, so it is not shown. Ask for less, or choose a model with a larger output limit (--model).', EXIT.provider);
   // One code block, the prose around it left out; with --file, lines the model repeated from the file's end are dropped.
   const code = insertionFor(answerOf(result), request.metadata?.language ?? 'plaintext', { before: context, after: '' }, '');

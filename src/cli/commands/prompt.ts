@@ -14,6 +14,7 @@ import { MissingVariablesError, variablesOf } from '../../core/prompts/promptVar
 import { providerLabel } from '../../core/providers/presets';
 import { isAllowedModel } from '../../core/routing/modelChain';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
+import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
 
@@ -31,7 +32,8 @@ export async function promptRun(session: Session, file: string, variables: Recor
   const missing = variablesOf(prompt).filter((name) => !Object.hasOwn(variables, name));
   if (missing.length > 0) throw new CliError(`${prompt.file} uses ${missing.map((n) => `{{${n}}}`).join(', ')}: give ${missing.map((n) => `--var ${n}=…`).join(' ')}.`);
   const choice = await modelFor(session, prompt);
-  const result = await session.core.orchestrator.run(promptRequest(prompt, variables, choice.model), { signal, onNotice: (n) => say(`aurelis: ${n.message}`) });
+  const request = await withProject(session, promptRequest(prompt, variables, choice.model), undefined);
+  const result = await session.core.orchestrator.run(request, { signal, onNotice: (n) => say(`aurelis: ${n.message}`) });
   await emit(result.content.endsWith('\n') ? result.content : `${result.content}\n`);
   if (result.finishReason === 'length') say("aurelis: the answer was cut off at the model's output limit (modelParameters.maxTokens or the model's own).");
   return EXIT.ok;
