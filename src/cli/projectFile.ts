@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { KEY_VARIABLES } from '../core/providers/connection';
 import { SecretScanner } from '../core/security/secretScanner';
@@ -16,6 +16,7 @@ import { PriceSchema, SettingsSchema, TierLimitSchema } from '../core/settings';
 import { PROVIDER_IDS, TASK_TYPES, type ProviderId } from '../core/types';
 import { FAIL_ON } from '../core/review/formats/summary';
 import { StandardsSchema } from '../core/instructions/teamStandards';
+import { yamlLineOf, yamlSyntaxError } from '../core/yamlLines';
 import { CliError } from './exitCodes';
 
 export const PROJECT_FILE = '.aurelis.yaml';
@@ -114,11 +115,8 @@ export function parseProjectText(text: string, file: string): ProjectConfig {
   const name = path.basename(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line;
-    throw new CliError(`${name} line ${line}: ${firstSentence(syntax.message)}. Fix the YAML and run again.`);
-  }
+  const syntax = yamlSyntaxError(doc, lineCounter);
+  if (syntax) throw new CliError(`${name} line ${syntax.line}: ${syntax.message}. Fix the YAML and run again.`);
   refuseKeys(doc, lineCounter, name);
   const raw: unknown = doc.toJS() ?? {};
   const parsed = ProjectSchema.safeParse(raw);
@@ -126,7 +124,7 @@ export function parseProjectText(text: string, file: string): ProjectConfig {
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
   const keys = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const where = keys.map(String).join('.');
-  const line = lineOf(doc, lineCounter, keys);
+  const line = yamlLineOf(doc, lineCounter, keys);
   const what = issue.code === 'unrecognized_keys' ? `"${where}" is not a setting Aurelis knows` : `"${where}": ${issue.message}`;
   throw new CliError(`${name} line ${line}: ${what}. See "Configuration" in the README for the settings and their values.`);
 }
@@ -157,29 +155,4 @@ function refuseKeys(doc: Document, lineCounter: LineCounter, name: string): void
     );
   };
   visit(doc.contents, undefined);
-}
-
-/** The line of the value (or key) at `keys`, or of the deepest part of it that exists. */
-function lineOf(doc: Document, lineCounter: LineCounter, keys: readonly PropertyKey[]): number {
-  let node: unknown = doc.contents;
-  let line = 1;
-  for (const key of keys) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair) break;
-      const keyNode = pair.key as { range?: [number, number, number] };
-      if (keyNode.range) line = lineCounter.linePos(keyNode.range[0]).line;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(key)] as { range?: [number, number, number] } | undefined;
-      if (!item) break;
-      if (item.range) line = lineCounter.linePos(item.range[0]).line;
-      node = item;
-    } else break;
-  }
-  return line;
-}
-
-function firstSentence(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/\.$/, '').replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -6,7 +6,8 @@
  * base_url, github_models) or what models cost (prices) are never taken from a repository and
  * are named as ignored. Read with the `yaml` library; problems name the key and line.
  */
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlLineOf, yamlSyntaxError } from '../yamlLines';
 import { StandardsSchema, type TeamStandards } from './teamStandards';
 
 export const PROJECT_FILE = '.aurelis.yaml';
@@ -44,11 +45,8 @@ export const NO_RULES: ProjectFileRules = { standards: {}, tightening: {}, userO
 export function readProjectFileRules(text: string): ProjectFileRules {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line;
-    return { ...NO_RULES, problems: [`${PROJECT_FILE} line ${line}: ${(syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}. Nothing in it is used until it is fixed.`] };
-  }
+  const syntax = yamlSyntaxError(doc, lineCounter);
+  if (syntax) return { ...NO_RULES, problems: [`${PROJECT_FILE} line ${syntax.line}: ${syntax.message}. Nothing in it is used until it is fixed.`] };
   const raw: unknown = doc.toJS();
   const root = isRecord(raw) ? raw : {};
   const problems: string[] = [];
@@ -60,7 +58,7 @@ export function readProjectFileRules(text: string): ProjectFileRules {
       const issue = parsed.error.issues[0];
       const keys = ['standards', ...(issue?.code === 'unrecognized_keys' ? [issue.keys[0] ?? ''] : (issue?.path ?? []).map(String))];
       const what = issue?.code === 'unrecognized_keys' ? `"${keys.join('.')}" is not a standard Aurelis knows (code_style, test_framework, documentation_style)` : `"${keys.join('.')}": ${issue?.message ?? 'invalid'}`;
-      problems.push(`${PROJECT_FILE} line ${lineOf(doc, lineCounter, keys)}: ${what}. The standards are not used until it is fixed.`);
+      problems.push(`${PROJECT_FILE} line ${yamlLineOf(doc, lineCounter, keys)}: ${what}. The standards are not used until it is fixed.`);
     }
   }
   const tightening: ProjectFileRules['tightening'] = {};
@@ -78,19 +76,6 @@ function valueAt(root: Record<string, unknown>, keys: string[]): unknown {
   return node;
 }
 
-function lineOf(doc: Document, lineCounter: LineCounter, keys: readonly string[]): number {
-  let node: unknown = doc.contents;
-  let line = 1;
-  for (const key of keys) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
-    if (!pair) break;
-    const range = (pair.key as { range?: [number, number, number] }).range;
-    if (range) line = lineCounter.linePos(range[0]).line;
-    node = pair.value;
-  }
-  return line;
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,9 +3,10 @@
  * the file, the key and the line, because the person fixing it has the file open.
  */
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { ResponseFormat } from '../types';
+import { yamlLineOf, yamlSyntaxError } from '../yamlLines';
 import { PromptFileSchema, type PromptFileContent } from './promptFileSchema';
 
 export const PROMPT_FILE_SUFFIXES = ['.prompt.yml', '.prompt.yaml'] as const;
@@ -37,11 +38,8 @@ export function isPromptFile(name: string): boolean {
 export function parsePromptFile(text: string, file: string): PromptFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line;
-    throw new PromptFileError(file, line, undefined, `${(syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}. Fix the YAML and try again.`);
-  }
+  const syntax = yamlSyntaxError(doc, lineCounter);
+  if (syntax) throw new PromptFileError(file, syntax.line, undefined, `${syntax.message}. Fix the YAML and try again.`);
   const parsed = PromptFileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
@@ -51,7 +49,7 @@ export function parsePromptFile(text: string, file: string): PromptFile {
       issue.code === 'unrecognized_keys'
         ? `"${issue.keys[0] ?? ''}" is not a key of GitHub's prompt file format.`
         : `${issue.path.length === 0 ? 'the file' : `"${key ?? ''}"`}: ${issue.message}.`;
-    throw new PromptFileError(file, lineOf(doc, lineCounter, keys), key, detail);
+    throw new PromptFileError(file, yamlLineOf(doc, lineCounter, keys), key, detail);
   }
   const content = parsed.data;
   if (content.responseFormat === 'json_schema') responseFormatOf({ ...content, file, title: '' });
@@ -79,25 +77,4 @@ export function responseFormatOf(prompt: PromptFile): ResponseFormat | undefined
   const schema = (typeof record.schema === 'object' && record.schema !== null ? record.schema : record) as Record<string, unknown>;
   const name = typeof record.name === 'string' && record.name !== '' ? record.name : prompt.title.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64) || 'answer';
   return { type: 'json_schema', name, schema, ...(typeof record.strict === 'boolean' ? { strict: record.strict } : {}) };
-}
-
-/** The line of the value at `keys`, or of the deepest part of it that exists. */
-function lineOf(doc: Document, lineCounter: LineCounter, keys: readonly PropertyKey[]): number {
-  let node: unknown = doc.contents;
-  let line = 1;
-  for (const key of keys) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair) break;
-      const range = (pair.key as { range?: [number, number, number] }).range;
-      if (range) line = lineCounter.linePos(range[0]).line;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(key)] as { range?: [number, number, number] } | undefined;
-      if (!item) break;
-      if (item.range) line = lineCounter.linePos(item.range[0]).line;
-      node = item;
-    } else break;
-  }
-  return line;
 }
