@@ -15,7 +15,7 @@ const DOCUMENTED_DEFAULTS = {
   breaker: { failureThreshold: 5, cooldownSeconds: 60, halfOpenMaxCalls: 3 },
   rateLimits: { pacing: true, overrides: {} },
   reasoningEffort: {},
-  maxOutputTokens: { generate: 2000, review: 2000, explain: 1000, optimize: 1500, document: 1500, test: 1000, fix: 2000, refactor: 2000, general: 1000 },
+  maxOutputTokens: { generate: 2000, review: 2000, explain: 1000, optimize: 1500, document: 1500, test: 1000, fix: 2000, refactor: 2000, general: 1000, prompt: 2000 },
   maxConcurrentRequests: 5,
   requestTimeoutSeconds: 120,
   cache: {
