@@ -38,7 +38,9 @@ export async function runPrompt(parts: EditorParts, args: PromptArgs = {}): Prom
   if (!prompt) return undefined;
   const editor = codeEditor();
   const names = variablesOf(prompt);
-  const values: Record<string, string> = { ...editorValues(parts, prompt, editor, names), ...args.variables };
+  // Values given by the caller win; the editor fills only the rest (no selection needed when one was given).
+  const given = args.variables ?? {};
+  const values: Record<string, string> = { ...editorValues(parts, prompt, editor, names.filter((n) => !Object.hasOwn(given, n))), ...given };
   if (prompt.edits === 'selection' && (!editor || editor.selection.isEmpty)) {
     throw new AurelisError('bad_request', `${prompt.file} edits the selection: select the code it should change in an editor, then run it again.`, { nextSteps: [] });
   }
