@@ -40,16 +40,24 @@ export function diskFiles(root: string): ProjectFiles {
   };
 }
 
-/** `request` with the team's standards and the project's instructions for `file` (project-relative, when there is one). */
-export async function withProject(session: Session, request: TaskRequest, file: string | undefined): Promise<TaskRequest> {
+/**
+ * `request` with the team's standards and the project's instructions for `file` (project-relative,
+ * when there is one). With `announced` (a batch), each message is said once for the whole run.
+ */
+export async function withProject(session: Session, request: TaskRequest, file: string | undefined, announced?: Set<string>): Promise<TaskRequest> {
+  const tell = (message: string) => {
+    if (announced?.has(message)) return;
+    announced?.add(message);
+    say(message);
+  };
   const standards = withStandards(request, session.project.config.standards ?? {});
   const options = session.settings.instructions;
   if (!options.enabled) return standards;
   const found = await findInstructions(diskFiles(session.project.root), file);
-  for (const problem of found.problems) say(`aurelis: project instructions: ${problem}`);
+  for (const problem of found.problems) tell(`aurelis: project instructions: ${problem}`);
   if (found.files.length === 0) return standards;
   const fitted = fitInstructions(found.files, options.maxTokens);
   const names = fitted.files.map((f) => (f.path === fitted.cut ? `${f.path} (cut to fit)` : f.path));
-  say(`aurelis: ${instructionsLabel(names)}${fitted.omitted.length ? ` (left out: ${fitted.omitted.join(', ')})` : ''}`);
+  tell(`aurelis: ${instructionsLabel(names)}${fitted.omitted.length ? ` (left out: ${fitted.omitted.join(', ')})` : ''}`);
   return withInstructions(standards, fitted);
 }

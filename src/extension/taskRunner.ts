@@ -93,6 +93,16 @@ export class TaskRunner {
   }
 
   /**
+   * A batch piece's request as the project asks it to be sent: its `.aurelis.yaml` standards, and
+   * its instruction files when the workspace is trusted (in Restricted Mode the batch's one
+   * question sends code, not the repository's instructions).
+   */
+  async prepareForBatch(request: TaskRequest, document: vscode.Uri): Promise<TaskRequest> {
+    const prepared = await this.deps.prepare(request, document);
+    return vscode.workspace.isTrusted && prepared.instructions ? withInstructions(prepared.request, prepared.instructions) : prepared.request;
+  }
+
+  /**
    * Resolves with the result; rejects with an AurelisError (kind 'cancelled' when the user cancelled).
    * Regenerate and Retry (see requestChoices) skip the cache or ask for a larger output limit.
    */

@@ -31,4 +31,23 @@ describe('aurelis: project instructions and standards', () => {
     assert.match(systemOf(t.server.chatRequests[0]), /Follow the team's code style: Every exported function has an explicit return type\./);
     assert.doesNotMatch(r.stderr, /aurelis: with /);
   });
+
+  it('review sends each file its own instructions and the standards, and names them once for the run', async () => {
+    t.write('AGENTS.md', 'Flag every console.log.\n');
+    t.write('.github/instructions/py.instructions.md', '---\napplyTo: "**/*.py"\n---\nPython: PEP 8.\n');
+    t.write('.aurelis.yaml', 'standards:\n  code_style: No abbreviations in names.\n');
+    t.write('src/a.js', 'console.log(1);\n');
+    t.write('src/b.js', 'console.log(2);\n');
+    t.write('tools/c.py', 'print(3)\n');
+    const r = await t.run(['review', 'src', 'tools', '--fail-on', 'never']);
+    assert.equal(r.code, 0, r.stderr);
+    const systems = t.server.chatRequests.map(systemOf);
+    assert.equal(systems.length, 3);
+    for (const system of systems) {
+      assert.match(system, /Flag every console\.log\./);
+      assert.match(system, /No abbreviations in names\./);
+    }
+    assert.equal(systems.filter((s) => /PEP 8/.test(s)).length, 1, 'only the Python file gets the Python instructions');
+    assert.equal(r.stderr.split('\n').filter((l) => l === 'aurelis: with AGENTS.md').length, 1, r.stderr);
+  });
 });

@@ -2,6 +2,8 @@
  * `aurelis review [paths…] [--changed [<base>]] [--staged]`: the batch review, in the format
  * asked for, with the exit code CI and the pre-commit hook act on.
  */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { isAurelisError } from '../../core/errors';
 import { reviewFiles, type BatchReviewReport } from '../../core/review/batchReview';
 import { reviewInputLimit } from '../../core/review/inputLimit';
@@ -18,6 +20,7 @@ import type { Session } from '../session';
 import { emit, say } from '../terminal';
 import { CLI_VERSION } from '../version';
 import type { Interrupt } from '../interrupt';
+import { withProject } from '../projectInstructions';
 
 export const REVIEW_FORMATS = ['text', 'markdown', 'sarif', 'json'] as const;
 export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
@@ -42,6 +45,9 @@ export async function review(session: Session, paths: string[], options: ReviewO
   else say(`aurelis: reviewing ${inputs.files.length} ${inputs.files.length === 1 ? 'file' : 'files'}…`);
   const limit = await reviewInputLimit(session.core.orchestrator, session.settings, (e) => session.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`));
   const progress = progressReporter(process.stderr, process.env);
+  const announced = new Set<string>();
+  // git reports real paths (inputs.root); the project file's folder is compared the same way.
+  const projectRoot = realpathSync(session.project.root);
   const report = await reviewFiles(session.core.orchestrator, inputs.files, {
     chunkTokens: options.chunkTokens ?? session.chunkTokens,
     ...(options.contextLines ?? review.context_lines) !== undefined ? { contextLines: options.contextLines ?? review.context_lines } : {},
@@ -51,6 +57,9 @@ export async function review(session: Session, paths: string[], options: ReviewO
       if (notice.kind !== 'rate_wait') say(`aurelis: ${notice.message}`);
     },
     onFile: (file, p) => progress.file(file, p),
+    // Each piece gets its file's instructions; the same "with AGENTS.md" line is said once per run.
+    prepare: (request, file) => withProject(session, request, path.relative(projectRoot, path.join(inputs.root, file)).split(path.sep).join('/'), announced),
+    ...(session.settings.instructions.enabled ? { preparedTokens: session.settings.instructions.maxTokens } : {}),
   });
   progress.done();
   const texts = new Map(inputs.files.map((f) => [f.path, f.text]));

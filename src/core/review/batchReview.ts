@@ -48,6 +48,13 @@ export interface BatchReviewOptions {
   onNotice?: RunOptions['onNotice'];
   /** Called as each file's last piece is answered. */
   onFile?: (file: FileReview, progress: BatchProgress) => void;
+  /**
+   * Adds what the project asks of every request to a piece's request (its instruction files and
+   * `.aurelis.yaml` standards), as for any other task; `file` is the reviewed file's path.
+   */
+  prepare?: (request: TaskRequest, file: string) => Promise<TaskRequest>;
+  /** Prompt tokens `prepare` may add (the instructions' allowance): pieces are cut smaller to leave room. */
+  preparedTokens?: number;
 }
 
 export interface FileReview {
@@ -121,8 +128,10 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
   // Files with nothing to send (empty) are done at once.
   for (const [i, n] of remaining.entries()) if (n === 0) finishFile(i);
 
+  const prepare = options.prepare;
+  const requests = prepare ? await Promise.all(pieces.map((p) => prepare(p.request, (files[p.file] as FileReview).path))) : pieces.map((p) => p.request);
   await runner.runBatch(
-    pieces.map((p) => p.request),
+    requests,
     { ...(options.signal ? { signal: options.signal } : {}), ...(options.onNotice ? { onNotice: options.onNotice } : {}) },
     (index, outcome) => {
       const piece = pieces[index] as Piece;
@@ -160,7 +169,7 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
 function pieceBudget(options: BatchReviewOptions): number {
   const chunk = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
   if (options.inputLimit === undefined) return chunk;
-  const room = options.inputLimit - countTokens(SYSTEM_PROMPTS.review) - PROMPT_FRAME_TOKENS;
+  const room = options.inputLimit - countTokens(SYSTEM_PROMPTS.review) - PROMPT_FRAME_TOKENS - (options.preparedTokens ?? 0);
   return Math.max(MIN_CHUNK_TOKENS, Math.min(chunk, room));
 }
 
