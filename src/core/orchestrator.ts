@@ -28,7 +28,7 @@ import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
 import { ConcurrencyQueue } from './resilience/concurrencyQueue';
 import { DailyQuota } from './resilience/dailyQuota';
-import { ModelPacer, type PacePermit, type PaceRequest } from './resilience/modelPacer';
+import { ModelPacer, type PacePermit, type Pacer, type PaceRequest } from './resilience/modelPacer';
 import { answeredOutcome, failedOutcome } from './resilience/paceOutcome';
 import { paceLimitsFor, userSetLimits } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
@@ -71,6 +71,8 @@ export interface OrchestratorDeps {
   random?: () => number;
   /** The editor's proxy settings (VS Code's http.proxy and http.proxyStrictSSL), read for every request. */
   httpProxy?: () => { proxy?: string; strictSSL: boolean };
+  /** Team mode: wraps a model's local pacer in one that shares its windows with the team. */
+  sharedPacer?: (target: ModelTarget, local: Pacer, timers: Timers) => Pacer;
 }
 
 /** Waits shorter than this are not worth telling the user about. */
@@ -115,7 +117,7 @@ export class Orchestrator {
   private readonly breakers: CircuitBreakers;
   private readonly quota: DailyQuota;
   private readonly slots: ConcurrencyQueue;
-  private readonly pacers = new Map<string, ModelPacer>();
+  private readonly pacers = new Map<string, Pacer>();
   /** The key source last used per provider, so a change of source is logged once. */
   private readonly keySources = new Map<ProviderId, KeySource>();
   /** Aborts everything still running when the orchestrator is disposed. */
@@ -529,7 +531,8 @@ export class Orchestrator {
     const key = targetKey(target);
     let pacer = this.pacers.get(key);
     if (!pacer) {
-      pacer = new ModelPacer(this.timers);
+      const local = new ModelPacer(this.timers);
+      pacer = this.deps.sharedPacer?.(target, local, this.timers) ?? local;
       this.pacers.set(key, pacer);
     }
     const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);

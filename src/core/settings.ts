@@ -173,8 +173,49 @@ export const SettingsSchema = z.object({
       maxFileMB: positive.default(10),
     })
     .prefault({}),
+  /** Team mode: pacing windows, team budgets and a cache level shared through Redis. */
+  team: z
+    .object({
+      /** `redis://` or `rediss://` (TLS); empty: no team mode. Its password lives in secret storage. */
+      redisUrl: z
+        .literal('')
+        .or(
+          z
+            .string()
+            .regex(/^rediss?:\/\/[^\s]+$/, 'must start with redis:// or rediss://')
+            .refine(hasNoPassword, 'must not contain a password: run "Aurelis: Set Team Redis Password" to keep it in secret storage'),
+        )
+        .default(''),
+      /** Names the team's keys in Redis, so several teams can share one server. */
+      name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64').default('default'),
+      budgets: z
+        .object({
+          dailyUsd: positive.optional(),
+          weeklyUsd: positive.optional(),
+          monthlyUsd: positive.optional(),
+        })
+        .prefault({}),
+      /** Most megabytes of answers the team keeps in Redis (oldest removed first). */
+      cacheMaxMB: positive.default(256),
+    })
+    .prefault({}),
+  telemetry: z
+    .object({
+      /** OTLP/HTTP endpoint (e.g. http://localhost:4318) usage metrics are exported to; empty: off. */
+      otlpEndpoint: z.literal('').or(z.url({ protocol: /^https?$/ })).default(''),
+    })
+    .prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** A Redis URL's password belongs in secret storage; a URL that carries one is refused. */
+function hasNoPassword(url: string): boolean {
+  try {
+    return new URL(url).password === '';
+  } catch {
+    return false;
+  }
+}
 
 export interface SettingProblem {
   /** The full setting name, e.g. `aurelis.budgets.dailyUsd`. */

@@ -91,11 +91,12 @@ const RATE_LIMIT_OVERRIDES = 'rateLimits.overrides';
  * Settings (and groups of settings) only the user sets: where requests and keys go and which
  * certificates are trusted on the way (network.caFile), prices (a
  * repository's zero price would switch dollar budgets off) and how long records are kept (a
- * repository must not shorten the user's own history). package.json gives each of them the
+ * repository must not shorten the user's own history), and team mode and telemetry (a repository
+ * must not send the user's usage, or its pacing, to a server of its choosing). package.json gives each of them the
  * `application` scope, so VS Code's settings editor offers them in User settings only; a test
  * keeps the two in step.
  */
-const USER_ONLY = ['provider', 'endpoints', 'customHeaders', 'githubModels', 'network', 'prices', 'ledger.retentionDays', 'audit.retentionDays', 'audit.maxFileMB', 'prompts.userFolder'];
+const USER_ONLY = ['provider', 'endpoints', 'customHeaders', 'githubModels', 'network', 'prices', 'ledger.retentionDays', 'audit.retentionDays', 'audit.maxFileMB', 'prompts.userFolder', 'team', 'telemetry'];
 
 /** Scopes VS Code itself keeps out of workspace settings. */
 const USER_ONLY_SCOPES = new Set(['application', 'machine']);

@@ -1,6 +1,6 @@
 /**
- * The response cache stage: memory first (lru-cache, bounded by entries and bytes), then disk
- * (diskCache.ts). An answer lives for its task's TTL (`aurelis.cache.ttlMinutes`), checked on
+ * The response cache stage: memory first (lru-cache, bounded by entries and bytes), then the
+ * team's Redis level when team mode is on (src/core/team/sharedCache.ts), then disk (diskCache.ts). An answer lives for its task's TTL (`aurelis.cache.ttlMinutes`), checked on
  * every read against the injected clock, so a changed TTL applies to answers already stored.
  * Settings are read live; turning the cache off makes every lookup a miss that is not counted.
  */
@@ -22,12 +22,23 @@ export interface ResponseCacheOptions {
   settings: () => Settings;
   clock?: Clock;
   logger?: Logger;
+  /** Team mode: a level shared through Redis, asked between memory and disk. */
+  shared?: SharedCacheLevel;
+}
+
+/** A cache level other machines share; it answers `undefined` rather than throwing when it cannot help. */
+export interface SharedCacheLevel {
+  get(key: string): Promise<CacheEntry | undefined>;
+  /** Keeps `entry` for `ttlMs` (what is left of its task's TTL). */
+  set(entry: CacheEntry, ttlMs: number): Promise<void>;
 }
 
 export interface CacheStats {
   hits: number;
   misses: number;
   memoryHits: number;
+  /** Answers a teammate stored (team mode). */
+  sharedHits: number;
   diskHits: number;
   /** Lookups skipped because the user asked to regenerate. */
   bypassed: number;
@@ -57,9 +68,9 @@ export class TieredResponseCache implements ResponseCache {
   private readonly disk: DiskCache;
   private memory: LRUCache<string, MemoryEntry>;
   private memoryLimits: { max: number; maxSize: number };
-  private readonly counts = { hits: 0, misses: 0, memoryHits: 0, diskHits: 0, bypassed: 0 };
+  private readonly counts = { hits: 0, misses: 0, memoryHits: 0, sharedHits: 0, diskHits: 0, bypassed: 0 };
 
-  constructor(options: ResponseCacheOptions) {
+  constructor(private readonly options: ResponseCacheOptions) {
     this.settings = options.settings;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -83,6 +94,11 @@ export class TieredResponseCache implements ResponseCache {
       await this.disk.remove(key);
       return this.miss();
     }
+    const shared = await this.options.shared?.get(key);
+    if (shared && this.isFresh(shared) && shared.task === request.task) {
+      memory.set(key, { entry: shared, bytes: sizeOf(shared) });
+      return this.hit('sharedHits', shared);
+    }
     const onDisk = await this.disk.read(key);
     if (!onDisk) return this.miss();
     if (!this.isFresh(onDisk)) {
@@ -98,7 +114,8 @@ export class TieredResponseCache implements ResponseCache {
     if (!settings.enabled) return;
     const entry: CacheEntry = { v: CACHE_FORMAT_VERSION, key: cacheKey(request, target), task: request.task, answer };
     this.currentMemory().set(entry.key, { entry, bytes: sizeOf(entry) });
-    await this.disk.write(entry, settings.diskMaxMB * MB);
+    const ttlLeft = ttlMs(this.settings(), entry.task) - (this.clock.now() - answer.storedAt);
+    await Promise.all([this.disk.write(entry, settings.diskMaxMB * MB), ttlLeft > 0 ? this.options.shared?.set(entry, ttlLeft) : undefined]);
   }
 
   /** Empties memory and disk (the disk folder of every window). */
@@ -129,7 +146,7 @@ export class TieredResponseCache implements ResponseCache {
     return this.clock.now() - entry.answer.storedAt < ttlMs(this.settings(), entry.task);
   }
 
-  private hit(layer: 'memoryHits' | 'diskHits', entry: CacheEntry): CachedAnswer {
+  private hit(layer: 'memoryHits' | 'sharedHits' | 'diskHits', entry: CacheEntry): CachedAnswer {
     this.counts.hits++;
     this.counts[layer]++;
     return entry.answer;

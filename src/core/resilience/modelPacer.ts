@@ -42,7 +42,13 @@ export interface PaceRequest {
 
 const PLAIN_REQUEST: PaceRequest = { tokens: 0, retry: false, learned: false };
 
-export class ModelPacer {
+/** What the orchestrator asks of one model's pacer (local here; team-wide in src/core/team). */
+export interface Pacer {
+  /** Waits until this request may go; `onWait` hears about a timed wait once, before it starts. */
+  acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request?: PaceRequest): Promise<PacePermit>;
+}
+
+export class ModelPacer implements Pacer {
   private inFlight = 0;
   /** Requests let through and not finished, in the order they went: tokens by sequence number. */
   private readonly sentOrder = new Map<number, number>();

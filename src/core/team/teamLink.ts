@@ -1,0 +1,180 @@
+/**
+ * The one connection a window (or a CLI run) keeps to the team's Redis, and the rule that
+ * makes team mode safe to turn on: Redis never blocks work. Every operation goes through
+ * `run`, which answers `undefined` instead of waiting or throwing when Redis is unreachable,
+ * slow (over OPERATION_TIMEOUT_MS) or answers nonsense; the caller then does the local thing.
+ * The first such failure of an outage is told once (with its reason); when Redis answers
+ * again the link rejoins, and says that once too.
+ */
+import { createClient, type RedisClientType } from 'redis';
+import { scrubSecrets } from '../errors';
+import type { Clock, Logger } from '../host';
+import { systemClock } from '../host';
+
+/** Slower than this and a Redis operation counts as failed: waiting for Redis must not slow a request. */
+export const OPERATION_TIMEOUT_MS = 50;
+/** After a slow or failed operation, local for this long before Redis is asked again. */
+export const RETRY_AFTER_MS = 2000;
+/** How long the first connection (and each reconnection) may take. */
+const CONNECT_TIMEOUT_MS = 1000;
+
+export type TeamLinkState = 'connecting' | 'shared' | 'local';
+
+export interface TeamNotice {
+  kind: 'team_down' | 'team_back';
+  message: string;
+}
+
+export interface TeamLinkOptions {
+  /** `redis://host:port` or `rediss://…` (TLS), without a password. */
+  url: string;
+  /** From secret storage (editor) or the URL in AURELIS_REDIS_URL (CLI). */
+  password?: string;
+  logger: Logger;
+  /** Hears each change between shared and local, once per change. */
+  onNotice: (notice: TeamNotice) => void;
+  clock?: Clock;
+  operationTimeoutMs?: number;
+  retryAfterMs?: number;
+}
+
+export type TeamClient = RedisClientType;
+
+/** What the shared pacing, budgets and cache need of the link. */
+export interface TeamChannel {
+  /** Runs one Redis operation; `undefined` means "do it locally" (Redis away, slow or wrong). */
+  run<T>(what: string, op: (client: TeamClient) => Promise<T>): Promise<T | undefined>;
+  /** Whether requests share the team's windows, budgets and cache right now. */
+  readonly shared: boolean;
+}
+
+export class TeamLink implements TeamChannel {
+  private readonly client: TeamClient;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly retryAfterMs: number;
+  private state: TeamLinkState = 'connecting';
+  /** While local after a failed operation: when to ask Redis again. */
+  private localUntil = 0;
+  private closed = false;
+  /** Where Redis is, for messages: host and port only (never the password or user). */
+  readonly where: string;
+  /** Resolves when the first connection attempt succeeded (true) or failed (false). */
+  readonly firstAttempt: Promise<boolean>;
+  private settleFirst: (ok: boolean) => void = () => undefined;
+
+  constructor(private readonly options: TeamLinkOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.timeoutMs = options.operationTimeoutMs ?? OPERATION_TIMEOUT_MS;
+    this.retryAfterMs = options.retryAfterMs ?? RETRY_AFTER_MS;
+    this.where = describeServer(options.url);
+    this.firstAttempt = new Promise((resolve) => {
+      this.settleFirst = resolve;
+    });
+    this.client = createClient({
+      url: options.url,
+      ...(options.password ? { password: options.password } : {}),
+      // A command while disconnected fails at once instead of queueing behind the reconnection.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        // Keep trying, at most every 2 s: rejoining when Redis is back needs no user action.
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      },
+    });
+    // Without a listener, node-redis's connection errors would be thrown; they are a reason to go local.
+    this.client.on('error', (err: unknown) => this.wentLocal(reasonOf(err)));
+    this.client.on('ready', () => this.rejoined());
+    this.client.connect().catch((err: unknown) => this.wentLocal(reasonOf(err)));
+  }
+
+  /** Whether requests share the team's windows, budgets and cache right now. */
+  get shared(): boolean {
+    return this.state === 'shared';
+  }
+
+  get status(): TeamLinkState {
+    return this.state;
+  }
+
+  /**
+   * Runs one Redis operation; `undefined` means "do it locally" (Redis away, slow or wrong).
+   * `what` names the operation in the log.
+   */
+  async run<T>(what: string, op: (client: TeamClient) => Promise<T>): Promise<T | undefined> {
+    if (this.closed || !this.client.isReady) return undefined;
+    if (this.state === 'local' && this.clock.now() < this.localUntil) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), this.timeoutMs);
+      timer.unref();
+    });
+    try {
+      const attempt = op(this.client);
+      // A late answer (or failure) after the timeout is dropped quietly.
+      attempt.catch(() => undefined);
+      const outcome = await Promise.race([attempt, slow]);
+      if (outcome === 'slow') {
+        this.wentLocal(`${what} took longer than ${this.timeoutMs} ms`);
+        return undefined;
+      }
+      if (this.state !== 'shared') this.rejoined();
+      return outcome;
+    } catch (err) {
+      this.wentLocal(`${what} failed: ${reasonOf(err)}`);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the connection; every later operation is local. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.client.isOpen) await this.client.close();
+    } catch {
+      this.client.destroy();
+    }
+  }
+
+  private wentLocal(reason: string): void {
+    if (this.closed) return;
+    this.localUntil = this.clock.now() + this.retryAfterMs;
+    this.settleFirst(false);
+    if (this.state === 'local') return;
+    const first = this.state === 'connecting';
+    this.state = 'local';
+    const message = `Team mode: ${first ? 'cannot reach' : 'lost'} Redis at ${this.where} (${reason}). Rate limits, team budgets and the cache are local until it is back; work goes on.`;
+    this.options.logger.warn(message);
+    this.options.onNotice({ kind: 'team_down', message });
+  }
+
+  private rejoined(): void {
+    this.settleFirst(true);
+    if (this.closed || this.state === 'shared') return;
+    const wasLocal = this.state === 'local';
+    this.state = 'shared';
+    this.localUntil = 0;
+    const message = `Team mode: ${wasLocal ? 'Redis is back' : 'connected to Redis'} at ${this.where}; rate limits, team budgets and the cache are shared${wasLocal ? ' again' : ''}.`;
+    this.options.logger.info(message);
+    if (wasLocal) this.options.onNotice({ kind: 'team_back', message });
+  }
+}
+
+/** `host:port` of a Redis URL (TLS noted), never its user or password. */
+export function describeServer(url: string): string {
+  try {
+    const u = new URL(url);
+    const tls = u.protocol === 'rediss:' ? ' (TLS)' : '';
+    return `${u.hostname}:${u.port || '6379'}${tls}`;
+  } catch {
+    return 'the configured address';
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const text = err instanceof Error ? err.message || err.name : String(err);
+  return scrubSecrets(text).slice(0, 200);
+}
