@@ -1,6 +1,7 @@
 /**
  * The core, assembled: orchestrator, secret guard, usage ledger and its analytics, audit log,
- * prices, budget gate and response cache over one storage folder. The editor's composition root
+ * prices, budget gate and response cache over one storage folder, with team mode (Redis, see
+ * src/core/team) and usage telemetry (src/core/telemetry) when their settings are set. The editor's composition root
  * and the command line both build it here, so a request from either goes through the same stages
  * and leaves the same records.
  */
@@ -12,6 +13,10 @@ import { Orchestrator } from './orchestrator';
 import { AuditLog } from './security/auditLog';
 import { SecretGuard, type SecretAnswer, type SecretQuestion } from './security/secretGuard';
 import type { Settings } from './settings';
+import type { TeamBudgetGate } from './team/teamBudget';
+import type { TeamNotice } from './team/teamLink';
+import { TeamMode } from './team/teamMode';
+import { TelemetryRecorder } from './telemetry/telemetryRecorder';
 import { LedgerBudgetGate } from './usage/budgetGate';
 import { ModelPrices } from './usage/prices';
 import { UsageAnalytics } from './usage/usageAnalytics';
@@ -32,6 +37,10 @@ export interface CoreDeps {
   askAboutSecrets?: (question: SecretQuestion) => Promise<SecretAnswer>;
   /** The editor's proxy settings (VS Code's http.proxy, http.proxyStrictSSL); absent outside the editor. */
   httpProxy?: () => { proxy?: string; strictSSL: boolean };
+  /** Team mode: where the Redis password comes from, and who hears that Redis went away or came back. */
+  team?: { password: () => Promise<string | undefined>; onNotice: (notice: TeamNotice) => void };
+  /** Usage telemetry: the resource's `service.name` (and the CLI's OTEL_EXPORTER_OTLP_ENDPOINT). */
+  telemetry?: { serviceName: string; serviceVersion?: string; endpointOverride?: string };
 }
 
 export interface Core {
@@ -41,7 +50,11 @@ export interface Core {
   readonly audit: AuditLog;
   readonly cache: TieredResponseCache;
   readonly prices: ModelPrices;
-  /** Cancels what still runs, then writes out the ledger and the audit log. */
+  readonly team: TeamMode;
+  /** The budget gate the orchestrator uses: personal budgets, then the team's. */
+  readonly budget: TeamBudgetGate;
+  readonly telemetry: TelemetryRecorder;
+  /** Cancels what still runs, then writes out the ledger, the audit log and the last metrics, and leaves Redis. */
   dispose(): Promise<void>;
 }
 
@@ -52,8 +65,10 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
   const audit = new AuditLog({ storageDir, settings, logger: log });
   const analytics = new UsageAnalytics({ ledger, settings });
   const prices = new ModelPrices(settings);
-  const budget = new LedgerBudgetGate({ ledger, prices, settings, logger: log, events: audit });
-  const cache = new TieredResponseCache({ storageDir, settings, logger: log });
+  const team = new TeamMode({ settings, password: deps.team?.password ?? (async () => undefined), logger: log, onNotice: deps.team?.onNotice ?? ((n) => log.info(n.message)) });
+  const budget = team.budgetGate(new LedgerBudgetGate({ ledger, prices, settings, logger: log, events: audit }), prices, audit);
+  const cache = new TieredResponseCache({ storageDir, settings, logger: log, shared: team.sharedCache });
+  const telemetry = new TelemetryRecorder({ settings, logger: log, serviceName: deps.telemetry?.serviceName ?? 'aurelis', ...deps.telemetry });
   const orchestrator = new Orchestrator({
     settings,
     keys: deps.keys,
@@ -65,10 +80,11 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
     budget,
     cache,
     prices,
-    recorders: [ledger, audit],
+    recorders: [ledger, audit, budget, telemetry],
     security: audit,
     contentAudit: audit,
     ...(deps.httpProxy ? { httpProxy: deps.httpProxy } : {}),
+    sharedPacer: team.sharedPacer,
   });
   return {
     orchestrator,
@@ -77,9 +93,12 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
     audit,
     cache,
     prices,
+    team,
+    budget,
+    telemetry,
     dispose: async () => {
       orchestrator.dispose();
-      await Promise.all([orchestrator.flush(), ledger.close(), audit.flush()]);
+      await Promise.all([orchestrator.flush(), ledger.close(), audit.flush(), telemetry.shutdown(), team.close()]);
     },
   };
 }

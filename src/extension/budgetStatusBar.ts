@@ -29,6 +29,8 @@ export interface SpendFigures {
   topModels: Array<{ label: string; costUsd: number; requests: number; unpricedRequests: number }>;
   /** This month's cache hits / answered requests; null when nothing was answered. */
   cacheHitRate: number | null;
+  /** Team mode with team budgets, while Redis answers: the team's spend (settled and in flight). */
+  team?: { name: string; budgets: Array<{ period: 'daily' | 'weekly' | 'monthly'; limit: number; spent: number; fraction: number }> };
 }
 
 export type StatusLevel = 'normal' | 'warning' | 'error';
@@ -132,15 +134,17 @@ export class BudgetStatusBar implements vscode.Disposable {
     const f = this.figures;
     const daily = f?.budgets.find((b) => b.period === 'daily' && b.unit === 'usd');
     const spend = f ? `${usd(f.today.costUsd)}${f.today.unpricedRequests > 0 ? '+' : ''}` : 'Aurelis';
-    this.item.text = `${icon} ${spend}${daily ? ` / ${usd(daily.limit)}` : ''}`;
-    this.level = f ? levelOf(f.budgets, this.settings()) : 'normal';
+    const team = f?.team?.budgets[0];
+    const teamText = team ? ` · team ${usd(team.spent)} / ${usd(team.limit)}` : '';
+    this.item.text = `${icon} ${spend}${daily ? ` / ${usd(daily.limit)}` : ''}${teamText}`;
+    this.level = f ? levelOf([...f.budgets, ...(f.team?.budgets ?? []).map((b) => ({ ...b, unit: 'usd' as const }))], this.settings()) : 'normal';
     this.item.backgroundColor =
       this.level === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : this.level === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    this.item.accessibilityInformation = { label: f ? `Aurelis spend today ${spend}${daily ? ` of ${usd(daily.limit)}` : ''}` : 'Aurelis' };
+    this.item.accessibilityInformation = { label: f ? `Aurelis spend today ${spend}${daily ? ` of ${usd(daily.limit)}` : ''}${team ? `, team ${team.period} ${usd(team.spent)} of ${usd(team.limit)}` : ''}` : 'Aurelis' };
     this.item.tooltip = this.tooltip();
   }
 
@@ -167,6 +171,10 @@ export class BudgetStatusBar implements vscode.Disposable {
       }
     } else {
       md.appendMarkdown('\nNo budget set — `aurelis.budgets.dailyUsd` adds one.\n');
+    }
+    if (f.team) {
+      md.appendMarkdown(`\n**Team budgets (${escape(f.team.name)}, UTC)**\n\n`);
+      for (const b of f.team.budgets) md.appendMarkdown(`- ${b.period[0]?.toUpperCase()}${b.period.slice(1)}: ${usd(b.spent)} of ${usd(b.limit)} (${Math.round(b.fraction * 100)} %)\n`);
     }
     if (f.topModels.length > 0) {
       md.appendMarkdown('\n**Top models this month**\n\n');

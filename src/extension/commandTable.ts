@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.selectProvider': () => import('./commands/provider').then((m) => m.selectProvider),
   'aurelis.setApiKey': () => import('./keyCommands').then((m) => m.setApiKey),
   'aurelis.clearApiKey': () => import('./keyCommands').then((m) => m.clearApiKey),
+  'aurelis.setTeamRedisPassword': () => import('./teamPassword').then((m) => m.setTeamRedisPassword),
   'aurelis.models': () => import('./commands/models').then((m) => m.models),
   'aurelis.healthCheck': () => import('./commands/healthCheck').then((m) => m.healthCheck),
   'aurelis.clearCache': () => import('./commands/usage').then((m) => m.clearCache),

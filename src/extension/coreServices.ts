@@ -56,8 +56,10 @@ export interface CoreServices {
   spend(): Promise<SpendFigures>;
   /** What the analytics panel reads: aggregated reports, exports, the ledger's version. */
   readonly analytics: AnalyticsSource;
-  /** Empties the response cache (memory and disk). */
+  /** Empties the response cache (memory and disk; the team's Redis level is left alone). */
   clearCache(): Promise<CacheClearReport>;
+  /** Connects to the team's Redis again (after Set Team Redis Password). */
+  reconnectTeam(): Promise<void>;
   readonly audit: AuditAccess;
   dispose(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { Settings } from '../core/settings';
 import { ledgerAnalyticsSource } from './analytics/ledgerSource';
 import type { CoreServices } from './coreServices';
 import { spendFigures } from './spendFigures';
+import { teamFigures, teamHost } from './teamServices';
 
 export { workspaceHash } from '../core/composition';
 
@@ -39,14 +40,17 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     workspaceHash: workspaceHash(deps.workspaceFolders),
     askAboutSecrets: deps.askAboutSecrets,
     httpProxy: deps.httpProxy,
+    team: teamHost(deps.context),
+    telemetry: { serviceName: 'aurelis-vscode', serviceVersion: String(deps.context.extension.packageJSON.version ?? '') },
   });
   deps.log.info(`Core ready (storage ${storageDir}).`);
 
   return {
     models: core.orchestrator,
-    spend: () => spendFigures(core.analytics, Date.now()),
+    spend: async () => ({ ...(await spendFigures(core.analytics, Date.now())), ...(await teamFigures(core, deps.settings)) }),
     analytics: ledgerAnalyticsSource(core.ledger, core.analytics),
     clearCache: () => core.cache.clear(),
+    reconnectTeam: () => core.team.reconnect(),
     audit: core.audit,
     dispose: core.dispose,
   };

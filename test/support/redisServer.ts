@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 
 export const REDIS_SERVER = process.env.AURELIS_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -34,8 +34,8 @@ export class RedisServer {
   }
 
   /** A client of the test's own, to look into Redis or play another member (call close() after). */
-  async client(): Promise<ReturnType<typeof createClient>> {
-    const client = createClient({ url: this.url, ...(this.password ? { password: this.password } : {}) });
+  async client(): Promise<RedisClientType> {
+    const client: RedisClientType = createClient({ url: this.url, ...(this.password ? { password: this.password } : {}) });
     // The server may be killed under it; that is the test's doing, not an error to throw.
     client.on('error', () => undefined);
     await client.connect();

@@ -34,6 +34,8 @@ const DOCUMENTED_DEFAULTS = {
   allowedModels: [],
   instructions: { enabled: true, maxTokens: 2000 },
   prompts: { userFolder: '' },
+  team: { redisUrl: '', name: 'default', budgets: {}, cacheMaxMB: 256 },
+  telemetry: { otlpEndpoint: '' },
 };
 
 describe('settings', () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { TieredResponseCache } from '../../../src/core/cache/responseCache';
 import { MemoryKeyStore, type Logger } from '../../../src/core/host';
 import { Orchestrator } from '../../../src/core/orchestrator';
+import type { UsageRecorder } from '../../../src/core/pipeline';
 import type { Settings } from '../../../src/core/settings';
 import type { TeamNotice } from '../../../src/core/team/teamLink';
 import { TeamMode } from '../../../src/core/team/teamMode';
@@ -48,6 +49,8 @@ export interface MemberOptions {
   retryAfterMs?: number;
   /** Pacing windows on the test's clock (fake timers) instead of Redis's. */
   windowClock?: boolean;
+  /** Usage recorders built over the member's storage folder (audit log, telemetry). */
+  recorders?: (storageDir: string, log: Logger) => UsageRecorder[];
 }
 
 export async function startMember(options: MemberOptions): Promise<Member> {
@@ -83,6 +86,7 @@ export async function startMember(options: MemberOptions): Promise<Member> {
     logger: log,
     cache,
     sharedPacer: team.sharedPacer,
+    recorders: options.recorders?.(storageDir, log) ?? [],
   });
   return {
     team,
