@@ -22,6 +22,8 @@ import type { FakeOpenAIServer } from '../test/fake-server';
 
 export const BENCH_MODEL = 'gpt-4o-mini';
 export const BENCH_KEY = 'sk-bench-loopback';
+/** A model for warming a pipeline up: the fake server's limits count per model, so it costs the measured model nothing. */
+export const WARMUP_MODEL = 'gpt-4o-warmup';
 
 export interface Pipeline {
   orchestrator: Orchestrator;

@@ -9,6 +9,7 @@ import type { LedgerFigures } from './ledgerFigures';
 import type { OverheadFigures } from './overhead';
 import type { LearnedPacingFigures } from './learnedPacing';
 import type { PacingFigures } from './pacing';
+import type { TeamFigures } from './team';
 
 export interface BenchResults {
   overhead: OverheadFigures;
@@ -17,6 +18,8 @@ export interface BenchResults {
   /** Missing in results written before the batch review was measured. */
   batchReview?: BatchReviewFigures;
   learnedPacing: LearnedPacingFigures;
+  /** Absent in results written before team mode. */
+  team?: TeamFigures;
   ledger: LedgerFigures;
   extension: ExtensionFigures;
   machine: { cpus: number; node: string; cpu_model: string; platform: string; date: string; mode: 'quick' | 'full'; wall_s: number };
@@ -76,6 +79,7 @@ export function rows(r: BenchResults): Row[] {
     { measurement: 'Learned pacing (OpenAI headers): errors the caller saw', figure: String(lp.announced.caller_errors), detail: `${lp.requests} requests at once, a ${lp.requests_per_minute}/min bucket nobody told Aurelis about; ${lp.announced.server_429s} 429s from the server, ${lp.announced.server_requests} requests sent`, target: { equals: 0 }, value: lp.announced.caller_errors },
     { measurement: 'Learned pacing (OpenAI headers): wall time ÷ minimum', figure: x(lp.announced.wall_ratio), detail: `${(lp.announced.wall_ms / 1000).toFixed(2)} s vs ${(lp.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.2 }, value: lp.announced.wall_ratio },
     { measurement: 'Learned pacing (server announces nothing): errors the caller saw', figure: String(lp.silent.caller_errors), detail: `${lp.silent.server_429s} 429s from the server, ${lp.silent.server_requests} requests sent; ${(lp.silent.wall_ms / 1000).toFixed(2)} s (${x(lp.silent.wall_ratio)} the minimum)`, target: { equals: 0 }, value: lp.silent.caller_errors },
+    ...teamRows(r.team, x),
     { measurement: 'Ledger append, fsync on', figure: perS(l.append_per_s), detail: `16 in flight; one at a time ${perS(l.append_sequential_per_s)}; fsync off ${perS(l.append_no_fsync_per_s)}` },
     { measurement: 'Ledger report, 100,000 records', figure: ms(l.aggregate_100k_ms), detail: `load ${ms(l.load_100k_ms, 0)} from snapshots, first parse ${ms(l.first_parse_100k_ms, 0)}` },
     { measurement: 'Ledger report, 1,000,000 records', figure: ms(l.aggregate_1m_ms), detail: l.aggregate_1m_ms === null ? 'full mode only' : `load ${ms(l.load_1m_ms, 0)} from snapshots, first parse ${ms(l.first_parse_1m_ms, 0)} (${l.ledger_1m_mb} MB)` },
@@ -83,6 +87,18 @@ export function rows(r: BenchResults): Row[] {
     { measurement: 'Extension activation', figure: e.activation_ms === null ? 'n/a' : `${e.activation_ms} ms`, detail: e.activation_source === 'measured' ? `in ${e.vscode_version ?? 'VS Code'}` : e.activation_source },
     { measurement: 'Bundle dist/extension.js', figure: `${(e.bundle_bytes / 1024).toFixed(0)} KiB`, detail: `${e.bundle_bytes.toLocaleString('en-US')} bytes, production build` },
     { measurement: 'VSIX', figure: `${(e.vsix_bytes / 1024).toFixed(0)} KiB`, detail: `${e.vsix_bytes.toLocaleString('en-US')} bytes` },
+  ];
+}
+
+function teamRows(t: TeamFigures | undefined, x: (v: number) => string): Row[] {
+  if (!t) return [];
+  const w = t.without_redis;
+  const b = t.budget;
+  return [
+    { measurement: `Team (${t.members} processes, Redis): errors callers saw`, figure: String(t.caller_errors), detail: `${t.requests} requests, one model at ${t.requests_per_minute}/min (window ${t.window_real_ms} ms real); server 429s: ${t.server_429s}; notices: ${t.notices}`, target: { equals: 0 }, value: t.caller_errors },
+    { measurement: 'Team: wall time ÷ minimum', figure: x(t.wall_ratio), detail: `${(t.wall_ms / 1000).toFixed(2)} s vs ${(t.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.15 }, value: t.wall_ratio },
+    { measurement: 'Team without Redis: 429s / errors', figure: `${w.server_429s} / ${w.caller_errors}`, detail: `each process paced alone; ${w.server_requests} requests sent; errors: ${describeKinds(w.error_kinds)}; wall ${x(w.wall_ratio)}` },
+    { measurement: 'Team budget: spent beyond the limit', figure: `$${b.overshoot_usd.toFixed(4)}`, detail: `$${b.spent_usd.toFixed(2)} of $${b.limit_usd.toFixed(2)}; requests in flight could add $${b.in_flight_bound_usd.toFixed(2)}; ${b.answered} answered, ${b.refused} refused`, target: { max: b.in_flight_bound_usd }, value: b.overshoot_usd },
   ];
 }
 

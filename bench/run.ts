@@ -20,6 +20,7 @@ import { measureOverhead } from './overhead';
 import { measureLearnedPacing } from './learnedPacing';
 import { measurePacing } from './pacing';
 import { markdownTable, rows, textTable, type BenchResults } from './report';
+import { measureTeam } from './team';
 import { round } from './stats';
 
 const RESULTS = path.join(__dirname, 'results.json');
@@ -35,6 +36,8 @@ const MODES = {
     batchReview: { files: 200, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
     // A 60-a-minute bucket with a minute of two real seconds: 300 requests need at least 8 s.
     learnedPacing: { requests: 300, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 30 },
+    // 8 processes × 30 requests at 60 a minute with a six-second minute: 4 windows, about 19 s.
+    team: { members: 8, perMember: 30, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 10, budget: { perMember: 40, limitUsd: 20, maxTokens: 60, price: 1000 } },
     ledger: { withMillion: true },
     hostRuns: 3,
   },
@@ -44,6 +47,7 @@ const MODES = {
     pacing: { requests: 75, requestsPerMinute: 15, concurrent: 3, serverDelayMs: 20, timeFactor: 30 },
     batchReview: { files: 60, requestsPerMinute: 20, concurrent: 5, serverDelayMs: 20, timeFactor: 30 },
     learnedPacing: { requests: 300, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 30 },
+    team: { members: 8, perMember: 15, requestsPerMinute: 60, serverDelayMs: 20, timeFactor: 15, budget: { perMember: 20, limitUsd: 10, maxTokens: 60, price: 1000 } },
     ledger: { withMillion: false },
     hostRuns: 0,
   },
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
   const pacing = await step('pacing under rate limits', () => measurePacing(plan.pacing));
   const batchReview = await step(`reviewing ${plan.batchReview.files} files under a rate limit`, () => measureBatchReview(plan.batchReview));
   const learnedPacing = await step('pacing learned from the server', () => measureLearnedPacing(plan.learnedPacing));
+  const team = await step('team mode on Redis (8 processes)', () => measureTeam(plan.team));
   const ledger = await step('usage ledger', () => measureLedger(plan.ledger));
   const extension = await step('extension (host run, bundle, VSIX)', () => measureExtension({ hostRuns: plan.hostRuns, ...(earlier ? { earlier } : {}) }));
 
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
     pacing,
     batchReview,
     learnedPacing,
+    team,
     ledger,
     extension,
     machine: {

@@ -34,3 +34,25 @@ export class ScaledTimers implements Timers {
     return ms / this.factor;
   }
 }
+
+/** Time `factor` times faster than the wall clock, from an origin every process shares. */
+export class SharedScaledTimers implements Timers {
+  constructor(
+    private readonly originMs: number,
+    private readonly factor: number,
+  ) {}
+
+  now(): number {
+    return this.originMs + Math.round((Date.now() - this.originMs) * this.factor);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return realSleep(ms / this.factor, signal);
+  }
+
+  startTimer(ms: number, fire: () => void): () => void {
+    const handle = setTimeout(fire, ms / this.factor);
+    handle.unref();
+    return () => clearTimeout(handle);
+  }
+}

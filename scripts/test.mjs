@@ -54,6 +54,8 @@ step('lint', npx, ['eslint', '.']);
 step('typecheck', npx, ['tsc', '--noEmit', '-p', '.']);
 step('typecheck webview', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
 const built = step('build', process.execPath, ['esbuild.mjs']);
+// The unit tests start Debian's redis-server (team mode); installed here when missing, like chromium.
+step('system packages', process.execPath, ['scripts/host/system-packages.mjs']);
 layer('unit tests', npx, ['mocha']);
 // The command line's end-to-end tests run the built dist/cli.js as a child process.
 if (built) layer('CLI tests', npx, ['mocha', '--config', 'test/cli/.mocharc.json']);

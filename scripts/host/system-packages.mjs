@@ -1,10 +1,11 @@
-// The Debian packages code-server's native modules and the UI tests need. As root on Debian they
+// The Debian packages code-server's native modules, the UI tests and the team-mode tests (redis-server) need. As root on Debian they
 // are installed with apt-get; anywhere else the run stops and says exactly what to install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { chromiumPath } from './paths.mjs';
 
-export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'build-essential', 'python3'];
+export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'build-essential', 'python3', 'redis-server'];
 
 function missingDebianPackages() {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...DEBIAN_PACKAGES], { encoding: 'utf8' });
@@ -28,11 +29,11 @@ function run(command, args) {
 export function ensureSystemPackages() {
   const isDebian = existsSync('/etc/debian_version') && spawnSync('dpkg-query', ['--version']).status === 0;
   if (!isDebian) {
-    if (existsSync(chromiumPath()) && existsSync('/usr/bin/rg')) return;
+    if (existsSync(chromiumPath()) && existsSync('/usr/bin/rg') && existsSync(process.env.AURELIS_REDIS_SERVER ?? '/usr/bin/redis-server')) return;
     throw new Error(
       'Host and UI tests need, besides Node 20: Chromium (at /usr/bin/chromium, or set AURELIS_CHROMIUM to its path), ' +
         'ripgrep at /usr/bin/rg, the Kerberos, X11, xkbfile and libsecret development headers, pkg-config, a C/C++ ' +
-        'toolchain and python3 (on Debian/Ubuntu: apt-get install ' + DEBIAN_PACKAGES.join(' ') + ').',
+        'toolchain, python3 and redis-server (at /usr/bin/redis-server, or set AURELIS_REDIS_SERVER) (on Debian/Ubuntu: apt-get install ' + DEBIAN_PACKAGES.join(' ') + ').',
     );
   }
   const missing = missingDebianPackages();
@@ -45,4 +46,14 @@ export function ensureSystemPackages() {
   run('apt-get', ['install', '-y', '-qq', ...missing]);
   const still = missingDebianPackages();
   if (still.length > 0) throw new Error(`apt-get did not install: ${still.join(' ')}`);
+}
+
+// `node scripts/host/system-packages.mjs`: install (or name) what is missing, before the unit tests.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    ensureSystemPackages();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
 }

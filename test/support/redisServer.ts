@@ -71,7 +71,8 @@ export class RedisServer {
     const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
     this.process = child;
     const failed = new Promise<never>((_, reject) => {
-      child.once('error', reject);
+      // Without this listener a missing binary would be an uncaught 'error' event.
+      child.once('error', (e) => reject(new Error(`Cannot start ${REDIS_SERVER} (${e.message}): install Debian's redis-server (\`node scripts/host/system-packages.mjs\` does, as root) or set AURELIS_REDIS_SERVER.`)));
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}; see ${this.dir}/redis.log`)));
     });
     failed.catch(() => undefined);

@@ -106,7 +106,9 @@ export class TeamLink implements TeamChannel {
     if (this.state === 'local' && this.clock.now() < this.localUntil) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => {
-      timer = setTimeout(() => resolve('slow'), this.timeoutMs);
+      // Timers run before I/O in Node's event loop: after a stall (a busy machine), the timeout
+      // would fire ahead of a reply that is already waiting. setImmediate lets that reply in first.
+      timer = setTimeout(() => setImmediate(() => resolve('slow')), this.timeoutMs);
       timer.unref();
     });
     try {
