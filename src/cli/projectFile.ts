@@ -60,6 +60,15 @@ const ProjectSchema = z.strictObject({
       stop_at: inner(budgets.stopAt).optional(),
     })
     .optional(),
+  /** Team mode (the Redis server itself comes from AURELIS_REDIS_URL, never from this file). */
+  team: z
+    .strictObject({
+      name: inner(inner(S.team).shape.name).optional(),
+      daily_budget: inner(S.team).shape.budgets.unwrap().shape.dailyUsd.optional(),
+      weekly_budget: inner(S.team).shape.budgets.unwrap().shape.weeklyUsd.optional(),
+      monthly_budget: inner(S.team).shape.budgets.unwrap().shape.monthlyUsd.optional(),
+    })
+    .optional(),
   /** USD per million tokens, per model id, added to or overriding the built-in table. */
   prices: z.record(z.string(), PriceSchema).optional(),
   security: z

@@ -10,6 +10,7 @@ import { buildSettings, type CliSettings, type ConnectionFlags } from './cliSett
 import { aurelisHome, keyEnvironment } from './environment';
 import { loadProject, type LoadedProject } from './projectFile';
 import { stderrLogger } from './terminal';
+import { CLI_VERSION } from './version';
 
 export interface GlobalOptions extends ConnectionFlags {
   config?: string;
@@ -44,6 +45,9 @@ export async function openSession(options: GlobalOptions, cwd = process.cwd(), e
     log,
     env: config.env,
     workspaceHash: workspaceHash([pathToFileURL(config.project.root).toString()]),
+    // The link itself logs each change (a warning when Redis goes away), once: nothing more to say here.
+    team: { password: async () => config.redisPassword, onNotice: () => undefined },
+    telemetry: { serviceName: 'aurelis-cli', serviceVersion: CLI_VERSION },
   });
   return { ...config, core, log, close: () => core.dispose() };
 }

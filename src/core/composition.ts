@@ -69,6 +69,9 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
   const budget = team.budgetGate(new LedgerBudgetGate({ ledger, prices, settings, logger: log, events: audit }), prices, audit);
   const cache = new TieredResponseCache({ storageDir, settings, logger: log, shared: team.sharedCache });
   const telemetry = new TelemetryRecorder({ settings, logger: log, serviceName: deps.telemetry?.serviceName ?? 'aurelis', ...deps.telemetry });
+  // The first requests of a short CLI run should already be shared: wait for the first connection
+  // attempt (at most its connect timeout, about a second; an unreachable Redis usually answers at once).
+  if (team.enabled) await team.ready();
   const orchestrator = new Orchestrator({
     settings,
     keys: deps.keys,

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { isAurelisError } from '../../../src/core/errors';
 import { MemoryKeyStore, silentLogger } from '../../../src/core/host';
 import { Orchestrator } from '../../../src/core/orchestrator';
@@ -12,46 +9,7 @@ import { UsageMetrics } from '../../../src/core/telemetry/usageMetrics';
 import { ModelPrices } from '../../../src/core/usage/prices';
 import { FakeOpenAIServer, githubErrors, reply } from '../../fake-server';
 import { githubSettings } from '../orchestrator/harness';
-
-/** OTLP/JSON (ExportMetricsServiceRequest), the parts the test reads; anything else fails to parse. */
-const AnyValue = z.object({ stringValue: z.string().optional(), boolValue: z.boolean().optional(), intValue: z.union([z.string(), z.number()]).optional(), doubleValue: z.number().optional() });
-const KeyValue = z.object({ key: z.string(), value: AnyValue });
-const Point = z.object({ attributes: z.array(KeyValue).default([]), count: z.union([z.string(), z.number()]).optional(), sum: z.number().optional(), asDouble: z.number().optional() });
-const Metric = z.object({
-  name: z.string(),
-  unit: z.string().optional(),
-  histogram: z.object({ dataPoints: z.array(Point) }).optional(),
-  sum: z.object({ dataPoints: z.array(Point), isMonotonic: z.boolean().optional() }).optional(),
-});
-const ExportRequest = z.object({
-  resourceMetrics: z.array(z.object({ resource: z.object({ attributes: z.array(KeyValue) }), scopeMetrics: z.array(z.object({ scope: z.object({ name: z.string() }), metrics: z.array(Metric) })) })),
-});
-
-interface Received {
-  path: string;
-  contentType: string;
-  raw: string;
-}
-
-/** An OTLP/HTTP receiver on 127.0.0.1: keeps every export, answers 200 with an empty response. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', raw: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-function attrs(p: z.infer<typeof Point>): Record<string, unknown> {
-  return Object.fromEntries(p.attributes.map((a) => [a.key, a.value.stringValue ?? a.value.boolValue ?? a.value.doubleValue ?? a.value.intValue]));
-}
+import { attrs, ExportRequest, startReceiver, type Received } from '../../support/otlpReceiver';
 
 describe('telemetry: usage metrics in the OpenTelemetry GenAI conventions over OTLP/HTTP', function () {
   this.timeout(20_000);

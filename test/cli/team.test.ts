@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { attrs, ExportRequest, startReceiver } from '../support/otlpReceiver';
+import { RedisServer } from '../support/redisServer';
+import { useCliFixture } from './support/setup';
+
+const PASSWORD = 'ci-team-redis-7Q2w9x';
+const RISKY = ['export function load(input) {', '  const data = eval(input);', '  return data;', '}', ''].join('\n');
+
+function allText(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile())
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+}
+
+describe('aurelis in team mode (AURELIS_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
+  const t = useCliFixture();
+  let redis: RedisServer;
+  before(async () => {
+    redis = await RedisServer.start({ password: PASSWORD });
+  });
+  after(() => redis.stop());
+
+  it("a second CI job's review is answered from the team's cache; the password appears nowhere", async () => {
+    t.write('src/risky.js', RISKY);
+    const team = { AURELIS_REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${redis.port}`, AURELIS_TEAM_NAME: 'ci' };
+    const first = await t.run(['review', 'src', '--fail-on', 'never', '--verbose'], { env: { ...t.env, ...team, AURELIS_HOME: path.join(t.dir, '..', 'job-1') } });
+    assert.equal(first.code, 0, first.stderr);
+    const sent = t.server.chatRequests.length;
+    assert.ok(sent > 0);
+    const second = await t.run(['review', 'src', '--fail-on', 'never', '--verbose'], { env: { ...t.env, ...team, AURELIS_HOME: path.join(t.dir, '..', 'job-2') } });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(t.server.chatRequests.length, sent, "the second job's requests were answered by the first job's answers in Redis");
+    assert.match(second.stdout, /1 request \(1 from the cache\), 304 tokens, \$0 /);
+    assert.equal(second.stdout.split('Reviewed')[0], first.stdout.split('Reviewed')[0], 'the same findings');
+    assert.match(second.stderr, /Team mode: connected to Redis at 127\.0\.0\.1:\d+/);
+    for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, allText(path.join(t.dir, '..', 'job-1')), allText(path.join(t.dir, '..', 'job-2'))]) {
+      assert.ok(!text.includes(PASSWORD), 'the Redis password was written out');
+    }
+  });
+
+  it('Redis unreachable: the review goes on, with one warning naming the server and the reason', async () => {
+    t.write('src/risky.js', RISKY);
+    const r = await t.run(['review', 'src', '--fail-on', 'never'], { env: { ...t.env, AURELIS_REDIS_URL: 'redis://127.0.0.1:1' } });
+    assert.equal(r.code, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('Team mode'));
+    assert.equal(warnings.length, 1, r.stderr);
+    assert.match(warnings[0] ?? '', /aurelis warning: Team mode: cannot reach Redis at 127\.0\.0\.1:1 \(.+\)\. Rate limits, team budgets and the cache are local until it is back; work goes on\./);
+  });
+
+  it('OTEL_EXPORTER_OTLP_ENDPOINT: the run exports its usage before it exits, as aurelis-cli', async () => {
+    t.write('src/risky.js', RISKY);
+    const receiver = await startReceiver();
+    try {
+      const r = await t.run(['review', 'src', '--fail-on', 'never'], { env: { ...t.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(receiver.received.length, 1);
+      const raw = receiver.received[0]?.raw ?? '';
+      assert.ok(!raw.includes('eval(input)'), 'code was exported');
+      const request = ExportRequest.parse(JSON.parse(raw));
+      const resource = request.resourceMetrics[0];
+      assert.ok(resource?.resource.attributes.some((a) => a.key === 'service.name' && a.value.stringValue === 'aurelis-cli'));
+      const tokens = resource?.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.name === 'gen_ai.client.token.usage');
+      const points = (tokens?.histogram?.dataPoints ?? []).map(attrs);
+      assert.ok(points.some((p) => p['gen_ai.token.type'] === 'input' && p['gen_ai.provider.name'] === 'openai' && p['aurelis.task'] === 'review'), JSON.stringify(points));
+    } finally {
+      await receiver.close();
+    }
+  });
+});
