@@ -35,24 +35,16 @@ export class ScaledTimers implements Timers {
   }
 }
 
-/** Time `factor` times faster than the wall clock, from an origin every process shares. */
-export class SharedScaledTimers implements Timers {
+/** Time `factor` times faster than the wall clock, from an origin every process shares (Date.now, not a per-process timer). */
+export class SharedScaledTimers extends ScaledTimers {
   constructor(
     private readonly originMs: number,
-    private readonly factor: number,
-  ) {}
+    factor: number,
+  ) {
+    super(factor);
+  }
 
-  now(): number {
+  override now(): number {
     return this.originMs + Math.round((Date.now() - this.originMs) * this.factor);
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return realSleep(ms / this.factor, signal);
-  }
-
-  startTimer(ms: number, fire: () => void): () => void {
-    const handle = setTimeout(fire, ms / this.factor);
-    handle.unref();
-    return () => clearTimeout(handle);
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { allText } from '../support/allText';
 import path from 'node:path';
 import { attrs, ExportRequest, startReceiver } from '../support/otlpReceiver';
 import { RedisServer } from '../support/redisServer';
@@ -8,13 +8,6 @@ import { useCliFixture } from './support/setup';
 const PASSWORD = 'ci-team-redis-7Q2w9x';
 const RISKY = ['export function load(input) {', '  const data = eval(input);', '  return data;', '}', ''].join('\n');
 
-function allText(dir: string): string {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((name) => path.join(dir, name))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => readFileSync(file, 'utf8'))
-    .join('\n');
-}
 
 describe('aurelis in team mode (AURELIS_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
   const t = useCliFixture();

@@ -42,6 +42,13 @@ export class RedisServer {
     return client;
   }
 
+  /** Empties every database (between tests). */
+  async flush(): Promise<void> {
+    const client = await this.client();
+    await client.flushAll();
+    await client.close();
+  }
+
   /** Kills the server at once (SIGKILL), as a crash or a network cut would look. */
   async kill(): Promise<void> {
     const child = this.process;

@@ -21,6 +21,15 @@ import { throwIfAborted, type Timers } from '../resilience/timers';
 import { LuaScript, teamKey } from './luaScript';
 import type { TeamChannel } from './teamLink';
 
+/** Lua: `now` in ms from ARGV[n] when given (benchmarks' scaled time), else from Redis's clock. */
+function nowFrom(n: number): string {
+  return `local now = tonumber(ARGV[${n}])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end`;
+}
+
 /** While only a release elsewhere can free a slot, look again this often. */
 export const SHARED_POLL_MS = 100;
 
@@ -29,11 +38,7 @@ export const SHARED_POLL_MS = 100;
  * (0: none), now ('' for Redis's clock).
  */
 const ACQUIRE = new LuaScript(`
-local now = tonumber(ARGV[6])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+${nowFrom(6)}
 local windowMs = tonumber(ARGV[2])
 local leaseMs = tonumber(ARGV[3])
 local rpm = tonumber(ARGV[4])
@@ -57,11 +62,7 @@ return {0, 0}
 
 /** KEYS: window, flight. ARGV: id, windowMs, now. The request finished: it counts for one more window. */
 const RELEASE = new LuaScript(`
-local now = tonumber(ARGV[3])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+${nowFrom(3)}
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
 return 1

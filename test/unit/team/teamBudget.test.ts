@@ -6,7 +6,7 @@ import type { SecurityEvent } from '../../../src/core/security/auditEvents';
 import { SettingsSchema, type Settings } from '../../../src/core/settings';
 import { periodId, type TeamBudgetGate } from '../../../src/core/team/teamBudget';
 import { TeamMode } from '../../../src/core/team/teamMode';
-import { RedisServer } from '../../support/redisServer';
+import { useRedis } from './teamHarness';
 
 /** A dollar per thousand tokens: a request with 1 000 output tokens reserves $1. */
 const prices: PriceBook = { cost: (_t, u) => (u.promptTokens + u.completionTokens) / 1000 };
@@ -32,25 +32,18 @@ async function outcome(p: Promise<BudgetDecision>): Promise<BudgetDecision | Aur
 
 describe('team mode: team budgets counted in Redis', function () {
   this.timeout(30_000);
-  let redis: RedisServer;
+  const r = useRedis();
   let teams: TeamMode[];
   let settings: Settings;
   let events: SecurityEvent[];
 
-  before(async () => {
-    redis = await RedisServer.start();
-  });
-  after(() => redis.stop());
   beforeEach(() => {
     teams = [];
     events = [];
-    settings = SettingsSchema.parse({ team: { redisUrl: redis.url, name: 'acme', budgets: { dailyUsd: 5 } } });
+    settings = SettingsSchema.parse({ team: { redisUrl: r.server.url, name: 'acme', budgets: { dailyUsd: 5 } } });
   });
   afterEach(async () => {
     await Promise.all(teams.map((t) => t.close()));
-    const client = await redis.client();
-    await client.flushAll();
-    await client.close();
   });
 
   async function gates(n: number, retryAfterMs = 50): Promise<TeamBudgetGate[]> {
@@ -116,10 +109,10 @@ describe('team mode: team budgets counted in Redis', function () {
 
   it('with Redis away the personal budgets alone decide, and costs are settled when it is back', async () => {
     const [g, other] = await gates(2, 10);
-    await redis.kill();
+    await r.server.kill();
     assert.deepEqual(await (g as TeamBudgetGate).check(check('while-down')), { action: 'allow' });
     await (g as TeamBudgetGate).record(record('while-down', 2));
-    await redis.restart();
+    await r.server.restart();
     // Waits for the link to rejoin, then the next record settles what was kept.
     while (!(teams[0] as TeamMode).shared) await (g as TeamBudgetGate).figures().then(() => new Promise((r) => setImmediate(r)));
     await (g as TeamBudgetGate).record(record('after', 1));

@@ -1,37 +1,29 @@
 import assert from 'node:assert/strict';
 import type { Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { RedisServer } from '../../support/redisServer';
 import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
-import { startMember, type Member } from './teamHarness';
+import { startMember, useRedis, type Member } from './teamHarness';
 
 const explain = { task: 'explain' as const, prompt: 'What does this do?\n\nconst answer = 6 * 7;' };
 
 describe('team mode: the Redis cache level', function () {
   this.timeout(30_000);
-  let redis: RedisServer;
+  const r = useRedis();
   let server: FakeOpenAIServer;
   let timers: FakeTimers;
   let members: Member[];
   let settings: Settings;
 
-  before(async () => {
-    redis = await RedisServer.start();
-  });
-  after(() => redis.stop());
   beforeEach(async () => {
     timers = new FakeTimers(T0);
     server = await FakeOpenAIServer.start({ clock: timers });
     server.handle(() => reply.text('It multiplies six by seven.'));
-    settings = githubSettings(server, { team: { redisUrl: redis.url, name: 'acme' } });
+    settings = githubSettings(server, { team: { redisUrl: r.server.url, name: 'acme' } });
     members = [await startMember({ settings: () => settings, timers }), await startMember({ settings: () => settings, timers })];
   });
   afterEach(async () => {
     await Promise.all(members.map((m) => m.close()));
     await server.stop();
-    const client = await redis.client();
-    await client.flushAll();
-    await client.close();
   });
 
   it("a teammate's answer to the same request is a hit: one request reaches the model", async () => {
@@ -51,7 +43,7 @@ describe('team mode: the Redis cache level', function () {
   it("keeps the task's TTL: Redis drops the answer when it expires", async () => {
     const [a] = members as [Member, Member];
     await a.orchestrator.run(explain);
-    const client = await redis.client();
+    const client = await r.server.client();
     const keys = await client.keys('aurelis:acme:cache:answer:*');
     assert.equal(keys.length, 1);
     const ttl = await client.pTTL(keys[0] as string);
@@ -66,7 +58,7 @@ describe('team mode: the Redis cache level', function () {
     settings = { ...settings, team: { ...settings.team, cacheMaxMB: 0.3 } };
     server.handle((r) => reply.text(`${JSON.stringify(r.body).length}:${'x'.repeat(100_000)}`));
     for (let i = 0; i < 6; i++) await a.orchestrator.run({ ...explain, prompt: `question ${i}` });
-    const client = await redis.client();
+    const client = await r.server.client();
     const keys = await client.keys('aurelis:acme:cache:answer:*');
     const bytes = Number(await client.get('aurelis:acme:cache:bytes'));
     await client.close();
@@ -80,7 +72,7 @@ describe('team mode: the Redis cache level', function () {
   it('bad data in Redis is a miss, never an error', async () => {
     const [a, b] = members as [Member, Member];
     await a.orchestrator.run(explain);
-    const client = await redis.client();
+    const client = await r.server.client();
     const [key] = await client.keys('aurelis:acme:cache:answer:*');
     await client.set(key as string, '{"v":1,"key":"not what was asked","answer":{"content":42}}');
     await client.close();

@@ -14,6 +14,7 @@ import type { Settings } from '../../../src/core/settings';
 import type { TeamNotice } from '../../../src/core/team/teamLink';
 import { TeamMode } from '../../../src/core/team/teamMode';
 import type { Timers } from '../../../src/core/resilience/timers';
+import { RedisServer } from '../../support/redisServer';
 
 /** Every line logged, at any level, with its arguments. */
 export class KeptLog implements Logger {
@@ -102,4 +103,15 @@ export async function startMember(options: MemberOptions): Promise<Member> {
       rmSync(storageDir, { recursive: true, force: true });
     },
   };
+}
+
+/** One redis-server for the suite (started before, stopped after), emptied after each test. */
+export function useRedis(options: { password?: string } = {}): { readonly server: RedisServer } {
+  const holder = {} as { server: RedisServer };
+  before(async () => {
+    holder.server = await RedisServer.start(options);
+  });
+  afterEach(() => holder.server.flush());
+  after(() => holder.server.stop());
+  return holder;
 }

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { isAurelisError } from '../../../src/core/errors';
 import type { Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { RedisServer } from '../../support/redisServer';
 import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
-import { startMember, type Member } from './teamHarness';
+import { startMember, useRedis, type Member } from './teamHarness';
 
 /** `general` runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
 const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
@@ -13,15 +12,11 @@ const windowKey = `aurelis:acme:pace:github-models:${MINI}:window`;
 
 describe('team mode: pacing windows shared through Redis', function () {
   this.timeout(30_000);
-  let redis: RedisServer;
+  const r = useRedis();
   let server: FakeOpenAIServer;
   let timers: FakeTimers;
   let members: Member[];
 
-  before(async () => {
-    redis = await RedisServer.start();
-  });
-  after(() => redis.stop());
   beforeEach(async () => {
     timers = new FakeTimers(T0);
     members = [];
@@ -29,9 +24,6 @@ describe('team mode: pacing windows shared through Redis', function () {
   afterEach(async () => {
     await Promise.all(members.map((m) => m.close()));
     await server.stop();
-    const client = await redis.client();
-    await client.flushAll();
-    await client.close();
   });
 
   function teamSettings(extra: Record<string, unknown> = {}): Settings {
@@ -39,7 +31,7 @@ describe('team mode: pacing windows shared through Redis', function () {
       retry: { maxAttempts: 1 },
       cache: { enabled: false },
       rateLimits: { overrides: { low: { requestsPerMinute: 6, concurrent: 3 } } },
-      team: { redisUrl: redis.url, name: 'acme' },
+      team: { redisUrl: r.server.url, name: 'acme' },
       ...extra,
     });
   }
@@ -80,12 +72,12 @@ describe('team mode: pacing windows shared through Redis', function () {
     server.handle(() => reply.text('ok'));
     const settings = teamSettings({ rateLimits: { overrides: { low: { requestsPerMinute: 4 } } } });
     const m = await member(settings);
-    const inspect = await redis.client();
+    const inspect = await r.server.client();
     for (let i = 0; i < 3; i++) await m.orchestrator.run(quick(i));
     assert.equal(await inspect.zCard(windowKey), 3, 'the first three requests hold places in the shared window');
     await inspect.close();
 
-    await redis.kill();
+    await r.server.kill();
     const sleepsBefore = timers.sleeps.length;
     const during = await m.orchestrator.runBatch(Array.from({ length: 6 }, (_, i) => quick(10 + i)));
     assert.equal(during.filter(isAurelisError).length, 0, 'no request failed because Redis was away');
@@ -96,11 +88,11 @@ describe('team mode: pacing windows shared through Redis', function () {
     assert.ok(timers.sleeps.slice(sleepsBefore).some((ms) => ms >= 50_000), `no pacing wait: ${timers.sleeps.slice(sleepsBefore).join(', ')}`);
 
     const back = m.nextNotice();
-    await redis.restart();
+    await r.server.restart();
     assert.equal((await back).kind, 'team_back');
     await m.orchestrator.run(quick(20));
     await m.orchestrator.run(quick(21));
-    const again = await redis.client();
+    const again = await r.server.client();
     assert.equal(await again.zCard(windowKey), 2, 'requests after the rejoin are counted in Redis again');
     await again.close();
     assert.deepEqual(m.notices.map((n) => n.kind), ['team_down', 'team_back']);
@@ -110,7 +102,7 @@ describe('team mode: pacing windows shared through Redis', function () {
     server = await FakeOpenAIServer.start({ clock: timers });
     server.handle(() => reply.text('ok'));
     const m = await member(teamSettings(), { operationTimeoutMs: 50 });
-    const blocker = await redis.client();
+    const blocker = await r.server.client();
     // DEBUG SLEEP blocks the whole server, as an overloaded or far-away Redis would.
     const blocked = blocker.sendCommand(['DEBUG', 'SLEEP', '1']);
     const result = await m.orchestrator.run(quick(1));
@@ -127,7 +119,7 @@ describe('team mode: pacing windows shared through Redis', function () {
     const settings = teamSettings({ rateLimits: { overrides: { low: { concurrent: 1 } } }, requestTimeoutSeconds: 30 });
     const m = await member(settings);
     // A member that took the only slot and crashed: its place is in Redis, its release never comes.
-    const crashed = await redis.client();
+    const crashed = await r.server.client();
     const now = timers.now();
     await crashed.zAdd(`aurelis:acme:pace:github-models:${MINI}:flight`, { score: now + 90_000, value: 'crashed-member' });
     await crashed.zAdd(windowKey, { score: now + 150_000, value: 'crashed-member' });

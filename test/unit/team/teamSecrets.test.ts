@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { allText } from '../../support/allText';
 import { AuditLog } from '../../../src/core/security/auditLog';
 import { parseSettings, type Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, reply } from '../../fake-server';
@@ -11,14 +10,6 @@ import { startMember, type Member } from './teamHarness';
 const PASSWORD = 'team-redis-S3cret-9f2c7a';
 const WRONG = 'not-the-team-password-71b';
 
-/** Every file under `dir`, read as text. */
-function allText(dir: string): string {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((name) => path.join(dir, name))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => readFileSync(file, 'utf8'))
-    .join('\n');
-}
 
 describe('team mode: the Redis password stays secret', function () {
   this.timeout(30_000);
