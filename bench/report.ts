@@ -17,7 +17,8 @@ export interface BenchResults {
   pacing: PacingFigures;
   /** Missing in results written before the batch review was measured. */
   batchReview?: BatchReviewFigures;
-  learnedPacing: LearnedPacingFigures;
+  /** Absent in results written before pacing was learned from headers. */
+  learnedPacing?: LearnedPacingFigures;
   /** Absent in results written before team mode. */
   team?: TeamFigures;
   ledger: LedgerFigures;
@@ -76,9 +77,7 @@ export function rows(r: BenchResults): Row[] {
           { measurement: `Review of ${b.files} files: wall time ÷ minimum`, figure: x(b.wall_ratio), detail: `${(b.wall_ms / 1000).toFixed(2)} s vs ${(b.minimum_wall_ms / 1000).toFixed(2)} s at ${b.requests_per_minute}/min and ${b.concurrent} at once; ${b.server_429s} 429s from the server`, target: { max: 1.15 }, value: b.wall_ratio },
           { measurement: `Review of ${b.files} files: errors reaching the user`, figure: String(b.user_errors), detail: `${b.findings} findings from ${b.server_requests} requests`, target: { equals: 0 }, value: b.user_errors },
         ]),
-    { measurement: 'Learned pacing (OpenAI headers): errors the caller saw', figure: String(lp.announced.caller_errors), detail: `${lp.requests} requests at once, a ${lp.requests_per_minute}/min bucket nobody told Aurelis about; ${lp.announced.server_429s} 429s from the server, ${lp.announced.server_requests} requests sent`, target: { equals: 0 }, value: lp.announced.caller_errors },
-    { measurement: 'Learned pacing (OpenAI headers): wall time ÷ minimum', figure: x(lp.announced.wall_ratio), detail: `${(lp.announced.wall_ms / 1000).toFixed(2)} s vs ${(lp.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.2 }, value: lp.announced.wall_ratio },
-    { measurement: 'Learned pacing (server announces nothing): errors the caller saw', figure: String(lp.silent.caller_errors), detail: `${lp.silent.server_429s} 429s from the server, ${lp.silent.server_requests} requests sent; ${(lp.silent.wall_ms / 1000).toFixed(2)} s (${x(lp.silent.wall_ratio)} the minimum)`, target: { equals: 0 }, value: lp.silent.caller_errors },
+    ...learnedPacingRows(lp, x),
     ...teamRows(r.team, x),
     { measurement: 'Ledger append, fsync on', figure: perS(l.append_per_s), detail: `16 in flight; one at a time ${perS(l.append_sequential_per_s)}; fsync off ${perS(l.append_no_fsync_per_s)}` },
     { measurement: 'Ledger report, 100,000 records', figure: ms(l.aggregate_100k_ms), detail: `load ${ms(l.load_100k_ms, 0)} from snapshots, first parse ${ms(l.first_parse_100k_ms, 0)}` },
@@ -87,6 +86,15 @@ export function rows(r: BenchResults): Row[] {
     { measurement: 'Extension activation', figure: e.activation_ms === null ? 'n/a' : `${e.activation_ms} ms`, detail: e.activation_source === 'measured' ? `in ${e.vscode_version ?? 'VS Code'}` : e.activation_source },
     { measurement: 'Bundle dist/extension.js', figure: `${(e.bundle_bytes / 1024).toFixed(0)} KiB`, detail: `${e.bundle_bytes.toLocaleString('en-US')} bytes, production build` },
     { measurement: 'VSIX', figure: `${(e.vsix_bytes / 1024).toFixed(0)} KiB`, detail: `${e.vsix_bytes.toLocaleString('en-US')} bytes` },
+  ];
+}
+
+function learnedPacingRows(lp: LearnedPacingFigures | undefined, x: (v: number) => string): Row[] {
+  if (!lp) return [];
+  return [
+      { measurement: 'Learned pacing (OpenAI headers): errors the caller saw', figure: String(lp.announced.caller_errors), detail: `${lp.requests} requests at once, a ${lp.requests_per_minute}/min bucket nobody told Aurelis about; ${lp.announced.server_429s} 429s from the server, ${lp.announced.server_requests} requests sent`, target: { equals: 0 }, value: lp.announced.caller_errors },
+      { measurement: 'Learned pacing (OpenAI headers): wall time ÷ minimum', figure: x(lp.announced.wall_ratio), detail: `${(lp.announced.wall_ms / 1000).toFixed(2)} s vs ${(lp.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.2 }, value: lp.announced.wall_ratio },
+      { measurement: 'Learned pacing (server announces nothing): errors the caller saw', figure: String(lp.silent.caller_errors), detail: `${lp.silent.server_429s} 429s from the server, ${lp.silent.server_requests} requests sent; ${(lp.silent.wall_ms / 1000).toFixed(2)} s (${x(lp.silent.wall_ratio)} the minimum)`, target: { equals: 0 }, value: lp.silent.caller_errors },
   ];
 }
 
