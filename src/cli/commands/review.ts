@@ -59,7 +59,6 @@ export async function review(session: Session, paths: string[], options: ReviewO
     onFile: (file, p) => progress.file(file, p),
     // Each piece gets its file's instructions; the same "with AGENTS.md" line is said once per run.
     prepare: (request, file) => withProject(session, request, path.relative(projectRoot, path.join(inputs.root, file)).split(path.sep).join('/'), announced),
-    ...(session.settings.instructions.enabled ? { preparedTokens: session.settings.instructions.maxTokens } : {}),
   });
   progress.done();
   const texts = new Map(inputs.files.map((f) => [f.path, f.text]));

@@ -53,8 +53,6 @@ export interface BatchReviewOptions {
    * `.aurelis.yaml` standards), as for any other task; `file` is the reviewed file's path.
    */
   prepare?: (request: TaskRequest, file: string) => Promise<TaskRequest>;
-  /** Prompt tokens `prepare` may add (the instructions' allowance): pieces are cut smaller to leave room. */
-  preparedTokens?: number;
 }
 
 export interface FileReview {
@@ -103,10 +101,12 @@ const PROMPT_FRAME_TOKENS = 150;
 const MIN_CHUNK_TOKENS = 200;
 
 export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFileInput[], options: BatchReviewOptions = {}): Promise<BatchReviewReport> {
-  const budget = pieceBudget(options);
+  // What the project adds to each file's prompt (its instructions) is left room for, file by file.
+  const prepare = options.prepare;
+  const added = prepare ? await Promise.all(inputs.map((input) => addedTokens(input.path, prepare))) : inputs.map(() => 0);
   const pieces: Piece[] = [];
   const files: FileReview[] = inputs.map((input, file) => {
-    for (const piece of piecesOf(input, file, budget, options.contextLines ?? DEFAULT_CONTEXT_LINES)) pieces.push(piece);
+    for (const piece of piecesOf(input, file, pieceBudget(options, added[file] ?? 0), options.contextLines ?? DEFAULT_CONTEXT_LINES)) pieces.push(piece);
     return { path: input.path, language: languageOf(input.path), findings: [], skipped: 0, pieces: 0, errors: [] };
   });
   const raw: ReviewFinding[][] = inputs.map(() => []);
@@ -128,7 +128,6 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
   // Files with nothing to send (empty) are done at once.
   for (const [i, n] of remaining.entries()) if (n === 0) finishFile(i);
 
-  const prepare = options.prepare;
   const requests = prepare ? await Promise.all(pieces.map((p) => prepare(p.request, (files[p.file] as FileReview).path))) : pieces.map((p) => p.request);
   await runner.runBatch(
     requests,
@@ -166,11 +165,18 @@ export async function reviewFiles(runner: BatchRunner, inputs: readonly ReviewFi
 }
 
 /** Tokens of code per piece: the chunk size, or less when the model's limit is tighter. */
-function pieceBudget(options: BatchReviewOptions): number {
+function pieceBudget(options: BatchReviewOptions, preparedTokens: number): number {
   const chunk = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
   if (options.inputLimit === undefined) return chunk;
-  const room = options.inputLimit - countTokens(SYSTEM_PROMPTS.review) - PROMPT_FRAME_TOKENS - (options.preparedTokens ?? 0);
+  const room = options.inputLimit - countTokens(SYSTEM_PROMPTS.review) - PROMPT_FRAME_TOKENS - preparedTokens;
   return Math.max(MIN_CHUNK_TOKENS, Math.min(chunk, room));
+}
+
+/** Tokens `prepare` adds to a review request's system prompt for `path`. */
+async function addedTokens(path: string, prepare: NonNullable<BatchReviewOptions['prepare']>): Promise<number> {
+  const probe = reviewRequest({ language: languageOf(path), path, code: '', firstLine: 1, scope: 'whole file', diagnostics: [] });
+  const prepared = await prepare(probe, path);
+  return Math.max(0, countTokens(prepared.systemPrompt ?? '') - countTokens(probe.systemPrompt ?? ''));
 }
 
 function piecesOf(input: ReviewFileInput, file: number, budget: number, contextLines: number): Piece[] {

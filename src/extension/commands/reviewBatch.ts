@@ -90,7 +90,6 @@ async function runReview(parts: EditorParts, command: string, what: string, sele
             onNotice: (notice) => parts.log.info(`${notice.kind}: ${notice.message}`),
             onFile: (_file, p) => progress.report({ increment: 100 / p.files, message: `${p.filesDone}/${p.files} files · ${plural(p.findings, 'finding')}` }),
             prepare: (request, file) => parts.runner.prepareForBatch(request, vscode.Uri.file(path.join(inputs.root, file))),
-            ...(settings.instructions.enabled ? { preparedTokens: settings.instructions.maxTokens } : {}),
           });
         } finally {
           onCancel.dispose();
