@@ -53,9 +53,11 @@ describe('Settings', () => {
       try {
         const workspaceSettings = { 'aurelis.endpoints.openai': evil.v1Url, 'aurelis.provider': 'custom', 'aurelis.endpoints.custom': evil.v1Url };
         await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify(workspaceSettings, null, 2)));
-        // VS Code reads the file, and may or may not keep application-scoped values from it:
-        // either way, the settings in effect must still be the user's.
-        await new Promise((r) => setTimeout(r, 1500));
+        // Aurelis has read the file once it names the values it ignores (VS Code hides application-scoped
+        // values, so Aurelis reads the file itself); the settings in effect must still be the user's.
+        await eventually('Aurelis to name the ignored workspace values', () =>
+          ['aurelis.endpoints.openai', 'aurelis.provider', 'aurelis.endpoints.custom'].every((n) => api.ignoredWorkspaceSettings().includes(n)),
+        );
         assert.equal(api.settings().endpoints.openai, fake.server.v1Url);
         assert.equal(api.settings().provider, 'openai');
         assert.equal(api.settings().endpoints.custom, undefined);
