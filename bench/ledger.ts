@@ -15,12 +15,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { UsageRecord } from '../src/core/pipeline';
 import { DEFAULT_SETTINGS, type Settings } from '../src/core/settings';
-import { LedgerBudgetGate } from '../src/core/usage/budgetGate';
-import { ledgerFileName } from '../src/core/usage/ledgerFiles';
-import { ModelPrices } from '../src/core/usage/prices';
-import { encodeRecord } from '../src/core/usage/records';
-import { UsageAnalytics } from '../src/core/usage/usageAnalytics';
-import { UsageLedger } from '../src/core/usage/usageLedger';
+import { LedgerBudgetGate } from '../src/core/budget/budgetGate';
+import { ledgerFileName } from '../src/core/ledger/monthFiles';
+import { ModelPrices } from '../src/core/pricing/priceBook';
+import { encodeRecord } from '../src/core/ledger/recordLine';
+import { UsageAnalytics } from '../src/core/reports/usageAnalytics';
+import { UsageLedger } from '../src/core/ledger/usageLedger';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 11, 31, 12);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { KEY_VARIABLES } from '../core/providers/connection';
-import { SecretScanner } from '../core/security/secretScanner';
+import { SecretScanner } from '../core/secrets/secretScanner';
 import { PriceSchema, SettingsSchema, TierLimitSchema } from '../core/settings';
 import { PROVIDER_IDS, TASK_TYPES, type ProviderId } from '../core/types';
 import { FAIL_ON } from '../core/review/formats/summary';

@@ -10,17 +10,17 @@ import { mkdir } from 'node:fs/promises';
 import { TieredResponseCache } from './cache/responseCache';
 import type { KeyStore, Logger } from './host';
 import { Orchestrator } from './orchestrator';
-import { AuditLog } from './security/auditLog';
-import { SecretGuard, type SecretAnswer, type SecretQuestion } from './security/secretGuard';
+import { AuditLog } from './audit/auditLog';
+import { SecretGuard, type SecretAnswer, type SecretQuestion } from './secrets/secretGuard';
 import type { Settings } from './settings';
 import type { TeamBudgetGate } from './team/teamBudget';
 import type { TeamNotice } from './team/teamLink';
 import { TeamMode } from './team/teamMode';
 import { TelemetryRecorder } from './telemetry/telemetryRecorder';
-import { LedgerBudgetGate } from './usage/budgetGate';
-import { ModelPrices } from './usage/prices';
-import { UsageAnalytics } from './usage/usageAnalytics';
-import { UsageLedger } from './usage/usageLedger';
+import { LedgerBudgetGate } from './budget/budgetGate';
+import { ModelPrices } from './pricing/priceBook';
+import { UsageAnalytics } from './reports/usageAnalytics';
+import { UsageLedger } from './ledger/usageLedger';
 
 export interface CoreDeps {
   /** Ledger, audit log, cache and daily request counts live here. */

@@ -118,7 +118,7 @@ export interface RunOptions {
 
 /**
  * What the secret guard hands back when it sent placeholders instead of secrets: it puts the
- * values back into text that returns (security/redactions.ts). Memory only, never serialised.
+ * values back into text that returns (secrets/redactions.ts). Memory only, never serialised.
  */
 export interface SentRedactions {
   readonly size: number;

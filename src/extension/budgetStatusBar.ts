@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
 import type { Settings } from '../core/settings';
-import { formatUsd as usd } from '../core/usage/format';
+import { formatUsd as usd } from '../core/reports/amountFormat';
 
 export interface SpendTotals {
   costUsd: number;

@@ -5,8 +5,8 @@
 import type { AurelisError } from '../core/errors';
 import type { ModelTarget } from '../core/pipeline';
 import type { BatchRunner } from '../core/review/batchReview';
-import type { AuditExportResult } from '../core/security/auditLog';
-import type { SecurityEventSink } from '../core/security/auditEvents';
+import type { AuditExportResult } from '../core/audit/auditLog';
+import type { SecurityEventSink } from '../core/audit/auditEvents';
 import type { ProviderId, TaskType } from '../core/types';
 import type { AnalyticsSource } from './analytics/analyticsSource';
 import type { SpendFigures } from './budgetStatusBar';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isAurelisError } from '../core/errors';
-import type { SecurityEvent } from '../core/security/auditEvents';
+import type { SecurityEvent } from '../core/audit/auditEvents';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { PROVIDER_IDS, type ProviderId } from '../core/types';
 import type { EditorParts } from './editorParts';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
-import { describeFindings } from '../core/security/findingsText';
-import type { SecretAnswer, SecretQuestion } from '../core/security/secretGuard';
-import { secretKindLabel } from '../core/security/secretKinds';
+import { describeFindings } from '../core/secrets/findingsText';
+import type { SecretAnswer, SecretQuestion } from '../core/secrets/secretGuard';
+import { secretKindLabel } from '../core/secrets/secretKinds';
 import { PROVIDER_IDS, type ProviderId } from '../core/types';
 
 /** Longest list of places shown in the modal; the audit log keeps all of them. */

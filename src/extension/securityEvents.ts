@@ -1,5 +1,5 @@
 import type { Logger } from '../core/host';
-import type { SecurityEvent, SecurityEventSink } from '../core/security/auditEvents';
+import type { SecurityEvent, SecurityEventSink } from '../core/audit/auditEvents';
 
 /** Writes a security event to the audit log; a failed write is logged and never undoes what the user did. */
 export async function recordSecurityEvent(sink: () => Promise<SecurityEventSink>, log: Logger, event: SecurityEvent): Promise<void> {

@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import { composeCore, workspaceHash } from '../core/composition';
 import type { KeyStore, Logger } from '../core/host';
-import type { SecretAnswer, SecretQuestion } from '../core/security/secretGuard';
+import type { SecretAnswer, SecretQuestion } from '../core/secrets/secretGuard';
 import type { Settings } from '../core/settings';
 import { ledgerAnalyticsSource } from './analytics/ledgerSource';
 import type { CoreServices } from './coreServices';

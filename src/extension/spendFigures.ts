@@ -1,5 +1,5 @@
-import type { AnalyticsReport, StatusSummary, UsageTotals } from '../core/usage/analytics-types';
-import { addLocalDays, startOfLocalWeek } from '../core/usage/periods';
+import type { AnalyticsReport, StatusSummary, UsageTotals } from '../core/reports/analyticsShapes';
+import { addLocalDays, startOfLocalWeek } from '../core/reports/periods';
 import type { SpendFigures, SpendTotals } from './budgetStatusBar';
 
 /** The queries of UsageAnalytics the status bar needs. */

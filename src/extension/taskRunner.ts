@@ -3,7 +3,7 @@ import { AurelisError, isAurelisError } from '../core/errors';
 import type { Logger } from '../core/host';
 import type { Notice } from '../core/pipeline';
 import { withInstructions } from '../core/instructions/projectInstructions';
-import type { SecurityEventSink } from '../core/security/auditEvents';
+import type { SecurityEventSink } from '../core/audit/auditEvents';
 import { documentOf, instructionNames, type PreparedRequest } from './projectInstructions';
 import { recordSecurityEvent } from './securityEvents';
 import { requestChoices } from './requestChoices';

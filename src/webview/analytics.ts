@@ -10,7 +10,7 @@ import { formatCount, formatDateTime, formatUsd } from '../core/analytics-view/f
 import { describeFilter } from '../core/analytics-view/htmlReport';
 import { budgetBars, modelPerformanceTable, promptTable, recentFailuresTable, summaryCards } from '../core/analytics-view/summary';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../core/analytics-protocol/messages';
-import type { AnalyticsFilter } from '../core/usage/analytics-types';
+import type { AnalyticsFilter } from '../core/reports/analyticsShapes';
 import { ChartBoard } from './analytics/charts';
 import { DEFAULT_FILTER, FilterBar, initialFilter, restoredFilter } from './analytics/filters';
 import { HostChannel, vscodeApi } from './analytics/hostChannel';

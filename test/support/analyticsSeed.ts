@@ -6,8 +6,8 @@
  */
 import type { UsageRecord } from '../../src/core/pipeline';
 import type { ProviderId, TaskType } from '../../src/core/types';
-import { ledgerFileName } from '../../src/core/usage/ledgerFiles';
-import { encodeRecord, type Outcome } from '../../src/core/usage/records';
+import { ledgerFileName } from '../../src/core/ledger/monthFiles';
+import { encodeRecord, type Outcome } from '../../src/core/ledger/recordLine';
 
 interface SeedModel {
   provider: ProviderId;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { SpendTally, currentSpend } from '../../src/core/usage/budgetStatus';
-import { UsageRows } from '../../src/core/usage/usageRows';
+import { SpendTally, currentSpend } from '../../src/core/budget/budgetStatus';
+import { UsageRows } from '../../src/core/ledger/ledgerIndex';
 import { inTimeZone, local, makeRecord } from './helpers/usage';
 
 describe('SpendTally: budget spend kept up to date without rescanning', () => {

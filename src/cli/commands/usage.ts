@@ -1,11 +1,11 @@
 /**
  * `aurelis usage [--period …] [--format …]`: what the usage ledger says — the same ledger the
- * editor writes and the same exports its analytics panel saves (src/core/usage/exports.ts).
+ * editor writes and the same exports its analytics panel saves (src/core/reports/usageExports.ts).
  */
 import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
-import type { AnalyticsFilter, AnalyticsPeriod } from '../../core/usage/analytics-types';
-import { collect } from '../../core/usage/usageAnalytics';
-import { addLocalDays } from '../../core/usage/periods';
+import type { AnalyticsFilter, AnalyticsPeriod } from '../../core/reports/analyticsShapes';
+import { collect } from '../../core/reports/usageAnalytics';
+import { addLocalDays } from '../../core/reports/periods';
 import { plural, usd } from '../../core/review/formats/summary';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import type { Session } from '../session';

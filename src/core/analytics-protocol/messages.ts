@@ -10,7 +10,7 @@
  * Browser-safe: no `vscode`, no Node built-ins — the webview bundle imports this file too.
  */
 import { z } from 'zod';
-import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../usage/analytics-types';
+import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../reports/analyticsShapes';
 import { ProviderIdSchema, TaskTypeSchema } from '../types';
 
 /** The ledger's export formats plus the panel's self-contained HTML report. */

@@ -3,7 +3,7 @@
  * summary for screen readers (the canvas's description) and the same numbers as a table behind
  * "Show the numbers". No DOM here, so it is unit-tested like any other core code.
  */
-import type { AnalyticsReport, CostPerDay } from '../usage/analytics-types';
+import type { AnalyticsReport, CostPerDay } from '../reports/analyticsShapes';
 import { formatCount, formatHour, formatMs, formatPercent, formatUsd } from './format';
 import { TASK_NAMES } from './labels';
 import { seriesLabels, type Table } from './summary';

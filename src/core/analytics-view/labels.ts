@@ -1,7 +1,7 @@
 /** Names the analytics panel and its HTML report show for ids (in the user's words). */
 import type { ErrorKind } from '../errors';
 import type { ProviderId, TaskType } from '../types';
-import type { AnalyticsPeriod, BudgetPeriod } from '../usage/analytics-types';
+import type { AnalyticsPeriod, BudgetPeriod } from '../reports/analyticsShapes';
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
   openai: 'OpenAI',

@@ -5,8 +5,8 @@
  * file, merged across overlapping pieces. The command line and the editor both review this way.
  */
 import { AurelisError, isAurelisError } from '../errors';
-import { SecretScanner } from '../security/secretScanner';
-import { secretKindLabel } from '../security/secretKinds';
+import { SecretScanner } from '../secrets/secretScanner';
+import { secretKindLabel } from '../secrets/secretKinds';
 import { reviewRequest } from '../tasks/requests';
 import { SYSTEM_PROMPTS } from '../tasks/prompts';
 import type { ReviewFinding } from '../tasks/review';

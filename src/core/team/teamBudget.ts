@@ -21,9 +21,9 @@ import { AurelisError } from '../errors';
 import type { Clock, Logger } from '../host';
 import { systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook, UsageRecord, UsageRecorder } from '../pipeline';
-import type { SecurityEventSink } from '../security/auditEvents';
+import type { SecurityEventSink } from '../audit/auditEvents';
 import type { Settings } from '../settings';
-import { formatPercent, formatUsd } from '../usage/format';
+import { formatPercent, formatUsd } from '../reports/amountFormat';
 import { LuaScript, teamKey } from './luaScript';
 import type { TeamChannel } from './teamLink';
 

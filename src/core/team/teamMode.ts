@@ -13,7 +13,7 @@ import type { BudgetGate, ModelTarget, PriceBook } from '../pipeline';
 import type { Pacer } from '../resilience/modelPacer';
 import type { Timers } from '../resilience/timers';
 import { targetKey } from '../routing/modelRef';
-import type { SecurityEventSink } from '../security/auditEvents';
+import type { SecurityEventSink } from '../audit/auditEvents';
 import type { Settings } from '../settings';
 import { SharedAnswerCache } from './sharedCache';
 import { SharedWindows, TeamPacer } from './sharedPacing';

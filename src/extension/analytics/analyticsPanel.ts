@@ -14,7 +14,7 @@ import { openAnalyticsPanel, setOpenAnalyticsPanel } from './openPanel';
 import { hostEvent, parseWebviewMessage, type FilterChoices, type HostToWebview, type PanelEventMessage, type RequestResult } from '../../core/analytics-protocol/messages';
 import { answerRequest, type RequestHandlers } from '../../core/analytics-protocol/requests';
 import type { Logger } from '../../core/host';
-import type { AnalyticsFilter, AnalyticsReport } from '../../core/usage/analytics-types';
+import type { AnalyticsFilter, AnalyticsReport } from '../../core/reports/analyticsShapes';
 import type { AnalyticsSource } from './analyticsSource';
 import { exportAnalytics } from './exportAnalytics';
 import { newNonce, panelHtml } from './panelHtml';

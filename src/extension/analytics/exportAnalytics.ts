@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { AurelisError } from '../../core/errors';
 import type { PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
-import type { AnalyticsFilter } from '../../core/usage/analytics-types';
+import type { AnalyticsFilter } from '../../core/reports/analyticsShapes';
 import type { AnalyticsSource } from './analyticsSource';
 
 const FILE_TYPES: Record<PanelExportFormat, { extension: string; name: string }> = {

@@ -1,7 +1,7 @@
 /** The analytics panel's source over the core's ledger and its analytics queries. */
-import type { UsageAnalytics } from '../../core/usage/usageAnalytics';
-import { collect } from '../../core/usage/usageAnalytics';
-import type { UsageLedger } from '../../core/usage/usageLedger';
+import type { UsageAnalytics } from '../../core/reports/usageAnalytics';
+import { collect } from '../../core/reports/usageAnalytics';
+import type { UsageLedger } from '../../core/ledger/usageLedger';
 import type { AnalyticsSource } from './analyticsSource';
 
 export function ledgerAnalyticsSource(ledger: UsageLedger, analytics: UsageAnalytics): AnalyticsSource {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../../core/analytics-protocol/messages';
 import { PERIOD_NAMES, TASK_NAMES } from '../../core/analytics-view/labels';
 import { TASK_TYPES } from '../../core/types';
-import type { AnalyticsFilter } from '../../core/usage/analytics-types';
+import type { AnalyticsFilter } from '../../core/reports/analyticsShapes';
 
 export interface PanelHtmlParts {
   /** `webview.cspSource`: the origin the webview serves local resources from. */

@@ -1,6 +1,6 @@
 import { instructionsLabel } from '../../core/instructions/projectInstructions';
 import type { TaskResult } from '../../core/types';
-import { formatUsd as usd } from '../../core/usage/format';
+import { formatUsd as usd } from '../../core/reports/amountFormat';
 
 /** One line under an answer: which model answered, how fast, how many tokens, what it cost, and the project instructions that went with it. */
 export function resultFooter(result: TaskResult & { instructions?: readonly string[] }): string {

@@ -4,7 +4,7 @@
  */
 import type { FilterChoices } from '../../core/analytics-protocol/messages';
 import { PROVIDER_NAMES } from '../../core/analytics-view/labels';
-import { AnalyticsFilterSchema, type AnalyticsFilter, type AnalyticsPeriod } from '../../core/usage/analytics-types';
+import { AnalyticsFilterSchema, type AnalyticsFilter, type AnalyticsPeriod } from '../../core/reports/analyticsShapes';
 
 export const DEFAULT_FILTER: AnalyticsFilter = { period: { kind: 'last30Days' } };
 

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { decodeRecord } from '../../../src/core/usage/records';
-import { formatUsd } from '../../../src/core/usage/format';
-import { startOfLocalDay } from '../../../src/core/usage/periods';
+import { decodeRecord } from '../../../src/core/ledger/recordLine';
+import { formatUsd } from '../../../src/core/reports/amountFormat';
+import { startOfLocalDay } from '../../../src/core/reports/periods';
 import { EXTENSION_ID, aurelis, eventually, userDataDir } from '../support/aurelis';
 import { closeEditors, openEditor, PRICED_MODEL, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
 

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { MAX_COST_SERIES, costChart, hoursChart, latencyBucketLabels, latencyChart, modelsChart } from '../../../src/core/analytics-view/chartData';
 import { buildHtmlReport } from '../../../src/core/analytics-view/htmlReport';
-import { analyseSlice } from '../../../src/core/usage/analyticsQueries';
-import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../../src/core/usage/analytics-types';
-import { UsageRows } from '../../../src/core/usage/usageRows';
+import { analyseSlice } from '../../../src/core/reports/analyticsQueries';
+import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../../src/core/reports/analyticsShapes';
+import { UsageRows } from '../../../src/core/ledger/ledgerIndex';
 import { makeRecord } from '../helpers/usage';
 import { sampleReport, totals } from './sampleReport';
 

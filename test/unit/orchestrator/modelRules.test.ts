@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ModelPrices } from '../../../src/core/usage/prices';
+import { ModelPrices } from '../../../src/core/pricing/priceBook';
 import { reply } from '../../fake-server';
 import { settingsFrom, startHarness, type Harness } from './harness';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isAurelisError } from '../../../src/core/errors';
 import { PROVIDER_PRESETS } from '../../../src/core/providers/presets';
 import { PROVIDER_IDS, type ProviderId } from '../../../src/core/types';
-import { ModelPrices } from '../../../src/core/usage/prices';
+import { ModelPrices } from '../../../src/core/pricing/priceBook';
 import { reply } from '../../fake-server';
 import { settingsFrom, startHarness, type Harness } from './harness';
 

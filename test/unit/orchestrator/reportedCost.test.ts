@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import { costSourceText } from '../../../src/core/analytics-view/summary';
-import { csvChunks } from '../../../src/core/usage/exports';
-import { emptyTotals, addToTotals } from '../../../src/core/usage/analyticsQueries';
-import { ModelPrices } from '../../../src/core/usage/prices';
-import { UsageRows } from '../../../src/core/usage/usageRows';
+import { csvChunks } from '../../../src/core/reports/usageExports';
+import { emptyTotals, addToTotals } from '../../../src/core/reports/analyticsQueries';
+import { ModelPrices } from '../../../src/core/pricing/priceBook';
+import { UsageRows } from '../../../src/core/ledger/ledgerIndex';
 import { reply } from '../../fake-server';
 import { settingsFrom, startHarness, type Harness } from './harness';
 

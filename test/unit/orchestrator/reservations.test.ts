@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { TieredResponseCache } from '../../../src/core/cache/responseCache';
 import type { Notice, UsageRecord } from '../../../src/core/pipeline';
-import { LedgerBudgetGate } from '../../../src/core/usage/budgetGate';
-import { ModelPrices } from '../../../src/core/usage/prices';
-import { UsageRows } from '../../../src/core/usage/usageRows';
+import { LedgerBudgetGate } from '../../../src/core/budget/budgetGate';
+import { ModelPrices } from '../../../src/core/pricing/priceBook';
+import { UsageRows } from '../../../src/core/ledger/ledgerIndex';
 import { reply } from '../../fake-server';
 import { makeRecord } from '../helpers/usage';
 import { failure, settingsFrom, startHarness, T0, type Harness } from './harness';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook, UsageRecord } from '../../../src/core/pipeline';
-import type { SecurityEvent } from '../../../src/core/security/auditEvents';
+import type { SecurityEvent } from '../../../src/core/audit/auditEvents';
 import { SettingsSchema, type Settings } from '../../../src/core/settings';
 import { periodId, type TeamBudgetGate } from '../../../src/core/team/teamBudget';
 import { TeamMode } from '../../../src/core/team/teamMode';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { allText } from '../../support/allText';
-import { AuditLog } from '../../../src/core/security/auditLog';
+import { AuditLog } from '../../../src/core/audit/auditLog';
 import { parseSettings, type Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, reply } from '../../fake-server';
 import { RedisServer } from '../../support/redisServer';

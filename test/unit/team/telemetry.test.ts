@@ -6,7 +6,7 @@ import { isAurelisError } from '../../../src/core/errors';
 import { MemoryKeyStore, silentLogger } from '../../../src/core/host';
 import { Orchestrator } from '../../../src/core/orchestrator';
 import { UsageMetrics } from '../../../src/core/telemetry/usageMetrics';
-import { ModelPrices } from '../../../src/core/usage/prices';
+import { ModelPrices } from '../../../src/core/pricing/priceBook';
 import { FakeOpenAIServer, githubErrors, reply } from '../../fake-server';
 import { githubSettings } from '../orchestrator/harness';
 import { attrs, ExportRequest, startReceiver, type Received } from '../../support/otlpReceiver';

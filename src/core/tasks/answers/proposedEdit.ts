@@ -4,7 +4,7 @@
  * values, and the text fitted to what it replaces. Anything that cannot be done honestly throws.
  */
 import { AurelisError } from '../../errors';
-import { placeholdersIn } from '../../security/redactions';
+import { placeholdersIn } from '../../secrets/redactions';
 import type { SentRedactions } from '../../types';
 import { fitReplacement, indentForInsertion } from '../codeOutput';
 import type { ModelAnswer } from './cutOff';

@@ -1,0 +1,298 @@
+/**
+ * The audit log: what an administrator reads to see where code went and that no key leaked.
+ * JSON Lines under `<storage>/audit/` (see auditFiles.ts for names, rotation and retention):
+ * one line per request (UsageRecorder), one per security event, and — only with
+ * `aurelis.audit.includeContent` — the prompt and response text, scanned and redacted first.
+ * Every line passes field-level redaction (fieldRedaction.ts) and is validated with zod before
+ * it is written.
+ *
+ * Several windows append to the same files: each line goes out in one write on a file opened
+ * O_APPEND, so lines from different processes never interleave. Rotation is decided from the
+ * file's size on disk at the moment of writing, so all writers move on to the next file together.
+ */
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { scrubSecrets } from '../errors';
+import { systemClock, silentLogger, type Clock, type Logger } from '../host';
+import type { UsageRecord, UsageRecorder } from '../pipeline';
+import type { Settings } from '../settings';
+import { AUDIT_FORMAT_VERSION, AuditLineSchema, SecurityEventSchema, type AuditLine, type SecurityEvent, type SecurityEventSink } from './auditEvents';
+import { DAY_MS, auditFileName, compareAuditFiles, parseAuditFileName, utcDay, type AuditFileId } from './auditFiles';
+import { redactFields, truncate } from './fieldRedaction';
+import { SecretScanner, redact } from '../secrets/secretScanner';
+
+/** Longest value kept in any ordinary field. */
+export const MAX_FIELD_CHARS = 1000;
+/** Longest prompt or response text kept with includeContent; the rest is cut and marked. */
+export const MAX_CONTENT_CHARS = 32_768;
+/** Retention runs on the first write and then at most this often. */
+const RETENTION_INTERVAL_MS = 3_600_000;
+
+export interface AuditLogOptions {
+  /** The host's storage folder; the log lives in its `audit/` subfolder. */
+  storageDir: string;
+  /** Read on every write: includeContent, rotation size and retention follow the settings live. */
+  settings: () => Settings;
+  clock?: Clock;
+  logger?: Logger;
+  scanner?: SecretScanner;
+}
+
+export interface AuditContent {
+  requestId: string;
+  direction: 'prompt' | 'response';
+  text: string;
+}
+
+export interface AuditReadResult {
+  lines: AuditLine[];
+  /** Lines that were not valid audit lines (torn by a crash, or edited by hand). */
+  skipped: number;
+}
+
+export interface AuditExportResult {
+  lines: number;
+  skipped: number;
+  files: number;
+}
+
+export class AuditLog implements UsageRecorder, SecurityEventSink {
+  readonly dir: string;
+  private readonly settings: () => Settings;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly scanner: SecretScanner;
+  private current: AuditFileId | undefined;
+  private lastRetention = -Infinity;
+  /** The folder was made by this process; made again after a failed write (someone may have removed it). */
+  private dirMade = false;
+  /** Appends from this process go out one at a time, in the order they were asked for. */
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(options: AuditLogOptions) {
+    this.dir = path.join(options.storageDir, 'audit');
+    this.settings = options.settings;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.scanner = options.scanner ?? new SecretScanner();
+  }
+
+  /** One line per finished request (the orchestrator calls every recorder). */
+  record(record: UsageRecord): Promise<void> {
+    return this.write({
+      v: AUDIT_FORMAT_VERSION,
+      time: new Date(record.ts).toISOString(),
+      type: 'request',
+      requestId: record.requestId,
+      provider: record.provider,
+      model: record.model,
+      task: record.task,
+      workspace: record.workspace,
+      outcome: record.outcome,
+      promptTokens: record.promptTokens,
+      completionTokens: record.completionTokens,
+      cachedTokens: record.cachedTokens,
+      tokensEstimated: record.tokensEstimated,
+      costUsd: record.costUsd,
+      cacheHit: record.cacheHit,
+      latencyMs: record.latencyMs,
+      fallbackDepth: record.fallbackDepth,
+      ...(record.budgetOverride === undefined ? {} : { budgetOverride: record.budgetOverride }),
+      ...(record.errorMessage === undefined ? {} : { errorMessage: record.errorMessage }),
+    });
+  }
+
+  /** Key set/cleared/validated, secrets found and the choice made, budget overrides, provider changes, Restricted Mode refusals. */
+  securityEvent(event: SecurityEvent): Promise<void> {
+    const parsed = SecurityEventSchema.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+      return Promise.reject(new Error(`Not a valid audit event (${problems}); nothing was written.`));
+    }
+    return this.write({ v: AUDIT_FORMAT_VERSION, time: new Date(this.clock.now()).toISOString(), ...parsed.data });
+  }
+
+  /**
+   * Prompt or response text, written only when `aurelis.audit.includeContent` is on — and then
+   * still scanned, with every secret replaced, whatever the user chose when it was sent.
+   */
+  content(entry: AuditContent): Promise<void> {
+    if (!this.settings().audit.includeContent) return Promise.resolve();
+    const findings = this.scanner.scan(entry.text);
+    const cut = truncate(scrubSecrets(redact(entry.text, findings)), MAX_CONTENT_CHARS);
+    return this.write(
+      { v: AUDIT_FORMAT_VERSION, time: new Date(this.clock.now()).toISOString(), type: 'content', requestId: entry.requestId, direction: entry.direction, redactions: findings.length, truncated: cut.truncated },
+      cut.text,
+    );
+  }
+
+  /** Audit files, oldest first, as absolute paths. */
+  async files(): Promise<string[]> {
+    return (await this.listFiles()).map((f) => path.join(this.dir, f.name));
+  }
+
+  /** The file new lines go to (the newest one), or undefined when nothing was written yet. */
+  async currentFile(): Promise<string | undefined> {
+    return (await this.files()).at(-1);
+  }
+
+  /** Every valid line, oldest first. */
+  async read(): Promise<AuditReadResult> {
+    const lines: AuditLine[] = [];
+    let skipped = 0;
+    for (const file of await this.files()) {
+      const parsed = parseAuditText(await readFileIfPresent(file));
+      lines.push(...parsed.lines);
+      skipped += parsed.skipped;
+    }
+    return { lines, skipped };
+  }
+
+  /** Writes every valid line, oldest first, to `destination` (JSON Lines). */
+  async exportTo(destination: string): Promise<AuditExportResult> {
+    await this.writes;
+    const files = await this.files();
+    const out = await open(destination, 'w');
+    let lines = 0;
+    let skipped = 0;
+    try {
+      for (const file of files) {
+        const parsed = parseAuditText(await readFileIfPresent(file));
+        skipped += parsed.skipped;
+        lines += parsed.lines.length;
+        if (parsed.lines.length > 0) await out.writeFile(parsed.lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      }
+    } finally {
+      await out.close();
+    }
+    return { lines, skipped, files: files.length };
+  }
+
+  /**
+   * Deletes the files whose every line is older than `aurelis.audit.retentionDays`; returns
+   * their names. Runs by itself on the first write and hourly after that.
+   */
+  async applyRetention(): Promise<string[]> {
+    const now = this.clock.now();
+    this.lastRetention = now;
+    const cutoff = now - this.settings().audit.retentionDays * DAY_MS;
+    const deleted: string[] = [];
+    for (const file of await this.listFiles()) {
+      if (file.id.day + DAY_MS > cutoff) continue;
+      await rm(path.join(this.dir, file.name), { force: true });
+      deleted.push(file.name);
+    }
+    if (deleted.length > 0) this.logger.info(`Audit log: deleted ${deleted.length} file(s) older than ${this.settings().audit.retentionDays} days.`);
+    return deleted;
+  }
+
+  /** Resolves when every write asked for so far has finished. */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+
+  private write(fields: Record<string, unknown>, text?: string): Promise<void> {
+    let data: string;
+    try {
+      const safe = redactFields(fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
+      data = `${JSON.stringify(AuditLineSchema.parse(text === undefined ? safe : { ...safe, text }))}\n`;
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    const done = this.writes.then(() => this.append(data));
+    this.writes = done.catch(() => undefined);
+    return done;
+  }
+
+  private async append(data: string): Promise<void> {
+    const bytes = Buffer.from(data, 'utf8');
+    try {
+      if (!this.dirMade) {
+        await mkdir(this.dir, { recursive: true });
+        this.dirMade = true;
+      }
+      if (this.clock.now() - this.lastRetention >= RETENTION_INTERVAL_MS) await this.applyRetention();
+      const file = await this.fileFor(bytes.length);
+      const handle = await open(file, 'a');
+      try {
+        // One write call per line: O_APPEND makes it land whole at the end, whoever else is appending.
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+      } finally {
+        await handle.close();
+      }
+    } catch (e) {
+      this.dirMade = false;
+      const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+      throw new Error(`Could not write the audit log in ${this.dir} (${code}). Check that the folder exists and is writable.`, { cause: e });
+    }
+  }
+
+  /** Today's newest file, or the next one when this line would push it past the size limit. */
+  private async fileFor(lineBytes: number): Promise<string> {
+    const day = utcDay(this.clock.now());
+    if (this.current?.day !== day) {
+      const today = (await this.listFiles()).filter((f) => f.id.day === day);
+      this.current = { day, index: today.at(-1)?.id.index ?? 0 };
+    }
+    const maxBytes = this.settings().audit.maxFileMB * 1024 * 1024;
+    for (;;) {
+      const file = path.join(this.dir, auditFileName(this.current));
+      const size = await sizeOf(file);
+      if (size === 0 || size + lineBytes <= maxBytes) return file;
+      this.current = { day, index: this.current.index + 1 };
+    }
+  }
+
+  private async listFiles(): Promise<Array<{ name: string; id: AuditFileId }>> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return names
+      .flatMap((name) => {
+        const id = parseAuditFileName(name);
+        return id ? [{ name, id }] : [];
+      })
+      .sort((a, b) => compareAuditFiles(a.id, b.id));
+  }
+}
+
+/** Valid lines of one file; torn, foreign or hand-edited lines are counted and skipped. */
+export function parseAuditText(text: string): AuditReadResult {
+  const lines: AuditLine[] = [];
+  let skipped = 0;
+  for (const raw of text.split('\n')) {
+    if (raw.trim().length === 0) continue;
+    try {
+      const parsed = AuditLineSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) lines.push(parsed.data);
+      else skipped++;
+    } catch {
+      skipped++;
+    }
+  }
+  return { lines, skipped };
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+}
+
+async function readFileIfPresent(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    // Retention in another window may delete a file between listing and reading it.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
+}

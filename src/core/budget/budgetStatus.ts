@@ -1,0 +1,156 @@
+/**
+ * How much of each configured budget the current local day, week and month have used, read
+ * from the ledger's index. Shared by the budget gate (before each request) and by the status
+ * bar and analytics panel, so they can never disagree.
+ *
+ * What counts: tokens are prompt + completion; dollars are the recorded cost of requests whose
+ * price was known. Cache hits count for nothing (nothing was sent). A request with tokens but
+ * an unknown price adds its tokens to token budgets and is counted in `unpricedRequests`.
+ */
+import type { Settings } from '../settings';
+import type { BudgetPeriod, BudgetStatus, BudgetUnit } from '../reports/analyticsShapes';
+import { budgetPeriod, type Period } from '../reports/periods';
+import * as flags from '../ledger/ledgerIndex';
+import type { UsageRows } from '../ledger/ledgerIndex';
+
+/** A plain constant for the hot loop (imported bindings can be getters under some loaders). */
+const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
+
+type Budgets = Settings['budgets'];
+
+export interface Spend {
+  usd: number;
+  tokens: number;
+  unpricedRequests: number;
+}
+
+export interface BudgetLimit {
+  period: BudgetPeriod;
+  unit: BudgetUnit;
+  limit: number;
+}
+
+const LIMIT_KEYS: ReadonlyArray<{ period: BudgetPeriod; unit: BudgetUnit; key: keyof Budgets }> = [
+  { period: 'daily', unit: 'usd', key: 'dailyUsd' },
+  { period: 'daily', unit: 'tokens', key: 'dailyTokens' },
+  { period: 'weekly', unit: 'usd', key: 'weeklyUsd' },
+  { period: 'weekly', unit: 'tokens', key: 'weeklyTokens' },
+  { period: 'monthly', unit: 'usd', key: 'monthlyUsd' },
+  { period: 'monthly', unit: 'tokens', key: 'monthlyTokens' },
+];
+
+export function configuredLimits(budgets: Budgets): BudgetLimit[] {
+  const limits: BudgetLimit[] = [];
+  for (const { period, unit, key } of LIMIT_KEYS) {
+    const limit = budgets[key];
+    if (typeof limit === 'number' && limit > 0) limits.push({ period, unit, limit });
+  }
+  return limits;
+}
+
+type PeriodSpend = Record<BudgetPeriod, Spend & Period>;
+
+function emptySpend(now: number): PeriodSpend {
+  return {
+    daily: { ...budgetPeriod('daily', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+    weekly: { ...budgetPeriod('weekly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+    monthly: { ...budgetPeriod('monthly', now), usd: 0, tokens: 0, unpricedRequests: 0 },
+  };
+}
+
+/** Adds rows `start..end` of the index to the periods they fall in (cache hits cost nothing). */
+function addRows(periods: PeriodSpend, rows: UsageRows, start: number, end: number): void {
+  const all = [periods.daily, periods.weekly, periods.monthly];
+  const earliest = Math.min(periods.weekly.start, periods.monthly.start);
+  const latest = Math.max(periods.weekly.end, periods.monthly.end);
+  const { ts, flags, promptTokens, completionTokens, costUsd } = rows;
+  for (let i = start; i < end; i++) {
+    const t = ts[i] as number;
+    if (t < earliest || t >= latest || ((flags[i] as number) & FLAG_CACHE_HIT) !== 0) continue;
+    const tokens = (promptTokens[i] as number) + (completionTokens[i] as number);
+    const cost = costUsd[i] as number;
+    for (const p of all) {
+      if (t < p.start || t >= p.end) continue;
+      p.tokens += tokens;
+      if (Number.isNaN(cost)) {
+        if (tokens > 0) p.unpricedRequests++;
+      } else p.usd += cost;
+    }
+  }
+}
+
+/** Spend in the local day, week and month containing `now`, in one pass over the index. */
+export function currentSpend(rows: UsageRows, now: number): PeriodSpend {
+  const periods = emptySpend(now);
+  const earliest = Math.min(periods.weekly.start, periods.monthly.start);
+  const latest = Math.max(periods.weekly.end, periods.monthly.end);
+  rows.forEachSpan(earliest, latest, (start, end) => addRows(periods, rows, start, end));
+  return periods;
+}
+
+/**
+ * `currentSpend` kept up to date as the index grows: the index only ever appends rows, so a
+ * check adds just the rows that arrived since the last one instead of rescanning the month. It
+ * starts over when the periods roll over or the ledger hands over a new index (retention).
+ */
+export class SpendTally {
+  private rows: UsageRows | undefined;
+  private periods: PeriodSpend | undefined;
+  private counted = 0;
+
+  of(rows: UsageRows, now: number): PeriodSpend {
+    const periods = this.periods;
+    const samePeriods = periods !== undefined && Object.values(periods).every((p) => now >= p.start && now < p.end);
+    if (!samePeriods || rows !== this.rows || rows.length < this.counted) {
+      this.periods = currentSpend(rows, now);
+      this.rows = rows;
+      this.counted = rows.length;
+      return this.periods;
+    }
+    addRows(periods, rows, this.counted, rows.length);
+    this.counted = rows.length;
+    return periods;
+  }
+}
+
+/** Tolerance for comparing dollar sums, which carry floating-point dust. */
+export const EPSILON = 1e-9;
+
+export function stateOf(fraction: number, budgets: Budgets): BudgetStatus['state'] {
+  if (fraction >= budgets.stopAt - EPSILON) return 'stop';
+  if (fraction >= budgets.throttleAt - EPSILON) return 'throttle';
+  if (fraction >= budgets.warnAt - EPSILON) return 'warn';
+  return 'ok';
+}
+
+export function budgetStatuses(rows: UsageRows, budgets: Budgets, now: number): BudgetStatus[] {
+  const limits = configuredLimits(budgets);
+  if (limits.length === 0) return [];
+  const spend = currentSpend(rows, now);
+  return limits.map(({ period, unit, limit }) => {
+    const s = spend[period];
+    const spent = unit === 'usd' ? s.usd : s.tokens;
+    const fraction = spent / limit;
+    return {
+      period,
+      unit,
+      limit,
+      spent,
+      fraction,
+      warnAt: budgets.warnAt,
+      throttleAt: budgets.throttleAt,
+      stopAt: budgets.stopAt,
+      periodStart: s.start,
+      periodEnd: s.end,
+      state: stateOf(fraction, budgets),
+      unpricedRequests: unit === 'usd' ? s.unpricedRequests : 0,
+    };
+  });
+}
+
+/** The budget nearest to (or furthest past) its limit. */
+export function tightest(statuses: BudgetStatus[]): BudgetStatus | null {
+  let best: BudgetStatus | null = null;
+  for (const s of statuses) if (!best || s.fraction > best.fraction) best = s;
+  return best;
+}
