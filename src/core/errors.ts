@@ -6,26 +6,8 @@
  * `redactedCause` first.
  */
 
-export const ERROR_KINDS = [
-  'auth',
-  'no_key',
-  'unknown_model',
-  'retired',
-  'too_large',
-  'rate_limited',
-  'content_filtered',
-  'unavailable',
-  'timeout',
-  'cancelled',
-  'stream_broken',
-  'bad_request',
-  'invalid_response',
-  'budget_exceeded',
-  'secret_blocked',
-  'restricted_mode',
-  'config',
-] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+import type { ErrorKind } from '../shared/errorKinds';
+export { ERROR_KINDS, type ErrorKind } from '../shared/errorKinds';
 
 /** Buttons the editor can show next to an error. */
 export type NextStep = 'setApiKey' | 'selectProvider' | 'openSettings' | 'raiseBudget' | 'allowOnce' | 'viewLog' | 'retry' | 'retryLarger' | 'chooseModel';

@@ -3,35 +3,13 @@
  * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
  */
 import { z } from 'zod';
+import { ProviderIdSchema } from '../shared/providerIds';
+import { TaskTypeSchema } from '../shared/taskTypes';
 import type { Notice } from './pipeline';
 
-/** Appended to, never reordered: the ledger's columnar snapshots store a task by its index here. */
-export const TASK_TYPES = ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general', 'prompt'] as const;
-export const TaskTypeSchema = z.enum(TASK_TYPES);
-export type TaskType = z.infer<typeof TaskTypeSchema>;
-
-// New ids go at the end: the usage index stores providers by their position here.
-export const PROVIDER_IDS = [
-  'openai',
-  'azure-ai-foundry',
-  'openrouter',
-  'ollama',
-  'lmstudio',
-  'custom',
-  'github-models',
-  'anthropic',
-  'gemini',
-  'deepseek',
-  'mistral',
-  'groq',
-  'xai',
-  'together',
-  'vllm',
-  'llamacpp',
-  'litellm',
-] as const;
-export const ProviderIdSchema = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
+// Defined where the browser can read them too (the analytics panel); the core speaks them from here.
+export { PROVIDER_IDS, ProviderIdSchema, type ProviderId } from '../shared/providerIds';
+export { TASK_TYPES, TaskTypeSchema, type TaskType } from '../shared/taskTypes';
 
 export const ChatMessageSchema = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant']),

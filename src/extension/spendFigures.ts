@@ -1,4 +1,4 @@
-import type { AnalyticsReport, StatusSummary, UsageTotals } from '../core/reports/analyticsShapes';
+import type { AnalyticsReport, StatusSummary, UsageTotals } from '../shared/analyticsReport';
 import { addLocalDays, startOfLocalWeek } from '../core/reports/periods';
 import type { SpendFigures, SpendTotals } from './budgetStatusBar';
 

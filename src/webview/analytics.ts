@@ -4,13 +4,13 @@
  * kept in the webview state, so a panel that was hidden (and so unloaded) comes back as it was.
  */
 import './analytics/zodWithoutEval';
-import type { HostEventMessage, RequestResult } from '../core/analytics-protocol/messages';
-import { costChart, hoursChart, latencyChart, modelsChart, tasksChart, type ChartData } from '../core/analytics-view/chartData';
-import { formatCount, formatDateTime, formatUsd } from '../core/analytics-view/format';
-import { describeFilter } from '../core/analytics-view/htmlReport';
-import { budgetBars, modelPerformanceTable, promptTable, recentFailuresTable, summaryCards } from '../core/analytics-view/summary';
-import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../core/analytics-protocol/messages';
-import type { AnalyticsFilter } from '../core/reports/analyticsShapes';
+import type { HostEventMessage, RequestResult } from '../shared/analytics-protocol/messages';
+import { costChart, hoursChart, latencyChart, modelsChart, tasksChart, type ChartData } from '../shared/analytics-view/chartData';
+import { formatCount, formatDateTime, formatUsd } from '../shared/analytics-view/format';
+import { describeFilter } from '../shared/analytics-view/htmlReport';
+import { budgetBars, modelPerformanceTable, promptTable, recentFailuresTable, summaryCards } from '../shared/analytics-view/summary';
+import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../shared/analytics-protocol/messages';
+import type { AnalyticsFilter } from '../shared/analyticsReport';
 import { ChartBoard } from './analytics/charts';
 import { DEFAULT_FILTER, FilterBar, initialFilter, restoredFilter } from './analytics/filters';
 import { HostChannel, vscodeApi } from './analytics/hostChannel';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { UsageRecord } from '../../src/core/pipeline';
-import type { AnalyticsFilter, AnalyticsReport } from '../../src/core/reports/analyticsShapes';
+import type { AnalyticsFilter, AnalyticsReport } from '../../src/shared/analyticsReport';
 import { decodeRecord, encodeRecord } from '../../src/core/ledger/recordLine';
 import { ledgerFileName } from '../../src/core/ledger/monthFiles';
 import type { AnalyticsPanelView } from '../../src/extension/analytics/analyticsPanel';

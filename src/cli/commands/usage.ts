@@ -2,8 +2,8 @@
  * `aurelis usage [--period …] [--format …]`: what the usage ledger says — the same ledger the
  * editor writes and the same exports its analytics panel saves (src/core/reports/usageExports.ts).
  */
-import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
-import type { AnalyticsFilter, AnalyticsPeriod } from '../../core/reports/analyticsShapes';
+import { buildHtmlReport } from '../../shared/analytics-view/htmlReport';
+import type { AnalyticsFilter, AnalyticsPeriod } from '../../shared/analyticsReport';
 import { collect } from '../../core/reports/usageAnalytics';
 import { addLocalDays } from '../../core/reports/periods';
 import { plural, usd } from '../../core/review/formats/summary';

@@ -14,7 +14,7 @@ import type { Clock, Logger } from '../host';
 import { silentLogger, systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipeline';
 import type { Settings } from '../settings';
-import type { BudgetPeriod, BudgetUnit } from '../reports/analyticsShapes';
+import type { BudgetPeriod, BudgetUnit } from '../../shared/analyticsReport';
 import { EPSILON, SpendTally, configuredLimits } from './budgetStatus';
 import { formatAmount, formatPercent } from '../reports/amountFormat';
 import type { SecurityEventSink } from '../audit/auditEvents';

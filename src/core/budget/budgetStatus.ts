@@ -8,7 +8,7 @@
  * an unknown price adds its tokens to token budgets and is counted in `unpricedRequests`.
  */
 import type { Settings } from '../settings';
-import type { BudgetPeriod, BudgetStatus, BudgetUnit } from '../reports/analyticsShapes';
+import type { BudgetPeriod, BudgetStatus, BudgetUnit } from '../../shared/analyticsReport';
 import { budgetPeriod, type Period } from '../reports/periods';
 import * as flags from '../ledger/ledgerIndex';
 import type { UsageRows } from '../ledger/ledgerIndex';

@@ -1,9 +1,9 @@
 /**
  * The analytics queries: one pass over the ledger's index for a slice of history, producing the
- * aggregates of analyticsShapes.ts. Pure functions of the rows, so the status bar, the panel and
+ * aggregates of src/shared/analyticsReport.ts. Pure functions of the rows, so the status bar, the panel and
  * the exports all count the same way.
  *
- * Counting rules (also stated in analyticsShapes.ts): cache hits count as requests and as hits
+ * Counting rules (also stated in src/shared/analyticsReport.ts): cache hits count as requests and as hits
  * but add no tokens or cost (nothing was sent); latency percentiles are over answered requests
  * that went to a model; cost sums known prices only, the rest is counted as unpriced.
  */
@@ -21,8 +21,8 @@ import type {
   PromptBreakdownRow,
   TimeRange,
   UsageTotals,
-} from './analyticsShapes';
-import { LATENCY_HISTOGRAM_BOUNDS_MS } from './analyticsShapes';
+} from '../../shared/analyticsReport';
+import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../shared/analyticsReport';
 import { localDayKey, localDayStarts, startOfLocalDay } from './periods';
 import { OUTCOMES } from '../ledger/recordLine';
 import * as flags from '../ledger/ledgerIndex';

@@ -6,7 +6,7 @@
  *
  * Weeks start on Monday (ISO 8601), whatever the locale.
  */
-import type { AnalyticsPeriod, BudgetPeriod, TimeRange } from './analyticsShapes';
+import type { AnalyticsPeriod, BudgetPeriod, TimeRange } from '../../shared/analyticsReport';
 
 export interface Period {
   start: number;

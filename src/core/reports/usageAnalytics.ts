@@ -1,13 +1,13 @@
 /**
  * The queries the status bar and the analytics panel call. Every answer is an aggregate from
- * analyticsShapes.ts (validated shapes, no ledger rows); exports are the one place records
+ * src/shared/analyticsReport.ts (validated shapes, no ledger rows); exports are the one place records
  * leave, and only into a file the user asked for.
  */
 import type { Clock } from '../host';
 import { systemClock } from '../host';
 import type { UsageRecord } from '../pipeline';
 import type { Settings } from '../settings';
-import type { AnalyticsFilter, AnalyticsReport, BudgetStatus, ExportFormat, StatusSummary, UsageTotals } from './analyticsShapes';
+import type { AnalyticsFilter, AnalyticsReport, BudgetStatus, ExportFormat, StatusSummary, UsageTotals } from '../../shared/analyticsReport';
 import { analyseSlice, totalsFor, type RowSelection } from './analyticsQueries';
 import { budgetStatuses, tightest } from '../budget/budgetStatus';
 import { csvChunks, jsonChunks, prometheusText } from './usageExports';

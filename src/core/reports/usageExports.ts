@@ -4,7 +4,7 @@
  * a dashboard). Produced as chunks so a year of history never has to sit in one string.
  */
 import type { UsageRecord } from '../pipeline';
-import type { AnalyticsReport } from './analyticsShapes';
+import type { AnalyticsReport } from '../../shared/analyticsReport';
 import { forEachSelected, type RowSelection } from './analyticsQueries';
 import * as flags from '../ledger/ledgerIndex';
 import type { UsageRows } from '../ledger/ledgerIndex';

@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { AurelisError } from '../../core/errors';
-import { PANEL_EXPORT_FORMATS, PanelExportFormatSchema, type PanelExportFormat } from '../../core/analytics-protocol/messages';
-import { AnalyticsFilterSchema, type AnalyticsFilter } from '../../core/reports/analyticsShapes';
+import { PANEL_EXPORT_FORMATS, PanelExportFormatSchema, type PanelExportFormat } from '../../shared/analytics-protocol/messages';
+import { AnalyticsFilterSchema, type AnalyticsFilter } from '../../shared/analyticsReport';
 import type { EditorParts } from '../editorParts';
 import { AnalyticsPanel, type AnalyticsPanelDeps } from './analyticsPanel';
 import { exportAnalytics } from './exportAnalytics';

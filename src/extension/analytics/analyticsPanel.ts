@@ -11,10 +11,10 @@
  */
 import * as vscode from 'vscode';
 import { openAnalyticsPanel, setOpenAnalyticsPanel } from './openPanel';
-import { hostEvent, parseWebviewMessage, type FilterChoices, type HostToWebview, type PanelEventMessage, type RequestResult } from '../../core/analytics-protocol/messages';
-import { answerRequest, type RequestHandlers } from '../../core/analytics-protocol/requests';
+import { hostEvent, parseWebviewMessage, type FilterChoices, type HostToWebview, type PanelEventMessage, type RequestResult } from '../../shared/analytics-protocol/messages';
+import { answerRequest, type RequestHandlers } from '../../shared/analytics-protocol/requests';
 import type { Logger } from '../../core/host';
-import type { AnalyticsFilter, AnalyticsReport } from '../../core/reports/analyticsShapes';
+import type { AnalyticsFilter, AnalyticsReport } from '../../shared/analyticsReport';
 import type { AnalyticsSource } from './analyticsSource';
 import { exportAnalytics } from './exportAnalytics';
 import { newNonce, panelHtml } from './panelHtml';

@@ -3,7 +3,7 @@
  * way to notice that the ledger changed. Narrow on purpose — the panel never touches ledger rows
  * (the webview must never receive them), and tests can hand it any implementation.
  */
-import type { AnalyticsFilter, AnalyticsReport, ExportFormat } from '../../core/reports/analyticsShapes';
+import type { AnalyticsFilter, AnalyticsReport, ExportFormat } from '../../shared/analyticsReport';
 
 export interface AnalyticsSource {
   /** The aggregated figures for a filter (the ledger's analytics query). */

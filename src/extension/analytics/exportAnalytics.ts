@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { AurelisError } from '../../core/errors';
-import type { PanelExportFormat } from '../../core/analytics-protocol/messages';
-import { buildHtmlReport } from '../../core/analytics-view/htmlReport';
-import type { AnalyticsFilter } from '../../core/reports/analyticsShapes';
+import type { PanelExportFormat } from '../../shared/analytics-protocol/messages';
+import { buildHtmlReport } from '../../shared/analytics-view/htmlReport';
+import type { AnalyticsFilter } from '../../shared/analyticsReport';
 import type { AnalyticsSource } from './analyticsSource';
 
 const FILE_TYPES: Record<PanelExportFormat, { extension: string; name: string }> = {

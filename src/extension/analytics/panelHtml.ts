@@ -7,10 +7,10 @@
  * No `vscode` import: the unit tests build and parse this document directly.
  */
 import { randomBytes } from 'node:crypto';
-import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../../core/analytics-protocol/messages';
-import { PERIOD_NAMES, TASK_NAMES } from '../../core/analytics-view/labels';
+import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../../shared/analytics-protocol/messages';
+import { PERIOD_NAMES, TASK_NAMES } from '../../shared/analytics-view/labels';
 import { TASK_TYPES } from '../../core/types';
-import type { AnalyticsFilter } from '../../core/reports/analyticsShapes';
+import type { AnalyticsFilter } from '../../shared/analyticsReport';
 
 export interface PanelHtmlParts {
   /** `webview.cspSource`: the origin the webview serves local resources from. */

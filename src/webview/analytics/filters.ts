@@ -2,9 +2,9 @@
  * The filter bar: reads the form into an AnalyticsFilter, writes a filter back into the form,
  * and fills the provider and model lists from what occurs in the chosen period.
  */
-import type { FilterChoices } from '../../core/analytics-protocol/messages';
-import { PROVIDER_NAMES } from '../../core/analytics-view/labels';
-import { AnalyticsFilterSchema, type AnalyticsFilter, type AnalyticsPeriod } from '../../core/reports/analyticsShapes';
+import type { FilterChoices } from '../../shared/analytics-protocol/messages';
+import { PROVIDER_NAMES } from '../../shared/analytics-view/labels';
+import { AnalyticsFilterSchema, type AnalyticsFilter, type AnalyticsPeriod } from '../../shared/analyticsReport';
 
 export const DEFAULT_FILTER: AnalyticsFilter = { period: { kind: 'last30Days' } };
 

@@ -3,8 +3,8 @@
  * the replies), and everything that comes in is validated against the protocol before anything
  * acts on it. Messages that fail validation are reported to the host's log and dropped.
  */
-import { panelEvent, parseHostMessage, type HostEventMessage, type PanelEventMessage, type PanelEventName, type PanelEventPayload, type RequestMethod, type RequestParams, type RequestResult, type WebviewToHost } from '../../core/analytics-protocol/messages';
-import { PendingRequests } from '../../core/analytics-protocol/requests';
+import { panelEvent, parseHostMessage, type HostEventMessage, type PanelEventMessage, type PanelEventName, type PanelEventPayload, type RequestMethod, type RequestParams, type RequestResult, type WebviewToHost } from '../../shared/analytics-protocol/messages';
+import { PendingRequests } from '../../shared/analytics-protocol/requests';
 
 /** The part of VS Code's webview API this panel uses. */
 export interface WebviewApi<State> {

@@ -4,7 +4,7 @@
  * widths are set through the CSSOM (`element.style.width = …`), which the CSP allows, unlike
  * `style` attributes in markup.
  */
-import type { BudgetBar, SummaryCard, Table } from '../../core/analytics-view/summary';
+import type { BudgetBar, SummaryCard, Table } from '../../shared/analytics-view/summary';
 
 type Attrs = Record<string, string>;
 

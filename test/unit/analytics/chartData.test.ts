@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { MAX_COST_SERIES, costChart, hoursChart, latencyBucketLabels, latencyChart, modelsChart } from '../../../src/core/analytics-view/chartData';
-import { buildHtmlReport } from '../../../src/core/analytics-view/htmlReport';
+import { MAX_COST_SERIES, costChart, hoursChart, latencyBucketLabels, latencyChart, modelsChart } from '../../../src/shared/analytics-view/chartData';
+import { buildHtmlReport } from '../../../src/shared/analytics-view/htmlReport';
 import { analyseSlice } from '../../../src/core/reports/analyticsQueries';
-import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../../src/core/reports/analyticsShapes';
+import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../../src/shared/analyticsReport';
 import { UsageRows } from '../../../src/core/ledger/ledgerIndex';
 import { makeRecord } from '../helpers/usage';
 import { sampleReport, totals } from './sampleReport';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { formatCompact, formatMs, formatPercent, formatUnitCost, formatUsd } from '../../../src/core/analytics-view/format';
-import { buildHtmlReport, escapeHtml } from '../../../src/core/analytics-view/htmlReport';
-import { budgetBars, costPerRequest, modelPerformanceTable, summaryCards } from '../../../src/core/analytics-view/summary';
+import { formatCompact, formatMs, formatPercent, formatUnitCost, formatUsd } from '../../../src/shared/analytics-view/format';
+import { buildHtmlReport, escapeHtml } from '../../../src/shared/analytics-view/htmlReport';
+import { budgetBars, costPerRequest, modelPerformanceTable, summaryCards } from '../../../src/shared/analytics-view/summary';
 import { sampleReport, totals } from './sampleReport';
 
 describe('analytics view figures', () => {

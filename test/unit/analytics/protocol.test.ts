@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { hostEvent, panelEvent, parseHostMessage, parseWebviewMessage, type RequestMessage } from '../../../src/core/analytics-protocol/messages';
-import { PendingRequests, answerRequest, type RequestHandlers } from '../../../src/core/analytics-protocol/requests';
+import { hostEvent, panelEvent, parseHostMessage, parseWebviewMessage, type RequestMessage } from '../../../src/shared/analytics-protocol/messages';
+import { PendingRequests, answerRequest, type RequestHandlers } from '../../../src/shared/analytics-protocol/requests';
 import { sampleReport } from './sampleReport';
 
 const choices = { providers: ['openai' as const], models: [{ provider: 'openai' as const, model: 'gpt-4o' }], tasks: ['generate' as const] };

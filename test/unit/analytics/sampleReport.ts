@@ -1,5 +1,5 @@
 /** A small, valid analytics report built by hand, for the protocol and HTML report tests. */
-import type { AnalyticsReport, UsageTotals } from '../../../src/core/reports/analyticsShapes';
+import type { AnalyticsReport, UsageTotals } from '../../../src/shared/analyticsReport';
 
 export function totals(overrides: Partial<UsageTotals> = {}): UsageTotals {
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { UsageRecord } from '../../../src/core/pipeline';
-import { costSourceText } from '../../../src/core/analytics-view/summary';
+import { costSourceText } from '../../../src/shared/analytics-view/summary';
 import { csvChunks } from '../../../src/core/reports/usageExports';
 import { emptyTotals, addToTotals } from '../../../src/core/reports/analyticsQueries';
 import { ModelPrices } from '../../../src/core/pricing/priceBook';

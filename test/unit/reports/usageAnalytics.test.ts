@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { UsageRecord } from '../../../src/core/pipeline';
-import { AnalyticsReportSchema, StatusSummarySchema } from '../../../src/core/reports/analyticsShapes';
+import { AnalyticsReportSchema, StatusSummarySchema } from '../../../src/shared/analyticsReport';
 import { percentile } from '../../../src/core/reports/analyticsQueries';
 import { UsageAnalytics } from '../../../src/core/reports/usageAnalytics';
 import { UsageLedger } from '../../../src/core/ledger/usageLedger';

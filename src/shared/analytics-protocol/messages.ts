@@ -10,8 +10,9 @@
  * Browser-safe: no `vscode`, no Node built-ins — the webview bundle imports this file too.
  */
 import { z } from 'zod';
-import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../reports/analyticsShapes';
-import { ProviderIdSchema, TaskTypeSchema } from '../types';
+import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../analyticsReport';
+import { ProviderIdSchema } from '../providerIds';
+import { TaskTypeSchema } from '../taskTypes';
 
 /** The ledger's export formats plus the panel's self-contained HTML report. */
 export const PANEL_EXPORT_FORMATS = [...EXPORT_FORMATS, 'html'] as const;

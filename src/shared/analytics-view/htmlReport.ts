@@ -4,7 +4,7 @@
  * browser and safe to attach to an email. Every piece of text from the ledger — model names,
  * error messages — is escaped: a model called `<script>` must print as text.
  */
-import type { AnalyticsFilter, AnalyticsReport } from '../reports/analyticsShapes';
+import type { AnalyticsFilter, AnalyticsReport } from '../analyticsReport';
 import { latencyBucketLabels } from './chartData';
 import { formatCount, formatDateTime, formatUsd } from './format';
 import { PERIOD_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';

@@ -1,9 +1,9 @@
 /**
  * What each chart of the panel shows, computed from the report: categories, series, a one-line
  * summary for screen readers (the canvas's description) and the same numbers as a table behind
- * "Show the numbers". No DOM here, so it is unit-tested like any other core code.
+ * "Show the numbers". No DOM here, so it is unit-tested in plain Node.
  */
-import type { AnalyticsReport, CostPerDay } from '../reports/analyticsShapes';
+import type { AnalyticsReport, CostPerDay } from '../analyticsReport';
 import { formatCount, formatHour, formatMs, formatPercent, formatUsd } from './format';
 import { TASK_NAMES } from './labels';
 import { seriesLabels, type Table } from './summary';

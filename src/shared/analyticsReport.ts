@@ -14,8 +14,9 @@
  *   `errorsByKind` tells them apart.
  */
 import { z } from 'zod';
-import { ERROR_KINDS } from '../errors';
-import { ProviderIdSchema, TaskTypeSchema } from '../types';
+import { ERROR_KINDS } from './errorKinds';
+import { ProviderIdSchema } from './providerIds';
+import { TaskTypeSchema } from './taskTypes';
 
 const count = z.number().int().nonnegative();
 const usd = z.number().nonnegative();

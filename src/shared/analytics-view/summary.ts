@@ -2,8 +2,8 @@
  * The figures the analytics panel and the HTML report show, derived from one AnalyticsReport.
  * Both render from these, so a number in an exported report is the number that was on screen.
  */
-import type { AnalyticsReport, BudgetStatus, LatencyStats, UsageTotals } from '../reports/analyticsShapes';
-import type { ProviderId } from '../types';
+import type { AnalyticsReport, BudgetStatus, LatencyStats, UsageTotals } from '../analyticsReport';
+import type { ProviderId } from '../providerIds';
 import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatUnitCost, formatUsd } from './format';
 import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';
 
