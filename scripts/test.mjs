@@ -1,7 +1,7 @@
 // `npm test`: lint, typecheck, build (the extension, the webview and dist/cli.js), then every test layer; the last line is the combined
 // count `N passed, N failed`. Exits non-zero when any step or test fails.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -9,6 +9,21 @@ const resultsDir = mkdtempSync(path.join(tmpdir(), 'aurelis-test-'));
 let passed = 0;
 let failed = 0;
 const problems = [];
+
+/**
+ * Each layer runs with a temp folder of its own (TMPDIR), so what it leaves behind is its own and not
+ * another process's; an `aurelis-*` entry left there fails the layer with its name (and is kept to look at).
+ */
+let layers = 0;
+function leftInTemp(title, tmp) {
+  const left = readdirSync(tmp).filter((name) => name.startsWith('aurelis-'));
+  if (left.length === 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  failed++;
+  problems.push(`${title} left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp folder (kept in ${tmp}): ${left.sort().join(', ')}`);
+}
 
 function run(title, command, args, env = {}) {
   console.log(`\n━━ ${title} ━━`);
@@ -29,7 +44,11 @@ function step(title, command, args) {
 /** A test layer that writes its counts to AURELIS_RESULT_FILE. */
 function layer(title, command, args, env = {}) {
   const file = path.join(resultsDir, `${title.replace(/\W+/g, '-')}.json`);
-  const ok = run(title, command, args, { ...env, AURELIS_RESULT_FILE: file });
+  // Short: code-server and Chromium put their sockets here, and a socket path has a length limit.
+  const tmp = path.join(tmpdir(), `aurelis-layer-${process.pid}-${++layers}`);
+  mkdirSync(tmp);
+  const ok = run(title, command, args, { ...env, AURELIS_RESULT_FILE: file, TMPDIR: tmp, TMP: tmp, TEMP: tmp });
+  leftInTemp(title, tmp);
   if (!existsSync(file)) {
     failed++;
     problems.push(`${title}: no result (the run did not finish)`);

@@ -242,17 +242,23 @@ export class HostSession {
   }
 
   /** The VS Code version line, e.g. `4.100.3 <commit> with Code 1.100.3`. */
-  static versionOf(entry) {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [entry, '--version'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, CODE_SERVER_CONFIG: path.join(tmpdir(), 'aurelis-code-server-version.yaml') },
+  static async versionOf(entry) {
+    // code-server writes a default config file where CODE_SERVER_CONFIG points: a folder of its own, removed after.
+    const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-code-server-version-'));
+    try {
+      return await new Promise((resolve) => {
+        const child = spawn(process.execPath, [entry, '--version'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+          env: { ...process.env, CODE_SERVER_CONFIG: path.join(dir, 'config.yaml') },
+        });
+        let out = '';
+        child.stdout.on('data', (c) => (out += c));
+        child.once('error', () => resolve(''));
+        child.once('exit', () => resolve(out.split('\n').find((l) => l.includes(' with Code ')) ?? ''));
       });
-      let out = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.once('error', () => resolve(''));
-      child.once('exit', () => resolve(out.split('\n').find((l) => l.includes(' with Code ')) ?? ''));
-    });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Text of the extension host logs under the user-data folder (for diagnosing a failed run). */

@@ -148,6 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const keys = new MemoryKeyStore();
   if (options.githubKey !== null) await keys.set('github-models', options.githubKey ?? 'ghp_testtoken');
   const storageDir = mkdtempSync(path.join(tmpdir(), 'aurelis-orch-'));
+  const started: Orchestrator[] = [];
   const h: Harness = {
     server,
     timers,
@@ -155,15 +156,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     storageDir,
     settings: options.settings ? options.settings(server) : githubSettings(server),
     orchestrator: undefined as unknown as Orchestrator,
-    restart: (extra = {}) => new Orchestrator({ settings: () => h.settings, keys, storageDir, timers, random: () => 0.5, env: {}, ...options.deps, ...extra }),
+    restart: (extra = {}) => {
+      const orchestrator = new Orchestrator({ settings: () => h.settings, keys, storageDir, timers, random: () => 0.5, env: {}, ...options.deps, ...extra });
+      started.push(orchestrator);
+      return orchestrator;
+    },
     close: async () => {
-      h.orchestrator.dispose();
+      // Every orchestrator of the test, restarts included, done writing before its folder goes.
+      for (const orchestrator of started) await disposed(orchestrator);
       await server.stop();
       rmSync(storageDir, { recursive: true, force: true });
     },
   };
   h.orchestrator = h.restart();
   return h;
+}
+
+/**
+ * Disposes an orchestrator and waits until what it counted is on disk: a save still running after a
+ * test removed its storage folder would create the folder again (a leak in the temp folder).
+ */
+export async function disposed(orchestrator: Orchestrator): Promise<void> {
+  await orchestrator.dispose();
+  await orchestrator.flush();
 }
 
 /** The AurelisError a request ends with; anything else (or success) fails the test. */

@@ -15,6 +15,7 @@ import type { TeamNotice } from '../../../src/core/team/teamLink';
 import { TeamMode } from '../../../src/core/team/teamMode';
 import type { Timers } from '../../../src/core/resilience/timers';
 import { RedisServer } from '../../support/redisServer';
+import { disposed } from '../orchestrator/harness';
 
 /** Every line logged, at any level, with its arguments. */
 export class KeptLog implements Logger {
@@ -98,7 +99,7 @@ export async function startMember(options: MemberOptions): Promise<Member> {
     storageDir,
     nextNotice: () => new Promise((resolve) => waiters.push(resolve)),
     close: async () => {
-      orchestrator.dispose();
+      await disposed(orchestrator);
       await team.close();
       rmSync(storageDir, { recursive: true, force: true });
     },

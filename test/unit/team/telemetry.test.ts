@@ -8,7 +8,7 @@ import { Orchestrator } from '../../../src/core/orchestrator';
 import { UsageMetrics } from '../../../src/core/telemetry/usageMetrics';
 import { ModelPrices } from '../../../src/core/pricing/priceBook';
 import { FakeOpenAIServer, githubErrors, reply } from '../../fake-server';
-import { githubSettings } from '../orchestrator/harness';
+import { disposed, githubSettings } from '../orchestrator/harness';
 import { attrs, ExportRequest, startReceiver, type Received } from '../../support/otlpReceiver';
 
 describe('telemetry: usage metrics in the OpenTelemetry GenAI conventions over OTLP/HTTP', function () {
@@ -36,7 +36,7 @@ describe('telemetry: usage metrics in the OpenTelemetry GenAI conventions over O
       const failed = await orchestrator.run({ task: 'explain', prompt: `${SECRET_PROMPT} third\n\n${SECRET_CODE}` }).catch((e: unknown) => e);
       assert.ok(isAurelisError(failed) && failed.kind === 'auth');
       await metrics.flush();
-      orchestrator.dispose();
+      await disposed(orchestrator);
 
       assert.equal(receiver.received.length, 1);
       const [sent] = receiver.received as [Received];
