@@ -10,7 +10,8 @@ import { ledgerFileName } from '../../src/core/ledger/monthFiles';
 import type { AnalyticsPanelView } from '../../src/extension/analytics/analyticsPanel';
 import { ledgerFiles, seedRecords } from '../support/analyticsSeed';
 import { parseCsp, scriptTags } from '../support/csp';
-import { EXTENSION_ID, aurelis, eventually, userDataDir } from './support/aurelis';
+import { EXTENSION_ID, aurelis, userDataDir } from './support/aurelis';
+import { waitFor } from '../support/waitFor';
 
 /** The extension's storage folder (`context.globalStorageUri`) inside the runner's user-data folder. */
 function ledgerDir(): string {
@@ -69,7 +70,7 @@ describe('the analytics panel', function () {
     // Appended like another VS Code window would: the ledger tails its files and picks them up.
     for (const [name, text] of ledgerFiles(seeded)) appendFileSync(path.join(ledgerDir(), name), text);
     await vscode.commands.executeCommand('aurelis.showAnalytics');
-    panel = await eventually('the analytics panel to open', () => api.analyticsPanel());
+    panel = await waitFor('the analytics panel to open', () => api.analyticsPanel());
     if (!panel.lastReport) await nextReport(panel, () => true, 'the first report');
   });
 
@@ -205,7 +206,7 @@ describe('the analytics panel', function () {
     // Another editor in the same group hides the panel; its webview is unloaded.
     const doc = await vscode.workspace.openTextDocument({ content: 'hide the panel', language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { viewColumn: panelColumn(), preview: false });
-    await eventually('the panel to be hidden', () => !panel.visible);
+    await waitFor('the panel to be hidden', () => !panel.visible);
     const restored = nextReport(panel, () => true, 'the report after showing the panel again');
     await vscode.commands.executeCommand('aurelis.showAnalytics');
     const report = await restored;
@@ -222,7 +223,7 @@ describe('the analytics panel', function () {
     await closed;
     assert.equal(api.analyticsPanel(), undefined);
     await vscode.commands.executeCommand('aurelis.showAnalytics', { period: { kind: 'last7Days' } });
-    const reopened = await eventually('the panel to open again', () => api.analyticsPanel());
+    const reopened = await waitFor('the panel to open again', () => api.analyticsPanel());
     assert.notEqual(reopened, panel);
     assert.notEqual(parseCsp(reopened.html)['script-src']?.[0], firstNonce);
     panel = reopened;
@@ -239,7 +240,7 @@ describe('the analytics panel', function () {
     }) as typeof vscode.window.showWarningMessage;
     try {
       await vscode.commands.executeCommand('aurelis.showAnalytics', { period: { kind: 'yesterday' } });
-      await eventually('the error notification', () => shown.length > 0);
+      await waitFor('the error notification', () => shown.length > 0);
       assert.match(shown[0] ?? '', /^Aurelis: Show Analytics was given an invalid period.*Run it from the Command Palette/);
     } finally {
       vscode.window.showWarningMessage = original;

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer } from '../fake-server';
 import { canaryKey } from './support/canary';
-import { aurelis, answeringInputBoxes, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
+import { aurelis, answeringInputBoxes, aurelisLogText, userSettingsText } from './support/aurelis';
+import { waitFor } from '../support/waitFor';
 import { stubWindow } from './editor/fakeProvider';
 
 /** A key-shaped value that occurs nowhere else, so finding it anywhere is a leak. */
@@ -51,7 +52,7 @@ describe('Aurelis: Set API Key / Clear API Key', () => {
     await answeringInputBoxes([key], () => setApiKey());
     // Waiting for this save's line proves the log read here is the file the extension writes to,
     // and that it has caught up with this command.
-    const log = await eventually('the "saved" line in Aurelis.log', () => {
+    const log = await waitFor('the "saved" line in Aurelis.log', () => {
       const text = aurelisLogText();
       return text.split(saved).length > savesBefore && text;
     });
@@ -95,7 +96,7 @@ describe('Aurelis: Set API Key / Clear API Key', () => {
       confirmed.restore();
     }
     assert.equal(await api.keys.get('openai'), undefined);
-    await eventually('the "removed" line in Aurelis.log', () => aurelisLogText().includes('API key for OpenAI removed from secret storage.'));
+    await waitFor('the "removed" line in Aurelis.log', () => aurelisLogText().includes('API key for OpenAI removed from secret storage.'));
   });
 
   it('Clear API Key reports when there is no key to remove', async () => {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { RedisServer } from '../support/redisServer';
 import { canaryKey } from './support/canary';
-import { aurelis, answeringInputBoxes, auditLines, aurelisLogText, eventually, userSettingsText } from './support/aurelis';
+import { aurelis, answeringInputBoxes, auditLines, aurelisLogText, userSettingsText } from './support/aurelis';
+import { waitFor } from '../support/waitFor';
 
 describe('Team mode in the editor', () => {
   const password = canaryKey('team-redis');
@@ -27,15 +28,17 @@ describe('Team mode in the editor', () => {
     const { value, calls } = await answeringInputBoxes([password], () => vscode.commands.executeCommand('aurelis.setTeamRedisPassword'));
     assert.equal(value, true);
     assert.equal(calls[0]?.options.password, true, 'the input box must mask the password');
-    await eventually('the "connected" line in Aurelis.log', () => aurelisLogText().includes(`Team mode: connected to Redis at 127.0.0.1:${redis.port}`));
+    await waitFor('the "connected" line in Aurelis.log', () => aurelisLogText().includes(`Team mode: connected to Redis at 127.0.0.1:${redis.port}`));
     // The status bar reads Redis on each refresh; the first refreshes may come before the link is up.
-    let shown = api.budgetStatus();
-    for (let attempt = 0; attempt < 50 && !/team \$0\.00 \/ \$100\.00/.test(shown.text); attempt++) {
-      await api.refreshBudgetStatus();
-      shown = api.budgetStatus();
-      if (!/team /.test(shown.text)) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.match(shown.text, /team \$0\.00 \/ \$100\.00/);
+    const shown = await waitFor(
+      'the status bar to show the team budget',
+      async () => {
+        await api.refreshBudgetStatus();
+        const status = api.budgetStatus();
+        return /team \$0\.00 \/ \$100\.00/.test(status.text) && status;
+      },
+      { seen: () => api.budgetStatus().text },
+    );
     assert.match(shown.tooltip, /Team budgets \(host-team, UTC\)/);
   });
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { reply } from '../fake-server';
-import { aurelis, eventually, userDataDir } from './support/aurelis';
+import { answeringInputBoxes, aurelis, aurelisLogText, userDataDir } from './support/aurelis';
+import { waitFor } from '../support/waitFor';
 import { CANARY_MARK } from './support/canary';
 import { closeEditors, openWorkspaceFile, stubWindow, useFakeProvider, type FakeProvider } from './editor/fakeProvider';
 
@@ -65,7 +66,7 @@ describe('zero leaks: the canary key appears nowhere but secret storage', () => 
     const api = await aurelis();
     const panel = api.analyticsPanel();
     assert.ok(panel, 'the panel did not open');
-    const report = await eventually('the panel to receive its figures', () => panel.lastReport, 45_000);
+    const report = await waitFor('the panel to receive its figures', () => panel.lastReport, { timeoutMs: 45_000 });
     const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-zero-leaks-'));
     try {
       for (const format of ['json', 'csv', 'html', 'prometheus']) {
@@ -91,9 +92,14 @@ describe('zero leaks: the canary key appears nowhere but secret storage', () => 
   it('no file the extension host wrote contains the key: storage, ledger, cache, audit log, logs, settings', async () => {
     const api = await aurelis();
     assert.ok(api.runningRequests() === 0);
-    // Give the log channel and the audit log a moment to reach the disk.
+    // The audit log: Open Audit Log waits for every write asked for so far.
     await vscode.commands.executeCommand('aurelis.openAuditLog');
-    await new Promise((r) => setTimeout(r, 1500));
+    // The log channel reaches its file a moment after each line, in order: a line logged now
+    // showing up there means every earlier one has.
+    const marker = 'Team Redis password removed from secret storage.';
+    const before = aurelisLogText().split(marker).length;
+    await answeringInputBoxes([''], () => vscode.commands.executeCommand('aurelis.setTeamRedisPassword'));
+    await waitFor('a line just logged to reach Aurelis.log', () => aurelisLogText().split(marker).length > before);
     const found = filesWithMark(userDataDir());
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const inWorkspace = workspace ? filesWithMark(workspace) : [];

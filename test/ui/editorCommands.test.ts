@@ -9,6 +9,7 @@ import type { Frame } from 'playwright-core';
 import { FakeOpenAIServer, reply, type RecordedRequest } from '../fake-server';
 import { changeUserSettings } from './support/userSettings';
 import { Workbench, workspacePath, type Problem } from './support/workbench';
+import { waitFor } from '../support/waitFor';
 
 const FILE = 'src/orders.ts';
 const LINES = [
@@ -245,7 +246,7 @@ describe('UI: Explain, Review and the light bulb in the editor', function () {
     // Saved, so the next test (and the window's end) finds no unsaved changes.
     await workbench.openFile(FILE);
     await workbench.page.keyboard.press('Control+S');
-    await eventually('the applied suggestion saved to disk', () => readFileSync(workspacePath(...FILE.split('/')), 'utf8').split('\n')[9] === FIXED_LOOP);
+    await waitFor('the applied suggestion saved to disk', () => readFileSync(workspacePath(...FILE.split('/')), 'utf8').split('\n')[9] === FIXED_LOOP);
   });
 
   it('"Fix with Aurelis" from the light bulb on a finding opens the proposed fix as a diff', async () => {
@@ -296,12 +297,4 @@ async function assertReportHeadings(report: Frame, expected: string[]): Promise<
 /** Problems as one line each: severity, source(code), line:column, message. */
 function summarize(problems: Problem[]): string[] {
   return problems.filter((p) => p.source === 'Aurelis').map((p) => `${p.severity} ${p.source}(${p.code}) ${p.line}:${p.column} ${p.message}`);
-}
-
-async function eventually(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { aurelis, eventually } from '../support/aurelis';
-import { openEditor, openWorkspaceFile, promptOf, stubWindow, useFakeProviderForSuite, workspaceUri } from './fakeProvider';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
+import { showActive, openEditor, openWorkspaceFile, promptOf, stubWindow, useFakeProviderForSuite, workspaceUri } from './fakeProvider';
 
 type EditOutcome = { kind: 'proposed'; proposal: { id: string; kind: string; target: string } } | { kind: 'unchanged' };
 type ReviewOutcome = { findings: unknown[]; reportUri: string };
@@ -57,7 +58,7 @@ describe('Answers that cannot land in the wrong place', () => {
     vscode.window.withProgress = ((options: vscode.ProgressOptions, task: Parameters<typeof original>[1]) =>
       original(options, (progress, token) => task({ report: (v: { message?: string }) => (v.message && reported.push(v.message), progress.report(v)) }, token))) as typeof original;
     try {
-      await vscode.window.showTextDocument(editor.document);
+      await showActive(editor.document);
       assert.ok(await vscode.commands.executeCommand('aurelis.review'));
     } finally {
       vscode.window.withProgress = original;
@@ -83,7 +84,7 @@ describe('Answers that cannot land in the wrong place', () => {
     const errors = stubWindow('showErrorMessage', () => clicked);
     try {
       assert.equal(await vscode.commands.executeCommand('aurelis.optimize'), undefined);
-      await eventually('the cut-off message', () => errors.calls.length === 1);
+      await waitFor('the cut-off message', () => errors.calls.length === 1);
       const [call] = errors.calls;
       assert.match(call?.message ?? '', /^Aurelis: The answer was cut off at the model's output limit, so nothing was proposed\./);
       assert.deepEqual(call?.items, ['Retry with a Larger Limit', 'Choose Model']);
@@ -93,7 +94,7 @@ describe('Answers that cannot land in the wrong place', () => {
 
       retry('Retry with a Larger Limit');
       await suite.fake.server.waitForChatRequests(2);
-      await eventually('the complete answer\'s diff', () => diffTabs().length === 1);
+      await waitFor('the complete answer\'s diff', () => diffTabs().length === 1);
     } finally {
       errors.restore();
     }
@@ -132,14 +133,14 @@ describe('Answers that cannot land in the wrong place', () => {
     const again = await vscode.commands.executeCommand<EditOutcome>('aurelis.optimize');
     assert.equal(server.chatRequests.length, 2, 'the same command without Regenerate is a cache hit');
     assert.ok(again?.kind === 'proposed');
-    await eventually('the cached answer\'s diff', () => diffTabs().length === 1);
+    await waitFor('the cached answer\'s diff', () => diffTabs().length === 1);
     assert.equal(await proposedText(), `${v1}\n`);
 
     const regenerated = await vscode.commands.executeCommand<EditOutcome>('aurelis.regenerate', diffTabs()[0]?.modified);
     assert.equal(server.chatRequests.length, 3, 'Regenerate asked the model');
     assert.equal((server.chatRequests[2]?.body as { messages: unknown }).messages !== undefined, true);
     assert.ok(regenerated?.kind === 'proposed' && regenerated.proposal.id !== again.proposal.id);
-    await eventually('only the regenerated diff open', () => diffTabs().length === 1 && api.proposals().length === 1);
+    await waitFor('only the regenerated diff open', () => diffTabs().length === 1 && api.proposals().length === 1);
     assert.equal(await proposedText(), `${v2}\n`);
     assert.equal(await vscode.commands.executeCommand('aurelis.rejectChange'), true);
 
@@ -147,11 +148,11 @@ describe('Answers that cannot land in the wrong place', () => {
     editor.selection = new vscode.Selection(0, 0, 4, 1);
     const findings = JSON.stringify({ findings: [{ severity: 'info', category: 'style', quote: '  let s = 0;', startLine: 2, endLine: 2, message: 'Use reduce.', suggestion: null }] });
     server.script(reply.text(findings), reply.text(findings));
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     const reviewed = await vscode.commands.executeCommand<ReviewOutcome>('aurelis.review');
     assert.ok(reviewed);
     assert.equal(server.chatRequests.length, 4);
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     await vscode.commands.executeCommand('aurelis.review');
     assert.equal(server.chatRequests.length, 4, 'the second review is a cache hit');
     const fresh = await vscode.commands.executeCommand<ReviewOutcome>('aurelis.regenerate', reviewed.reportUri);
@@ -170,7 +171,7 @@ describe('Answers that cannot land in the wrong place', () => {
     suite.fake.server.script(reply.text('It adds the values up.'), reply.text('It sums an array of numbers.'));
     const first = await vscode.commands.executeCommand<{ uri: string }>('aurelis.explain');
     assert.ok(first);
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     await vscode.commands.executeCommand('aurelis.explain');
     assert.equal(suite.fake.server.chatRequests.length, 1, 'the second Explain is a cache hit');
     // Bring the first explanation to the front, as a click on its tab does, and press Regenerate (no argument).
@@ -197,7 +198,7 @@ describe('Answers that cannot land in the wrong place', () => {
     const prompt = promptOf(suite.fake.server.chatRequests[0]?.body);
     assert.match(prompt, /token: "\[REDACTED:github_token\]"/);
     assert.equal(prompt.includes(token), false, 'the secret was sent');
-    await eventually('the diff', () => diffTabs().length === 1);
+    await waitFor('the diff', () => diffTabs().length === 1);
     const proposed = await proposedText();
     assert.ok(proposed.includes(`  token: "${token}",`), proposed);
     assert.equal(proposed.includes('[REDACTED'), false, 'a placeholder reached the diff');

@@ -7,8 +7,9 @@ import manifest from '../../../package.json';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { reply } from '../../fake-server';
-import { aurelis, eventually } from '../support/aurelis';
-import { openWorkspaceFile, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
+import { showActive, openWorkspaceFile, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
 
 const SOURCE = ['export function sum(values: number[]): number {', '  let s = 0;', '  for (const v of values) s += v;', '  return s;', '}', ''].join('\n');
 const REWRITTEN = 'export function sum(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0);\n}';
@@ -59,7 +60,7 @@ describe('Editor flows', () => {
     assert.match(promptOf(suite.fake.server.chatRequests[0]?.body), /Rewrite this code as follows: use reduce instead of the loop/);
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.getText(), `${REWRITTEN}\n`);
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original');
 
@@ -135,10 +136,10 @@ describe('Editor flows', () => {
     try {
       // An argument of the wrong shape reaches code that does not expect it: a bug, reported as such.
       await vscode.commands.executeCommand('aurelis.fix', { uri: 'not a uri', diagnostic: null });
-      await eventually('the error notification', () => errors.calls.length > 0);
+      await waitFor('the error notification', () => errors.calls.length > 0);
       assert.match(errors.calls[0]?.message ?? '', /^Aurelis: Aurelis ran into an unexpected problem: .*The log has the details\.$/);
       assert.deepEqual(errors.calls[0]?.items, ['View Log']);
-      await eventually('View Log to run', () => ran.includes('aurelis.showLog'));
+      await waitFor('View Log to run', () => ran.includes('aurelis.showLog'));
     } finally {
       vscode.commands.executeCommand = original;
       errors.restore();

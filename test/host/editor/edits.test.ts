@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { aurelis, eventually } from '../support/aurelis';
-import { closeEditors, openEditor, openWorkspaceFile, promptOf, stubWindow, useFakeProvider, workspaceUri, type FakeProvider } from './fakeProvider';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
+import { showActive, closeEditors, openEditor, openWorkspaceFile, promptOf, stubWindow, useFakeProvider, workspaceUri, type FakeProvider } from './fakeProvider';
 
 const SOURCE = ['function sum(values) {', '  let s = 0;', '  for (let i = 0; i < values.length; i++) s += values[i];', '  return s;', '}', ''].join('\n');
 const OPTIMIZED = 'function sum(values) {\n  return values.reduce((a, b) => a + b, 0);\n}';
@@ -42,16 +43,16 @@ describe('Editing commands: diff preview with Accept / Reject', () => {
     assert.equal(outcome?.kind, 'proposed');
     assert.equal(editor.document.getText(), SOURCE, 'nothing changes before Accept');
     assert.equal(api.proposals().length, 1);
-    await eventually('the diff editor', () => diffTabs().length === 1);
+    await waitFor('the diff editor', () => diffTabs().length === 1);
     assert.match(diffTabs()[0]?.label ?? '', /Aurelis Optimize/);
     assert.match(promptOf(fake.server.chatRequests[0]?.body), /Optimize this code/);
 
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.getText(), `${OPTIMIZED}\n`);
     assert.deepEqual(api.proposals(), []);
-    await eventually('the diff to close', () => diffTabs().length === 0);
+    await waitFor('the diff to close', () => diffTabs().length === 0);
 
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original');
   });
@@ -66,7 +67,7 @@ describe('Editing commands: diff preview with Accept / Reject', () => {
     assert.equal(await vscode.commands.executeCommand('aurelis.rejectChange'), true);
     assert.equal(editor.document.getText(), SOURCE);
     assert.equal(editor.document.isDirty, false);
-    await eventually('the diff to close', () => diffTabs().length === 0);
+    await waitFor('the diff to close', () => diffTabs().length === 0);
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), false, 'a rejected change cannot be accepted later');
     assert.equal(editor.document.getText(), SOURCE);
   });
@@ -77,9 +78,9 @@ describe('Editing commands: diff preview with Accept / Reject', () => {
     editor.selection = new vscode.Selection(0, 0, 4, 1);
     fake.server.script(reply.text(OPTIMIZED));
     await vscode.commands.executeCommand('aurelis.document');
-    await eventually('the diff editor', () => diffTabs().length === 1);
+    await waitFor('the diff editor', () => diffTabs().length === 1);
     await vscode.window.tabGroups.close(diffTabs());
-    await eventually('the proposal to be dropped', () => api.proposals().length === 0);
+    await waitFor('the proposal to be dropped', () => api.proposals().length === 0);
     assert.equal(editor.document.getText(), SOURCE);
   });
 
@@ -92,7 +93,7 @@ describe('Editing commands: diff preview with Accept / Reject', () => {
     const outcome = await vscode.commands.executeCommand<EditOutcome>('aurelis.generate', { instruction: 'call go when ready' });
     assert.equal(outcome?.kind, 'proposed');
     assert.equal(editor.document.getText(), start, 'nothing is inserted before Accept');
-    await eventually('the diff editor', () => diffTabs().length === 1);
+    await waitFor('the diff editor', () => diffTabs().length === 1);
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.getText(), 'class A {\n  run() {\n    if (ready) {\n      go();\n    }\n  }\n}\n');
     assert.match(promptOf(fake.server.chatRequests[0]?.body), /run\(\) \{\n {4}<CURSOR>\n/);

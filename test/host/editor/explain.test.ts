@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { aurelis, eventually } from '../support/aurelis';
-import { openEditor, poll, promptOf, stubWindow, TEST_MODEL, useFakeProviderForSuite } from './fakeProvider';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
+import { openEditor, promptOf, stubWindow, TEST_MODEL, useFakeProviderForSuite } from './fakeProvider';
 
 const CODE = [
   'export function orderTotal(orders: { quantity: number; unitPrice: number }[]): number {',
@@ -51,21 +52,23 @@ describe('Aurelis: Explain', () => {
     assert.match(prompt, /\(typescript\)/);
 
     // Shown beside the code: the Markdown document is open and a preview tab shows it.
-    await eventually('the explanation preview tab', () =>
-      vscode.window.tabGroups.all.some((g) =>
-        g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'vscode.markdown.preview.editor' && /^Explanation of Untitled-\d+\.md$/.test(t.label)),
-      ),
-    );
+    // Named after the document the code is in.
+    const title = `Explanation of ${editor.document.uri.path.split('/').pop()}.md`;
+    const previews = (): string[] =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs.filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'vscode.markdown.preview.editor').map((t) => t.label));
+    await waitFor(`a Markdown preview tab "${title}"`, () => previews().includes(title), { seen: previews });
     assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === outcome?.uri));
   });
 
-  it('explains the function around the cursor when nothing is selected', async () => {
+  it('explains the function around the cursor when nothing is selected', async function () {
+    // The TypeScript language server answers symbol requests once it has started: slow on a loaded machine.
+    this.timeout(120_000);
     const editor = await openEditor(CODE);
-    // The TypeScript language server answers symbol requests once it has started.
-    await poll('document symbols from the TypeScript extension', 30_000, async () => {
-      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
-      return (symbols?.length ?? 0) > 0;
-    });
+    await waitFor(
+      'document symbols from the TypeScript extension',
+      async () => ((await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', editor.document.uri))?.length ?? 0) > 0,
+      { timeoutMs: 60_000 },
+    );
     editor.selection = new vscode.Selection(7, 4, 7, 4);
     suite.fake.server.script(reply.text('It returns a fixed string.'));
     const outcome = await vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
@@ -84,7 +87,7 @@ describe('Aurelis: Explain', () => {
       const editor = await openEditor(`// ${'x'.repeat(3000)}\n`);
       editor.selection = new vscode.Selection(0, 0, 1, 0);
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
-      const warning = await eventually('the size warning', () => warnings.calls.find((c) => /KB limit/.test(c.message)));
+      const warning = await waitFor('the size warning', () => warnings.calls.find((c) => /KB limit/.test(c.message)));
       assert.match(warning.message, /is 3 KB, over the 1 KB limit .*aurelis\.security\.maxFileKB/);
       assert.deepEqual(warning.items, ['Open Settings']);
       assert.equal(suite.fake.server.chatRequests.length, 0);
@@ -97,19 +100,12 @@ describe('Aurelis: Explain', () => {
   it('refuses binary content', async () => {
     const errors = stubWindow('showErrorMessage');
     try {
-      // An untitled document with a name of its own: a plain new untitled document can be handed the
-      // name (and, for a moment, the editor) of one an earlier test just closed. (VS Code will not open
-      // a binary file from disk as text at all.)
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:binary-${Date.now().toString(36)}.txt`));
-      const insert = new vscode.WorkspaceEdit();
-      insert.insert(doc.uri, new vscode.Position(0, 0), 'PNG\u0000\u0001\u0002binary');
-      assert.ok(await vscode.workspace.applyEdit(insert));
-      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+      // VS Code will not open a binary file from disk as text at all: an untitled document holds the bytes.
+      const editor = await openEditor('PNG\u0000\u0001\u0002binary', 'plaintext');
       assert.ok(editor.document.getText().includes('\u0000'), `the document lost its NUL: ${JSON.stringify(editor.document.getText())}`);
-      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
       editor.selection = new vscode.Selection(0, 0, 0, 10);
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
-      const error = await eventually('the binary refusal', () => errors.calls.find((c) => /binary/.test(c.message)));
+      const error = await waitFor('the binary refusal', () => errors.calls.find((c) => /binary/.test(c.message)));
       assert.match(error.message, /only sends text/);
       assert.equal(suite.fake.server.chatRequests.length, 0);
     } finally {
@@ -135,7 +131,7 @@ describe('Aurelis: Explain', () => {
       assert.equal(request?.clientClosed, true, 'the HTTP connection was not closed by the cancel');
       assert.equal(api.runningRequests(), 0);
       assert.deepEqual(errors.calls, [], 'a cancel is not an error');
-      await eventually('the spinner to stop', () => !api.budgetStatus().text.includes('loading~spin'));
+      await waitFor('the spinner to stop', () => !api.budgetStatus().text.includes('loading~spin'));
     } finally {
       errors.restore();
     }
@@ -152,7 +148,7 @@ describe('Aurelis: Explain', () => {
     const listener = api.onDidChangeView((uri) => views.push(uri.toString()));
     try {
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
-      const error = await eventually('the broken-stream error', () => errors.calls[0]);
+      const error = await waitFor('the broken-stream error', () => errors.calls[0]);
       assert.match(error.message, /part that arrived is kept/);
       const text = api.viewText(views[views.length - 1] ?? '');
       assert.match(text, /The function sums the orders/);

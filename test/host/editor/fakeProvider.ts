@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { FakeOpenAIServer, type FakeServerOptions } from '../../fake-server';
 import { TASK_TYPES } from '../../../src/core/types';
 import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { canaryKey } from '../support/canary';
 
 /** The only model of every chain in these tests, priced at zero so spend stays under each test's control. */
@@ -81,20 +82,41 @@ export function stubWindow(
   return { calls, restore: () => (w[name] = original) };
 }
 
-/** Opens `content` as a new untitled document of `language` in an editor. */
+let untitledDocuments = 0;
+
+/**
+ * Opens `content` as a new untitled document of `language` and waits until its editor is the active
+ * one. The document has a name no earlier test used (`aurelis-test-<pid>-<n>`): a plain new untitled
+ * document can be handed the "Untitled-N" name, and for a moment the text, of one a test just closed.
+ */
 export async function openEditor(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `aurelis-test-${process.pid}-${++untitledDocuments}` });
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), language);
+  if (content) {
+    const insert = new vscode.WorkspaceEdit();
+    insert.insert(uri, new vscode.Position(0, 0), content);
+    if (!(await vscode.workspace.applyEdit(insert))) throw new Error(`Could not write the test's text into ${uri.toString()}.`);
+  }
+  if (doc.getText() !== content) throw new Error(`${uri.toString()} does not hold the test's text: ${JSON.stringify(doc.getText().slice(0, 200))}`);
+  return showActive(doc);
 }
 
-/** Writes a file into the test workspace (a temporary copy) and opens it in an editor. */
+/** Writes a file into the test workspace (a temporary copy) and opens it in an editor, waiting until it is the active one. */
 export async function openWorkspaceFile(relative: string, content: string): Promise<vscode.TextEditor> {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!root) throw new Error('The host tests need a workspace folder.');
   const uri = vscode.Uri.joinPath(root, relative);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  return showActive(await vscode.workspace.openTextDocument(uri));
+}
+
+/** Shows `doc` in the first column and resolves with its editor once it is the active one. */
+export async function showActive(doc: vscode.TextDocument): Promise<vscode.TextEditor> {
+  const wanted = doc.uri.toString();
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  return waitFor(`${wanted} to be the active editor`, () => vscode.window.activeTextEditor?.document.uri.toString() === wanted && vscode.window.activeTextEditor, {
+    seen: () => vscode.window.activeTextEditor?.document.uri.toString() ?? 'no active editor',
+  });
 }
 
 export function workspaceUri(relative: string): vscode.Uri {
@@ -117,15 +139,6 @@ export async function closeEditors(): Promise<void> {
 export function promptOf(body: unknown): string {
   const messages = (body as { messages?: Array<{ role: string; content: string }> }).messages ?? [];
   return messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-}
-
-/** Like `eventually`, for checks that have to await something. */
-export async function poll(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /**

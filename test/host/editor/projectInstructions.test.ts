@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { aurelis, answeringInputBoxes, eventually } from '../support/aurelis';
+import { aurelis, answeringInputBoxes } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProviderForSuite, workspaceUri } from './fakeProvider';
 
 const G = vscode.ConfigurationTarget.Global;
@@ -88,8 +89,8 @@ describe('Project instructions, .aurelis.yaml and prompt files', () => {
         ].join('\n'),
       );
       const expected = ['provider in .aurelis.yaml', 'base_url in .aurelis.yaml', 'cost_management.daily_budget in .aurelis.yaml', 'security.secret_scan in .aurelis.yaml'];
-      await eventually(`Aurelis to ignore ${expected.join(', ')}`, () => expected.every((s) => api.ignoredWorkspaceSettings().includes(s)), 20_000);
-      const text = await eventually('a warning naming them', () => warnings.calls.map((c) => c.message).find((m) => m.startsWith("Aurelis ignores this workspace's") && m.includes('.aurelis.yaml')));
+      await waitFor(`Aurelis to ignore ${expected.join(', ')}`, () => expected.every((s) => api.ignoredWorkspaceSettings().includes(s)));
+      const text = await waitFor('a warning naming them', () => warnings.calls.map((c) => c.message).find((m) => m.startsWith("Aurelis ignores this workspace's") && m.includes('.aurelis.yaml')));
       assert.match(text, /provider in \.aurelis\.yaml, base_url in \.aurelis\.yaml \(only your user settings may set them/);
       assert.match(text, /cost_management\.daily_budget in \.aurelis\.yaml, security\.secret_scan in \.aurelis\.yaml \(looser than your own settings/);
       const s = api.settings();
@@ -107,7 +108,7 @@ describe('Project instructions, .aurelis.yaml and prompt files', () => {
     } finally {
       warnings.restore();
       await vscode.workspace.fs.delete(workspaceUri('.aurelis.yaml')).then(undefined, () => undefined);
-      await eventually('the .aurelis.yaml values to be gone', () => !api.ignoredWorkspaceSettings().some((s) => s.endsWith('in .aurelis.yaml')), 20_000);
+      await waitFor('the .aurelis.yaml values to be gone', () => !api.ignoredWorkspaceSettings().some((s) => s.endsWith('in .aurelis.yaml')));
     }
   });
 

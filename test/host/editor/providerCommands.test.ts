@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { aurelis, answeringInputBoxes, eventually } from '../support/aurelis';
+import { aurelis, answeringInputBoxes } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { canaryKey } from '../support/canary';
-import { closeEditors, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from './fakeProvider';
+import { closeEditors, openEditor, stubWindow, TEST_MODEL, useFakeProvider, type FakeProvider } from './fakeProvider';
 
 const wrongKey = canaryKey('wrong');
 const uncheckedKey = canaryKey('unchecked');
@@ -41,7 +42,7 @@ describe('Provider, key, model and health commands', () => {
       assert.ok(items.every((i) => typeof i.detail === 'string' && i.detail.length > 10), 'every provider has a short description');
       assert.match(items.find((i) => i.provider === 'openai')?.label ?? '', /^\$\(check\) OpenAI$/);
       assert.equal(config().inspect('provider')?.globalValue, 'ollama');
-      await eventually('the confirmation', () => info.calls.some((c) => c.message === 'Aurelis now uses Ollama.'));
+      await waitFor('the confirmation', () => info.calls.some((c) => c.message === 'Aurelis now uses Ollama.'));
     } finally {
       picks.restore();
       info.restore();
@@ -172,8 +173,7 @@ describe('Provider, key, model and health commands', () => {
     await api.keys.set('openai', notTheRightKey);
     const errors = stubWindow('showErrorMessage');
     try {
-      const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const x = 1;\n' });
-      const editor = await vscode.window.showTextDocument(doc);
+      const editor = await openEditor('const x = 1;\n');
       editor.selection = new vscode.Selection(0, 0, 0, 12);
       assert.equal(await vscode.commands.executeCommand('aurelis.explain'), undefined);
       const [call] = errors.calls;

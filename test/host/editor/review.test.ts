@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
 import { ORDER_LINES } from '../../fixtures/answers/reviewShapes';
-import { aurelis, eventually } from '../support/aurelis';
-import { openEditor, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
+import { showActive, openEditor, promptOf, stubWindow, useFakeProviderForSuite } from './fakeProvider';
 
 /** The file reviewed here is the one the answer-shape corpus reviews (1-based lines in its comments). */
 const LINES = ORDER_LINES;
@@ -103,7 +104,7 @@ describe('Aurelis: Review', () => {
     } finally {
       info.restore();
     }
-    await eventually('the suggestion\'s diff', () => diffTabs().length === 1);
+    await waitFor('the suggestion\'s diff', () => diffTabs().length === 1);
     assert.equal(editor.document.lineAt(7).text, LINES[7], 'nothing changes before Accept');
     const proposed = await vscode.workspace.openTextDocument(diffTabs()[0]?.modified as vscode.Uri);
     assert.equal(proposed.lineAt(7).text, FIXED_LOOP);
@@ -111,9 +112,9 @@ describe('Aurelis: Review', () => {
     assert.equal(await vscode.commands.executeCommand('aurelis.acceptChange'), true);
     assert.equal(editor.document.lineAt(7).text, FIXED_LOOP);
     assert.equal(editor.document.lineCount, LINES.length, 'no line was added or removed');
-    await eventually('the applied finding to go', () => aurelisDiagnostics(editor.document.uri).length === 1);
+    await waitFor('the applied finding to go', () => aurelisDiagnostics(editor.document.uri).length === 1);
     assert.equal(aurelisDiagnostics(editor.document.uri)[0]?.range.start.line, 8, 'the other finding stays');
-    await vscode.window.showTextDocument(editor.document);
+    await showActive(editor.document);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), LINES.join('\n'), 'one undo restores the line');
   });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { aurelis, eventually } from '../support/aurelis';
+import { aurelis } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { closeEditors, openEditor, stubWindow, useFakeProvider, workspaceUri, type FakeProvider } from './fakeProvider';
 
 describe('Settings', () => {
@@ -11,18 +12,18 @@ describe('Settings', () => {
     const warnings = stubWindow('showWarningMessage');
     try {
       await config.update('budgets.warnAt', 42, vscode.ConfigurationTarget.Global);
-      await eventually('the problem to be noticed', () => api.settingProblems().some((p) => p.setting === 'aurelis.budgets.warnAt'));
+      await waitFor('the problem to be noticed', () => api.settingProblems().some((p) => p.setting === 'aurelis.budgets.warnAt'));
       assert.equal(api.settings().budgets.warnAt, 0.8, 'the default applies meanwhile');
-      const warning = await eventually('the warning', () => warnings.calls.find((c) => c.message.includes('aurelis.budgets.warnAt')));
+      const warning = await waitFor('the warning', () => warnings.calls.find((c) => c.message.includes('aurelis.budgets.warnAt')));
       assert.match(warning.message, /is invalid .*default is used/);
       assert.deepEqual(warning.items, ['Open Settings']);
       // Another, unrelated change does not repeat the warning for the same bad value.
       await config.update('requestTimeoutSeconds', 30, vscode.ConfigurationTarget.Global);
-      await eventually('the other change', () => api.settings().requestTimeoutSeconds === 30);
+      await waitFor('the other change', () => api.settings().requestTimeoutSeconds === 30);
       assert.equal(warnings.calls.filter((c) => c.message.includes('aurelis.budgets.warnAt')).length, 1);
       // Fixed: applies without a reload.
       await config.update('budgets.warnAt', 0.5, vscode.ConfigurationTarget.Global);
-      await eventually('the fixed value', () => api.settings().budgets.warnAt === 0.5);
+      await waitFor('the fixed value', () => api.settings().budgets.warnAt === 0.5);
       assert.deepEqual(api.settingProblems(), []);
     } finally {
       warnings.restore();
@@ -55,7 +56,7 @@ describe('Settings', () => {
         await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify(workspaceSettings, null, 2)));
         // Aurelis has read the file once it names the values it ignores (VS Code hides application-scoped
         // values, so Aurelis reads the file itself); the settings in effect must still be the user's.
-        await eventually('Aurelis to name the ignored workspace values', () =>
+        await waitFor('Aurelis to name the ignored workspace values', () =>
           ['aurelis.endpoints.openai', 'aurelis.provider', 'aurelis.endpoints.custom'].every((n) => api.ignoredWorkspaceSettings().includes(n)),
         );
         assert.equal(api.settings().endpoints.openai, fake.server.v1Url);

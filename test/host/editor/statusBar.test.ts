@@ -6,7 +6,8 @@ import { reply } from '../../fake-server';
 import { decodeRecord } from '../../../src/core/ledger/recordLine';
 import { formatUsd } from '../../../src/core/reports/amountFormat';
 import { startOfLocalDay } from '../../../src/core/reports/periods';
-import { EXTENSION_ID, aurelis, eventually, userDataDir } from '../support/aurelis';
+import { EXTENSION_ID, aurelis, userDataDir } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { closeEditors, openEditor, PRICED_MODEL, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
 
 /** Today's spend as the ledger files say — the oracle the status bar is checked against. */
@@ -62,12 +63,12 @@ describe('Status bar budget indicator', () => {
     assert.equal(api.budgetStatus().text, expected(before.usd, before.unpriced));
 
     await explainPriced();
-    const after = await eventually('the new ledger record', () => {
+    const after = await waitFor('the new ledger record', () => {
       const now = ledgerToday();
       return now.records > before.records && now;
     });
     assert.ok(Math.abs(after.usd - before.usd - 0.42) < 1e-9, `the request cost ${after.usd - before.usd}, not $0.42`);
-    await eventually(`the status bar to show ${expected(after.usd, after.unpriced)}`, () => api.budgetStatus().text === expected(after.usd, after.unpriced));
+    await waitFor(`the status bar to show ${expected(after.usd, after.unpriced)}`, () => api.budgetStatus().text === expected(after.usd, after.unpriced));
     const { tooltip } = api.budgetStatus();
     assert.match(tooltip, /\| Today \| \$/);
     assert.match(tooltip, /This week/);
@@ -81,13 +82,13 @@ describe('Status bar budget indicator', () => {
     const spent = ledgerToday().usd;
     assert.ok(spent >= 0.42);
     await config().update('budgets.dailyUsd', Math.round((spent / 0.9) * 100) / 100, G);
-    await eventually('the warning level', () => api.budgetStatus().level === 'warning');
+    await waitFor('the warning level', () => api.budgetStatus().level === 'warning');
     assert.equal(api.budgetStatus().background, 'statusBarItem.warningBackground');
     await config().update('budgets.dailyUsd', Math.round((spent / 2) * 100) / 100, G);
-    await eventually('the error level', () => api.budgetStatus().level === 'error');
+    await waitFor('the error level', () => api.budgetStatus().level === 'error');
     assert.equal(api.budgetStatus().background, 'statusBarItem.errorBackground');
     await config().update('budgets.dailyUsd', undefined, G);
-    await eventually('spend alone, without a budget', () => api.budgetStatus().level === 'normal' && !api.budgetStatus().text.includes(' / '));
+    await waitFor('spend alone, without a budget', () => api.budgetStatus().level === 'normal' && !api.budgetStatus().text.includes(' / '));
     assert.equal(api.budgetStatus().background, undefined);
     assert.equal(api.budgetStatus().command, 'aurelis.showAnalytics', 'a click opens the analytics');
   });

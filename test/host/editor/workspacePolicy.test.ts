@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
-import { aurelis, auditLines, eventually } from '../support/aurelis';
+import { aurelis, auditLines } from '../support/aurelis';
+import { waitFor } from '../../support/waitFor';
 import { closeEditors, openWorkspaceFile, PRICED_MODEL, promptOf, stubWindow, useFakeProvider, workspaceUri, type FakeProvider } from './fakeProvider';
 
 const G = vscode.ConfigurationTarget.Global;
@@ -45,10 +46,10 @@ describe('A trusted workspace can tighten settings but never loosen them', () =>
   async function writeWorkspaceSettings(values: Record<string, unknown>, expectIgnored: readonly string[]): Promise<void> {
     const api = await aurelis();
     await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify(values, null, 2)));
-    await eventually(
+    await waitFor(
       `Aurelis to ignore ${expectIgnored.join(', ')}`,
       () => expectIgnored.every((s) => api.ignoredWorkspaceSettings().includes(s)),
-      20_000,
+      { seen: () => api.ignoredWorkspaceSettings() },
     );
   }
 
@@ -62,7 +63,7 @@ describe('A trusted workspace can tighten settings but never loosen them', () =>
       await writeWorkspaceSettings(LOOSENING, Object.keys(LOOSENING));
       // VS Code may report the settings file's values in more than one change; each is named once.
       const named = () => warnings.calls.filter((c) => c.message.startsWith("Aurelis ignores this workspace's")).map((c) => c.message).join('\n');
-      const text = await eventually('a warning naming every ignored value', () => Object.keys(LOOSENING).every((n) => named().includes(n)) && named());
+      const text = await waitFor('a warning naming every ignored value', () => Object.keys(LOOSENING).every((n) => named().includes(n)) && named());
       for (const name of Object.keys(LOOSENING)) {
         assert.equal(text.split(`${name} `).length + text.split(`${name},`).length - 2, 1, `${name} should be named once in: ${text}`);
       }
@@ -136,7 +137,7 @@ describe('A trusted workspace can tighten settings but never loosen them', () =>
     await config().update('security.secretScan', 'ask', G);
     const api = await aurelis();
     await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify({ 'aurelis.security.secretScan': 'redact' })));
-    await eventually('the stricter scan to apply', () => api.settings().security.secretScan === 'redact', 20_000);
+    await waitFor('the stricter scan to apply', () => api.settings().security.secretScan === 'redact');
     assert.equal(api.ignoredWorkspaceSettings().includes('aurelis.security.secretScan'), false);
     const modal = stubWindow('showWarningMessage');
     const info = stubWindow('showInformationMessage');

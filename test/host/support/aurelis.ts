@@ -86,17 +86,6 @@ export function aurelisLogText(): string {
     .join('\n');
 }
 
-/** Polls `check` until it returns a value other than undefined/false (log files are written asynchronously). */
-export async function eventually<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** One line of the audit log, as JSON. */
 export interface AuditLine {
   type: string;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { isAurelisError } from '../../../src/core/errors';
 import { reply } from '../../fake-server';
-import { failure, githubSettings, type Harness, startHarness, WatchedRealTimers, within } from './harness';
+import { disposed, failure, githubSettings, type Harness, startHarness, HeldTimers } from './harness';
+import { settles } from '../../support/waitFor';
 
 const q = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: 'openai/gpt-4o-mini' });
 
@@ -86,24 +87,24 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
   });
 
   it('an abort during a backoff wait cancels at once, and no retry is sent', async () => {
-    // Real timers: a fake sleep ends at once, so only a real one can be cut short. The 503's
-    // backoff is 30 s (full jitter at random() = 0.5 of a 60 s base), far past the deadline below.
+    // Held timers: the 503's backoff (30 s: full jitter at random() = 0.5 of a 60 s base) never ends
+    // on its own, so a request that settles was cut short by the abort.
     h = await startHarness({ settings: (s) => githubSettings(s, { retry: { maxAttempts: 2, baseDelayMs: 60_000, maxDelayMs: 60_000 } }) });
-    const timers = new WatchedRealTimers();
+    const timers = new HeldTimers();
     const orchestrator = h.restart({ timers });
     try {
       h.server.script(reply.error(503), reply.text('never asked for'));
       const abort = new AbortController();
       const sleeping = timers.nextSleep();
       const outcome = failure(orchestrator.run(q(1), { signal: abort.signal }));
-      assert.equal(await within(5_000, 'the backoff wait', sleeping), 30_000);
+      assert.equal(await settles('the backoff wait', sleeping), 30_000);
       assert.equal(h.server.chatRequests.length, 1, 'the abort comes while the loop sleeps, not while a request is in flight');
       abort.abort();
-      const e = await within(1_000, 'the cancelled request', outcome);
+      const e = await settles('the cancelled request', outcome);
       assert.equal(e.kind, 'cancelled');
       assert.equal(h.server.chatRequests.length, 1, 'no retry reached the server');
     } finally {
-      orchestrator.dispose();
+      await disposed(orchestrator);
     }
   });
 

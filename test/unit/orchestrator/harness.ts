@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
-import { MemoryKeyStore, systemClock } from '../../../src/core/host';
+import { MemoryKeyStore } from '../../../src/core/host';
 import { Orchestrator, type OrchestratorDeps } from '../../../src/core/orchestrator';
-import { cancelledError, realTimers, type Timers } from '../../../src/core/resilience/timers';
+import { cancelledError, type Timers } from '../../../src/core/resilience/timers';
 import { SettingsSchema, type Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, type FakeServerOptions } from '../../fake-server';
 
@@ -61,48 +61,60 @@ export class FakeTimers implements Timers {
 }
 
 /**
- * Real timers (real waiting, the real clock) that tell a test when a sleep starts, for tests of
- * what cuts a real wait short: fake timers finish every sleep at once, so nothing can interrupt one.
+ * Timers whose waits end only when the test releases them (or when they are aborted), and that tell
+ * the test when a wait starts: for tests of what cuts a wait short. A fake sleep ends at once, so
+ * nothing could interrupt it; a real one would make the test depend on how fast the machine is.
+ * Here a request that settles while its wait is held was cut short by its cancellation.
  */
-export class WatchedRealTimers implements Timers {
+export class HeldTimers implements Timers {
   /** Every wait asked for, in order. */
   readonly sleeps: number[] = [];
-  private readonly real = realTimers(systemClock);
+  private t: number;
   private watchers: Array<(ms: number) => void> = [];
+  private held: Array<() => void> = [];
+
+  constructor(start = T0) {
+    this.t = start;
+  }
 
   now(): number {
-    return this.real.now();
+    return this.t;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelledError());
     this.sleeps.push(ms);
+    const sleeping = new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(cancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.held.push(() => {
+        signal?.removeEventListener('abort', onAbort);
+        this.t += ms;
+        resolve();
+      });
+    });
     const watchers = this.watchers;
     this.watchers = [];
-    const sleeping = this.real.sleep(ms, signal);
     for (const tell of watchers) tell(ms);
     return sleeping;
   }
 
-  startTimer(ms: number, fire: () => void): () => void {
-    return this.real.startTimer(ms, fire);
+  /** Request timeouts never fire here. */
+  startTimer(): () => void {
+    return () => undefined;
   }
 
   /** Resolves with its length once the next sleep has started. */
   nextSleep(): Promise<number> {
     return new Promise((resolve) => this.watchers.push(resolve));
   }
-}
 
-/** `p`, or a rejection naming `what` if it has not settled within `ms` of real time. */
-export async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
+  /** Ends every wait in progress as if its time had come; returns how many. */
+  release(): number {
+    const due = this.held;
+    this.held = [];
+    for (const end of due) end();
+    return due.length;
   }
 }
 

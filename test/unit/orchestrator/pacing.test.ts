@@ -4,7 +4,8 @@ import path from 'node:path';
 import { isAurelisError, type AurelisError } from '../../../src/core/errors';
 import type { Notice } from '../../../src/core/pipeline';
 import { reply } from '../../fake-server';
-import { failure, githubSettings, type Harness, startHarness, T0, WatchedRealTimers, within } from './harness';
+import { disposed, failure, githubSettings, type Harness, startHarness, T0, HeldTimers } from './harness';
+import { settles } from '../../support/waitFor';
 
 /** `general` runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
 const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
@@ -80,7 +81,7 @@ describe('orchestrator: pacing and cancellation', () => {
     await h.server.waitForChatRequests(1);
     abort.abort();
     assert.equal((await failure(first)).kind, 'cancelled');
-    const second = await within(2_000, 'the request after the aborted one', h.orchestrator.run(quick(2)));
+    const second = await settles('the request after the aborted one', h.orchestrator.run(quick(2)));
     assert.equal(second.content, 'second');
   });
 
@@ -96,32 +97,32 @@ describe('orchestrator: pacing and cancellation', () => {
     const waiting = h.orchestrator.run(quick(2), { signal: abort.signal });
     await settle();
     abort.abort();
-    assert.equal((await within(1_000, 'the cancelled request', failure(waiting))).kind, 'cancelled');
+    assert.equal((await settles('the cancelled request', failure(waiting))).kind, 'cancelled');
     assert.equal(h.server.chatRequests.length, 1, 'the cancelled request was never sent');
     answerFirst();
     assert.equal((await first).content, 'first');
     // Were the cancelled request still first in the pacer's queue, this one would wait forever.
-    assert.equal((await within(2_000, 'the request queued behind the cancelled one', h.orchestrator.run(quick(3)))).content, 'third');
+    assert.equal((await settles('the request queued behind the cancelled one', h.orchestrator.run(quick(3)))).content, 'third');
   });
 
-  describe('with real timers (a fake wait ends at once, so only a real one can be cut short)', () => {
-    let timers: WatchedRealTimers;
+  describe('with held timers (a fake wait ends at once; a held one ends only when cancelled, so settling proves the cut)', () => {
+    let timers: HeldTimers;
     let orchestrator: Harness['orchestrator'];
     beforeEach(async () => {
       h = await startHarness({ settings: (s) => githubSettings(s, { rateLimits: { overrides: { [MINI]: { requestsPerMinute: 1 } } } }) });
-      timers = new WatchedRealTimers();
+      timers = new HeldTimers();
       orchestrator = h.restart({ timers });
     });
-    afterEach(() => orchestrator.dispose());
+    afterEach(() => disposed(orchestrator));
 
     it('cancelling during a pacing wait rejects at once with "cancelled"', async () => {
       await orchestrator.run(quick(1));
       const abort = new AbortController();
       const sleeping = timers.nextSleep();
       const waiting = failure(orchestrator.run(quick(2), { signal: abort.signal }));
-      assert.ok((await within(5_000, 'the pacing wait', sleeping)) > 50_000, 'a minute window wait started');
+      assert.ok((await settles('the pacing wait', sleeping)) > 50_000, 'a minute window wait started');
       abort.abort();
-      assert.equal((await within(1_000, 'the cancelled request', waiting)).kind, 'cancelled');
+      assert.equal((await settles('the cancelled request', waiting)).kind, 'cancelled');
       assert.equal(h.server.chatRequests.length, 1);
     });
 
@@ -133,7 +134,7 @@ describe('orchestrator: pacing and cancellation', () => {
         notices.push(n);
         if (n.kind === 'rate_wait') abort.abort();
       };
-      const e = await within(1_000, 'the request cancelled from its notice', failure(orchestrator.run(quick(2), { signal: abort.signal, onNotice })));
+      const e = await settles('the request cancelled from its notice', failure(orchestrator.run(quick(2), { signal: abort.signal, onNotice })));
       assert.equal(e.kind, 'cancelled');
       assert.match(notices[0]?.message ?? '', /Waiting 1 min for openai\/gpt-4o-mini's rate limit/);
       assert.equal(h.server.chatRequests.length, 1);

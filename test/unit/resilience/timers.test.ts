@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import { isAurelisError } from '../../../src/core/errors';
 import { realSleep, realTimers, throwIfAborted } from '../../../src/core/resilience/timers';
 
-/** Real waiting, kept short; a sleep that ignored its abort would take `LONG` ms. */
+/** A sleep that ignored its abort would never end: its timeout is held by the test. */
 const LONG = 10_000;
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -39,23 +39,75 @@ function watchTimers(): { created: unknown[]; cleared: unknown[]; restore(): voi
   };
 }
 
+/**
+ * Stands in for the global timer functions: a timeout is recorded, not scheduled, and fires only
+ * when the test says its time has come. The tests then check what happens in which order, not how
+ * long the machine took.
+ */
+function heldTimers(): { timers: Array<{ ms: number; fire: () => void; cleared: boolean }>; restore(): void } {
+  const { setTimeout: originalSet, clearTimeout: originalClear } = globalThis;
+  const timers: Array<{ ms: number; fire: () => void; cleared: boolean }> = [];
+  globalThis.setTimeout = ((fire: () => void, ms?: number) => {
+    const timer = { ms: ms ?? 0, fire, cleared: false, unref: () => timer, ref: () => timer, hasRef: () => false };
+    timers.push(timer);
+    return timer;
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: { cleared: boolean } | undefined) => {
+    if (handle) handle.cleared = true;
+  }) as unknown as typeof clearTimeout;
+  return {
+    timers,
+    restore: () => {
+      globalThis.setTimeout = originalSet;
+      globalThis.clearTimeout = originalClear;
+    },
+  };
+}
+
+/** Whether `p` has settled once everything already queued has run. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
 describe('real timers', () => {
-  it('sleep resolves after the time has passed and leaves no abort listener behind', async () => {
+  it('sleep resolves when its timeout fires, not before, and leaves no abort listener behind', async () => {
     const signal = new AbortController().signal;
-    const started = Date.now();
-    await realSleep(30, signal);
-    assert.ok(Date.now() - started >= 25, `woke after ${Date.now() - started} ms`);
+    const held = heldTimers();
+    try {
+      const sleeping = realSleep(30, signal);
+      assert.deepEqual(
+        held.timers.map((t) => t.ms),
+        [30],
+      );
+      assert.equal(await settled(sleeping), false, 'the sleep ended before its time');
+      held.timers[0]?.fire();
+      await sleeping;
+    } finally {
+      held.restore();
+    }
     assert.equal(getEventListeners(signal, 'abort').length, 0);
   });
 
-  it('an abort during a sleep rejects at once with a cancelled error', async () => {
-    const abort = new AbortController();
-    const started = Date.now();
-    const sleeping = realSleep(LONG, abort.signal);
-    setTimeout(() => abort.abort(), 20);
-    const e = await rejection(sleeping);
-    assert.ok(isAurelisError(e) && e.kind === 'cancelled', String(e));
-    assert.ok(Date.now() - started < 1_000, `took ${Date.now() - started} ms`);
+  it('an abort during a sleep rejects at once with a cancelled error, its timeout never having fired', async () => {
+    const held = heldTimers();
+    try {
+      const abort = new AbortController();
+      const sleeping = realSleep(LONG, abort.signal);
+      assert.equal(await settled(sleeping), false);
+      abort.abort();
+      assert.equal(await settled(sleeping), true, 'the abort did not end the sleep');
+      const e = await rejection(sleeping);
+      assert.ok(isAurelisError(e) && e.kind === 'cancelled', String(e));
+      assert.equal(held.timers[0]?.cleared, true);
+    } finally {
+      held.restore();
+    }
   });
 
   it('an abort during a sleep clears its timer (nothing is left to fire or keep the process alive)', async () => {
@@ -72,23 +124,40 @@ describe('real timers', () => {
     assert.deepEqual(watch.cleared, watch.created);
   });
 
-  it('a signal already aborted rejects without waiting', async () => {
+  it('a signal already aborted rejects without waiting (no timeout is even set)', async () => {
     const abort = new AbortController();
     abort.abort();
-    const started = Date.now();
-    const e = await rejection(realTimers({ now: () => 0 }).sleep(LONG, abort.signal));
-    assert.ok(isAurelisError(e) && e.kind === 'cancelled');
-    assert.ok(Date.now() - started < 1_000);
+    const held = heldTimers();
+    try {
+      const e = await rejection(realTimers({ now: () => 0 }).sleep(LONG, abort.signal));
+      assert.ok(isAurelisError(e) && e.kind === 'cancelled');
+      assert.deepEqual(held.timers, []);
+    } finally {
+      held.restore();
+    }
   });
 
-  it('a started timer fires once after its time, and not at all once cancelled', async () => {
-    const timers = realTimers({ now: () => 0 });
+  it('a started timer fires once when its time comes, and not at all once cancelled', () => {
+    const held = heldTimers();
     let fired = 0;
     let cancelledFired = 0;
-    timers.startTimer(10, () => fired++);
-    const cancel = timers.startTimer(10, () => cancelledFired++);
-    cancel();
-    await realSleep(40);
+    try {
+      const timers = realTimers({ now: () => 0 });
+      timers.startTimer(10, () => fired++);
+      const cancel = timers.startTimer(10, () => cancelledFired++);
+      cancel();
+      assert.equal(fired, 0, 'fired before its time');
+      for (const t of held.timers) if (!t.cleared) t.fire();
+    } finally {
+      held.restore();
+    }
+    assert.deepEqual(
+      held.timers.map((t) => [t.ms, t.cleared]),
+      [
+        [10, false],
+        [10, true],
+      ],
+    );
     assert.equal(fired, 1);
     assert.equal(cancelledFired, 0);
   });

@@ -4,6 +4,7 @@ import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { FakeOpenAIServer, reply } from '../../fake-server';
 import { failure, settingsFrom, startHarness, type Harness } from '../orchestrator/harness';
+import { StopWaiting, waitFor } from '../../support/waitFor';
 
 /**
  * Aurelis against @musistudio/llms, an LLM API gateway from the npm registry that nobody here
@@ -23,18 +24,16 @@ async function freePort(): Promise<number> {
 }
 
 async function listening(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`);
-    const up = await new Promise<boolean>((resolve) => {
+  await waitFor(`the gateway to listen on port ${port}`, () => {
+    if (child.exitCode !== null) throw new StopWaiting(`the gateway exited with ${child.exitCode}`);
+    return new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.end();
         resolve(true);
       });
       socket.on('error', () => resolve(false));
     });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  });
 }
 
 describe('third-party server: @musistudio/llms gateway', function () {

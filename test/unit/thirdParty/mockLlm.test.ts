@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { failure, settingsFrom, startHarness, type Harness } from '../orchestrator/harness';
+import { StopWaiting, waitFor } from '../../support/waitFor';
 
 /**
  * Aurelis against @dwmkerr/mock-llm, an OpenAI-compatible mock server from the npm registry
@@ -57,15 +58,10 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mock-llm exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(`mock-llm to answer ${url}/health`, async () => {
+    if (child.exitCode !== null) throw new StopWaiting(`mock-llm exited with ${child.exitCode}`);
+    return (await fetch(`${url}/health`)).ok;
+  });
 }
 
 describe('third-party server: @dwmkerr/mock-llm', function () {
