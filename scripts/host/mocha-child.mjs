@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './paths.mjs';
 
-export function runMocha(config, env, timeoutMs) {
+export function runMocha(config, env, timeoutMs, args = []) {
   return new Promise((resolve) => {
-    const mocha = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', config], {
+    const mocha = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', config, ...args], {
       cwd: repoRoot,
       stdio: 'inherit',
       env: { ...process.env, ...env },

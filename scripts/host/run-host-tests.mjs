@@ -39,6 +39,15 @@ function buildExtension() {
   if (r.status !== 0) throw new Error('building the extension (node esbuild.mjs) failed.');
 }
 
+/** The title in the harness's progress file (written whole, by rename). */
+function runningTest(progress) {
+  try {
+    return JSON.parse(progress).running;
+  } catch {
+    return `(unreadable progress: ${progress})`;
+  }
+}
+
 /**
  * Waits for the harness's result file. Fails early when code-server or the extension host dies,
  * and when no test has started for `idleMs` (the harness rewrites `<result>.progress` as each
@@ -65,7 +74,7 @@ async function waitForResult(session, file, idleMs, firstTestMs) {
     }
     if (Date.now() > deadline) {
       if (!progress) throw new Error(`the extension host did not start the tests within ${(Math.max(idleMs, firstTestMs) / 1000).toFixed(0)} s.\n${session.extensionHostLog()}`);
-      throw new Error(`no test result and no test started for ${(idleMs / 1000).toFixed(0)} s; the test running then: "${JSON.parse(progress).running}".\n${session.extensionHostLog()}`);
+      throw new Error(`no test result and no test started for ${(idleMs / 1000).toFixed(0)} s; the test running then: "${runningTest(progress)}".\n${session.extensionHostLog()}`);
     }
     await sleep(250);
   }

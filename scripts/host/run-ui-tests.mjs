@@ -4,7 +4,7 @@
 // or non-zero when the host does not start or the tests overrun AURELIS_UI_TIMEOUT_MS.
 //
 // Environment: AURELIS_WORKSPACE_TRUST=on (Restricted Mode), AURELIS_CODE_SERVER_ENTRY,
-// AURELIS_UI_TIMEOUT_MS (default 600000), AURELIS_RESULT_FILE (counts for scripts/test.mjs).
+// AURELIS_UI_TIMEOUT_MS (default 600000), AURELIS_UI_GREP (a subset by title), AURELIS_RESULT_FILE (counts for scripts/test.mjs).
 import { spawnSync } from 'node:child_process';
 import { ensureCodeServer } from './ensure-code-server.mjs';
 import { HostSession, envMs } from './workbench.mjs';
@@ -40,6 +40,8 @@ async function main() {
         AURELIS_UI_WORKSPACE: session.workspace,
       },
       envMs('AURELIS_UI_TIMEOUT_MS', UI_TIMEOUT_MS),
+      // AURELIS_UI_GREP runs only the tests whose full title matches (for working on one test).
+      process.env.AURELIS_UI_GREP ? ['--grep', process.env.AURELIS_UI_GREP] : [],
     );
     log(`UI layer took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-results/screenshots/`);
     return code;

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '../support/waitFor';
 
 /** `2026-11-22 21:15:46.686` at the start of a VS Code log line, as local time in ms. */
 function stampOf(line: string): number | undefined {
@@ -30,15 +31,12 @@ function firstStamp(files: string[], match: (line: string) => boolean): number |
  */
 export async function activationMsFromLogs(userDataDir: string, extensionId: string, channel: string, timeoutMs = 10_000): Promise<number | null> {
   const logs = path.join(userDataDir, 'logs');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  // Log lines reach their files asynchronously.
+  return waitFor('the activation lines in the logs', () => {
     const hostLogs = logFiles(logs, (f) => /(^|[\\/])(remote)?exthost\.log$/.test(f));
     const channelLogs = logFiles(logs, (f) => f.includes(extensionId) && f.endsWith(`${channel}.log`));
     const started = firstStamp(hostLogs, (l) => l.includes(`_doActivateExtension ${extensionId},`));
     const activated = firstStamp(channelLogs, (l) => l.includes(' activated in '));
-    if (started !== undefined && activated !== undefined) return Math.max(0, activated - started);
-    // Log lines reach their files asynchronously.
-    if (Date.now() > deadline) return null;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return started !== undefined && activated !== undefined && Math.max(0, activated - started);
+  }, { timeoutMs }).catch(() => null);
 }

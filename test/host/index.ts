@@ -4,7 +4,7 @@
 // file named by AURELIS_HOST_RESULT, which the runner waits for.
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { hostTestFiles } from 'aurelis:host-test-files';
 import manifest from '../../package.json';
@@ -35,6 +35,12 @@ async function activate(failures: HostResult['failures']): Promise<number | null
   return userDataDir ? activationMsFromLogs(userDataDir, EXTENSION_ID, manifest.displayName) : null;
 }
 
+/** Replaces `file` in one step, so the runner polling it never reads half a write. */
+function writeAtomically(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 /** Loads one test file; one that throws while loading becomes a failing test, not a lost run. */
 function loadFile(mocha: Mocha, file: string, load: () => unknown): void {
   const { EVENT_FILE_PRE_REQUIRE, EVENT_FILE_REQUIRE, EVENT_FILE_POST_REQUIRE } = Mocha.Suite.constants;
@@ -63,7 +69,7 @@ function runMocha(mocha: Mocha, result: HostResult, progressFile: string | undef
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve());
     runner.on(EVENT_TEST_BEGIN, (test) => {
-      if (progressFile) writeFileSync(progressFile, JSON.stringify({ finished: result.tests.length, running: test.fullTitle() }));
+      if (progressFile) writeAtomically(progressFile, JSON.stringify({ finished: result.tests.length, running: test.fullTitle() }));
     });
     runner.on(EVENT_TEST_PASS, (test) => {
       result.passed++;
@@ -111,7 +117,7 @@ export async function run(): Promise<void> {
     result.failures.push({ title: 'harness', error: describeError(e) });
   }
   result.durationMs = Math.round(performance.now() - started);
-  if (resultFile) writeFileSync(resultFile, JSON.stringify(result, null, 2));
+  if (resultFile) writeAtomically(resultFile, JSON.stringify(result, null, 2));
   // Desktop VS Code (test-electron) reports a run as failed only when run() rejects.
   if (result.failed > 0) throw new Error(`${result.failed} host test(s) failed.`);
   if (result.passed === 0) throw new Error('No host test ran.');

@@ -11,6 +11,7 @@ import { TEST_PROBES } from '../../src/extension/publicApi';
 import manifest from '../../package.json';
 import { changeUserSettings } from '../ui/support/userSettings';
 import { Workbench, workspacePath } from '../ui/support/workbench';
+import { waitFor } from '../support/waitFor';
 
 const FILE = 'src/greeting.ts';
 const CODE = ['export function greet(name: string): string {', '  return `Hello, ${name}!`;', '}', ''].join('\n');
@@ -45,14 +46,11 @@ describe('The packaged extension, installed from its .vsix beside another extens
     await workbench.clearNotifications();
     await workbench.runCommand('Aurelis Probe: Try Everything Aurelis Exports');
     // The probe's report file is its answer (its notification may be folded away among others).
-    const deadline = Date.now() + 90_000;
-    while (!existsSync(file) && !existsSync(`${file}.error`)) {
-      if (Date.now() > deadline) {
-        const steps = existsSync(`${file}.log`) ? readFileSync(`${file}.log`, 'utf8') : '(the probe logged nothing)';
-        assert.fail(`The probe wrote no report within 90 s. Its steps:\n${steps}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor('the probe to write its report', () => existsSync(file) || existsSync(`${file}.error`), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      seen: () => `its steps so far:\n${existsSync(`${file}.log`) ? readFileSync(`${file}.log`, 'utf8') : '(the probe logged nothing)'}`,
+    });
     if (existsSync(`${file}.error`)) assert.fail(`the probe failed: ${readFileSync(`${file}.error`, 'utf8')}`);
     const text = readFileSync(file, 'utf8');
     return { report: JSON.parse(text) as ProbeReport, text };

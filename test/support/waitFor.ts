@@ -69,7 +69,8 @@ function seconds(ms: number): string {
 /** A short, readable description of a state for a failure message. */
 export function describeState(value: unknown): string {
   let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
+  // A multi-line text (an assertion's diff, a log) reads best as it is, on lines of its own.
+  if (typeof value === 'string') text = value.includes('\n') ? `\n${value}` : JSON.stringify(value);
   else if (value === undefined) text = 'undefined';
   else {
     try {

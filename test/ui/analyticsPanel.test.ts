@@ -9,6 +9,7 @@ import type { Frame } from 'playwright-core';
 import manifest from '../../package.json';
 import { ledgerFiles, seedRecords } from '../support/analyticsSeed';
 import { Workbench } from './support/workbench';
+import { waitFor } from '../support/waitFor';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 const RECORDS = 6000;
@@ -87,20 +88,27 @@ describe('UI: the analytics panel', function () {
 
   /** The webview's document frame (VS Code nests it in two iframes). */
   async function panelFrame(): Promise<Frame> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      for (const frame of workbench.page.frames()) {
-        if (await frame.locator('#cards').count().catch(() => 0)) return frame;
-      }
-      if (Date.now() > deadline) throw new Error('The analytics webview did not load within 30 s.');
-      await workbench.page.waitForTimeout(100);
-    }
+    return waitFor(
+      'the analytics webview to load',
+      async () => {
+        for (const frame of workbench.page.frames()) {
+          if (await frame.locator('#cards').count().catch(() => 0)) return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs: 30_000, seen: () => `${workbench.page.frames().length} frames, none with the panel's cards` },
+    );
   }
 
-  async function switchTheme(theme: string, workbenchClass: string): Promise<void> {
+  /** Resolves once `frame` has painted what its scripts changed so far (two animation frames). */
+  const painted = (frame: Frame): Promise<void> => frame.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))');
+
+  async function switchTheme(theme: string, workbenchClass: string, webviewClass: string): Promise<void> {
     await workbench.colorTheme(theme, workbenchClass);
-    // The webview gets the new colours and the charts redraw with them.
-    await workbench.page.waitForTimeout(1000);
+    // The webview's body takes the theme's class, and the charts recolour (without animation) as it does.
+    const frame = await panelFrame();
+    await frame.locator(`body.${webviewClass}`).waitFor({ timeout: 20_000 });
+    await painted(frame);
   }
 
   const scrollToTop = (frame: Frame) => frame.locator('h1').evaluate((el) => el.scrollIntoView());
@@ -109,10 +117,10 @@ describe('UI: the analytics panel', function () {
     await scrollToTop(frame);
     await workbench.screenshot(`analytics-${name}`);
     await frame.locator('#charts-title').evaluate((el) => el.parentElement?.scrollIntoView());
-    await workbench.page.waitForTimeout(300);
+    await painted(frame);
     await workbench.screenshot(`analytics-${name}-charts`);
     await frame.locator('#performance-title').evaluate((el) => el.scrollIntoView());
-    await workbench.page.waitForTimeout(300);
+    await painted(frame);
     await workbench.screenshot(`analytics-${name}-tables`);
     await scrollToTop(frame);
   }
@@ -132,28 +140,28 @@ describe('UI: the analytics panel', function () {
     assert.ok((await frame.locator('#performance-table tbody tr').count()) >= 6);
     assert.ok((await frame.locator('#failures-table tbody tr').count()) > 5);
     assert.match(await frame.locator('#cost-summary').innerText(), /^\$[\d.,]+ from \d{4}-\d{2}-\d{2} to/);
-    const logged = await waitFor(() => loggedRenderTimes()[0], 'the render time in the log');
+    const logged = await waitFor('the render time in the log', () => loggedRenderTimes()[0]);
     console.log(`      command → cards visible (measured by the test): ${paintedMs} ms`);
     console.log(`      ${logged.replace(/^.*Analytics panel: /, 'extension: ')}`);
     await photograph(frame, 'light');
   });
 
   it('follows the dark theme', async () => {
-    await switchTheme('Default Dark Modern', 'vs-dark');
+    await switchTheme('Default Dark Modern', 'vs-dark', 'vscode-dark');
     const frame = await panelFrame();
     assert.match((await frame.locator('body').getAttribute('class')) ?? '', /\bvscode-dark\b/);
     await photograph(frame, 'dark');
   });
 
   it('follows a high-contrast theme', async () => {
-    await switchTheme('Default High Contrast', 'hc-black');
+    await switchTheme('Default High Contrast', 'hc-black', 'vscode-high-contrast');
     const frame = await panelFrame();
     assert.match((await frame.locator('body').getAttribute('class')) ?? '', /\bvscode-high-contrast\b/);
     await photograph(frame, 'high-contrast');
   });
 
   it('filters by model from the keyboard and keeps the filter when hidden and shown again', async () => {
-    await switchTheme('Default Dark Modern', 'vs-dark');
+    await switchTheme('Default Dark Modern', 'vs-dark', 'vscode-dark');
     const frame = await panelFrame();
     const model = frame.locator('#filter-model');
     await model.focus();
@@ -170,13 +178,3 @@ describe('UI: the analytics panel', function () {
     assert.equal(await again.locator('#filter-model').inputValue(), 'gpt-4o-mini');
   });
 });
-
-async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -26,7 +26,7 @@ describe('waitFor: the one polling helper of the tests', () => {
     await assert.rejects(waitFor('the counter to reach ten', () => ++n > 10 && n, { timeoutMs: 0, seen: () => ({ n }) }), /^Error: Timed out after 0 ms waiting for the counter to reach ten; last seen: \{"n":1\}$/);
     await assert.rejects(
       waitFor('an assertion to hold', () => assert.equal(1, 2, 'one is not two'), { timeoutMs: 0 }),
-      /waiting for an assertion to hold; last seen: "one is not two/,
+      /waiting for an assertion to hold; last seen: \none is not two/,
     );
   });
 

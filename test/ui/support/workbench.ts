@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
+import { DEFAULT_WAIT_MS, waitFor } from '../../support/waitFor';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', '..', 'test-results', 'screenshots');
 
@@ -161,14 +162,16 @@ export class Workbench {
   }
 
   /** Waits until an editor-like locator's rendered text matches; returns that text. */
-  async waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = await renderedText(locator);
-      if (pattern.test(text)) return text;
-      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern}; the text was:\n${text}`);
-      await this.page.waitForTimeout(200);
-    }
+  async waitForText(locator: Locator, pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    let text = '';
+    return waitFor(
+      `the text to match ${String(pattern)}`,
+      async () => {
+        text = await renderedText(locator);
+        return pattern.test(text) && text;
+      },
+      { timeoutMs, intervalMs: 200, seen: () => text },
+    );
   }
 
   // ── editors ────────────────────────────────────────────────────────────────────────────
@@ -249,14 +252,9 @@ export class Workbench {
     const editor = this.activeEditor;
     const selected = editor.locator('.view-overlays .selected-text').first();
     const cursor = editor.locator('.cursors-layer .cursor').first();
-    const deadline = Date.now() + 5000;
-    let box: { x: number; y: number; width: number; height: number } | null = null;
-    while (!box) {
-      box = (await selected.count()) > 0 ? await selected.boundingBox() : await cursor.boundingBox();
-      if (box) break;
-      if (Date.now() > deadline) throw new Error('Neither a selection nor the cursor is visible in the active editor.');
-      await this.page.waitForTimeout(100);
-    }
+    const box = await waitFor('a selection or the cursor to show in the active editor', async () =>
+      (await selected.count()) > 0 ? await selected.boundingBox() : await cursor.boundingBox(),
+    );
     await this.page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu').first();
     await menu.waitFor();
@@ -327,7 +325,7 @@ export class Workbench {
    * line of the selection's start (or the cursor), or the line above it when the text is in the
    * way. A light bulb still standing at an earlier position is not taken for it.
    */
-  async lightBulb(timeoutMs = 10_000): Promise<Locator> {
+  async lightBulb(timeoutMs = DEFAULT_WAIT_MS): Promise<Locator> {
     const editor = this.activeEditor;
     const bulb = editor.locator('.lightBulbWidget');
     const cursor = editor.locator('.cursors-layer .cursor').first();
@@ -339,14 +337,17 @@ export class Workbench {
         const top = boxes[0];
         return top ? { x: top.x, y: top.y, width: top.width, height: top.height } : null;
       });
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [b, a] = await Promise.all([bulb.boundingBox(), selectionStart().then((s) => s ?? cursor.boundingBox())]);
-      // Within a line and a half of the anchor's middle: its own line or the one above.
-      if (b && a && b.height > 0 && Math.abs(b.y + b.height / 2 - (a.y + a.height / 2)) <= a.height * 1.6) return bulb;
-      if (Date.now() > deadline) throw new Error(`No light bulb showed beside the cursor or selection within ${timeoutMs} ms.`);
-      await this.page.waitForTimeout(100);
-    }
+    let seen: unknown;
+    return waitFor(
+      'a light bulb beside the cursor or selection',
+      async () => {
+        const [b, a] = await Promise.all([bulb.boundingBox(), selectionStart().then((s) => s ?? cursor.boundingBox())]);
+        seen = { bulb: b, anchor: a };
+        // Within a line and a half of the anchor's middle: its own line or the one above.
+        return b && a && b.height > 0 && Math.abs(b.y + b.height / 2 - (a.y + a.height / 2)) <= a.height * 1.6 && bulb;
+      },
+      { timeoutMs, seen: () => seen },
+    );
   }
 
   /** Chooses the open code action menu's entry whose title starts with `title`. */
@@ -395,15 +396,17 @@ export class Workbench {
    * does. VS Code nests each webview's document in two iframes.
    */
   async webviewWith(text: string | RegExp, timeoutMs = 20_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
-        if (await frame.locator('body', { hasText: text }).count().catch(() => 0)) return frame;
-      }
-      if (Date.now() > deadline) throw new Error(`No webview showed ${String(text)} within ${timeoutMs} ms.`);
-      await this.page.waitForTimeout(100);
-    }
+    return waitFor(
+      `a webview showing ${String(text)}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          if (await frame.locator('body', { hasText: text }).count().catch(() => 0)) return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs, seen: () => `${this.page.frames().length - 1} webview frames` },
+    );
   }
 
   /** The editor tab labelled `label` (e.g. "Explanation of orders.ts"), in any group. */
