@@ -29,14 +29,24 @@ function scriptedQuickPick(answer: { typed?: string; choose?: string }) {
     real.show = () => {
       show();
       offered.push(real.items.map((i) => i.label));
-      setTimeout(() => {
-        if (answer.typed !== undefined) real.value = answer.typed;
-        const row = answer.choose !== undefined ? real.items.find((i) => i.label === answer.choose) : real.items[0];
-        if (row) real.selectedItems = [row];
-        // A QuickPick made by an extension fires onDidAccept only through the UI; the API's
-        // own accept path is the same as pressing Enter.
-        void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      }, 300);
+      if (answer.typed !== undefined) real.value = answer.typed;
+      const row = answer.choose !== undefined ? real.items.find((i) => i.label === answer.choose) : real.items[0];
+      if (row) real.selectedItems = [row];
+      let answered = false;
+      real.onDidAccept(() => (answered = true));
+      real.onDidHide(() => (answered = true));
+      // A QuickPick made by an extension fires onDidAccept only through the UI; the API's own
+      // accept path is the same as pressing Enter. Asked again until the pick answers: the first
+      // ask can reach the workbench before the pick is up there. (A pick that never answers is
+      // closed, so the command ends and the test fails on what it returned.)
+      void waitFor(
+        'the Generate box to accept the scripted answer',
+        async () => {
+          if (!answered) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          return answered;
+        },
+        { intervalMs: 250 },
+      ).catch(() => real.hide());
     };
     return real;
   }) as typeof vscode.window.createQuickPick;
