@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
 import { aurelis, answeringInputBoxes } from '../support/aurelis';
 import { waitFor } from '../../support/waitFor';
-import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProviderForSuite, workspaceUri } from './fakeProvider';
+import { closeEditors, openWorkspaceFile, stubWindow, TEST_MODEL, useFakeProviderForSuite, workspaceUri, showActive } from './fakeProvider';
 
 const G = vscode.ConfigurationTarget.Global;
 const config = () => vscode.workspace.getConfiguration('aurelis');
@@ -203,7 +203,7 @@ describe('Project instructions, .aurelis.yaml and prompt files', () => {
   it('an open prompt file has the Run and Evaluate CodeLens', async () => {
     await write('prompts/capitals.prompt.yml', 'name: Capitals\nmessages:\n  - role: user\n    content: hi\n');
     const uri = workspaceUri('prompts/capitals.prompt.yml');
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await showActive(await vscode.workspace.openTextDocument(uri));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const aurelisLenses = (lenses ?? []).filter((l) => l.command?.command.startsWith('aurelis.'));
     assert.deepEqual(aurelisLenses.map((l) => [l.command?.title, l.command?.command]), [['Run', 'aurelis.runPrompt'], ['Evaluate', 'aurelis.evaluatePrompt']]);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
 import { reply } from '../../fake-server';
-import { closeEditors, openEditor, stubWindow, useFakeProvider, type FakeProvider } from './fakeProvider';
+import { closeEditors, type FakeProvider, openEditor, showActive, stubWindow, useFakeProvider } from './fakeProvider';
 
 const ISSUE_COMMANDS = [
   'aurelis.generate',
@@ -83,7 +83,7 @@ describe('Commands, menus and code actions', () => {
       // The same document each time: its name is part of the prompt, so a new untitled file would be a new request.
       const { document } = await openEditor('export const cacheMe = 1;\n');
       const explain = async () => {
-        const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+        const editor = await showActive(document);
         editor.selection = new vscode.Selection(0, 0, 0, 25);
         return vscode.commands.executeCommand<{ text: string }>('aurelis.explain');
       };

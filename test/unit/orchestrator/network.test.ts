@@ -14,7 +14,6 @@ import { failure, settingsFrom, startHarness, type Harness } from './harness';
  * HTTPS with CONNECT, as corporate proxies do.
  */
 describe('orchestrator: behind a proxy, with a private certificate authority', function () {
-  this.timeout(20_000);
   let dir: string;
   let caFile: string;
   let tlsServer: FakeOpenAIServer;

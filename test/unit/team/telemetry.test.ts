@@ -12,7 +12,6 @@ import { disposed, githubSettings } from '../orchestrator/harness';
 import { attrs, ExportRequest, startReceiver, type Received } from '../../support/otlpReceiver';
 
 describe('telemetry: usage metrics in the OpenTelemetry GenAI conventions over OTLP/HTTP', function () {
-  this.timeout(20_000);
   const SECRET_PROMPT = 'Explain the function frobnicateWidgets';
   const SECRET_CODE = 'function frobnicateWidgets(zz_unique_identifier) {}';
 
