@@ -16,7 +16,13 @@ const problems = [];
  */
 let layers = 0;
 function leftInTemp(title, tmp) {
-  const left = readdirSync(tmp).filter((name) => name.startsWith('aurelis-'));
+  // Also inside the run folders a mocha run makes for itself (test/support/tempFolder.ts), in case it stopped before its own check.
+  const runFolders = readdirSync(tmp).filter((name) => name.startsWith('run-tmp-'));
+  const left = [tmp, ...runFolders.map((name) => path.join(tmp, name))].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((name) => name.startsWith('aurelis-'))
+      .map((name) => path.relative(tmp, path.join(dir, name))),
+  );
   if (left.length === 0) {
     rmSync(tmp, { recursive: true, force: true });
     return;
