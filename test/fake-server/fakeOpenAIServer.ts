@@ -18,6 +18,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { githubErrors } from './githubErrors';
 import type { FakeReply, FakeUsage } from './replies';
+import { settles } from '../support/waitFor';
 
 export interface FakeClock {
   now(): number;
@@ -200,9 +201,12 @@ export class FakeOpenAIServer {
   }
 
   /** Resolves once `count` chat requests have arrived in total. */
-  waitForChatRequests(count: number): Promise<void> {
+  waitForChatRequests(count: number, timeoutMs = 45_000): Promise<void> {
     if (this.chatRequests.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+    const arrived = new Promise<void>((resolve) => this.waiters.push({ count, resolve }));
+    return settles(`the fake server to receive ${count} chat request(s)`, arrived, timeoutMs).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; it has received ${this.chatRequests.length}`);
+    });
   }
 
   /** Forgets requests, scripts, handler and counters (limits and options stay). */

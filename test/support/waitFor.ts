@@ -50,6 +50,8 @@ export async function settles<T>(what: string, promise: Promise<T>, timeoutMs = 
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out after ${seconds(timeoutMs)} waiting for ${what}`)), timeoutMs);
+    // A guard only: it must not keep a process alive after the test that set it has ended.
+    timer.unref?.();
   });
   try {
     return await Promise.race([promise, late]);
