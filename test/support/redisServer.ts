@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
-import { waitFor } from './waitFor';
 
 export const REDIS_SERVER = process.env.AURELIS_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -102,18 +101,18 @@ async function freePort(): Promise<number> {
 /** Resolves when the port accepts a connection and answers PING with PONG or NOAUTH. */
 async function waitForPort(port: number): Promise<void> {
   const { connect } = await import('node:net');
-  await waitFor(
-    `redis-server to answer PING on port ${port}`,
-    () =>
-      new Promise<boolean>((resolve) => {
-        const socket = connect(port, '127.0.0.1');
-        socket.once('connect', () => socket.write('PING\r\n'));
-        socket.once('data', (data) => {
-          socket.destroy();
-          resolve(/PONG|NOAUTH/.test(data.toString()));
-        });
-        socket.once('error', () => resolve(false));
-      }),
-    { intervalMs: 25 },
-  );
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(/PONG|NOAUTH/.test(data.toString()));
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (answered) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server did not answer on port ${port}`);
 }
