@@ -3,10 +3,10 @@
  * (see ../shared/design/architecture.md, "The pipeline"). The orchestrator is the only place
  * that knows their order; each stage is a small module implementing one interface here.
  */
-import type { ErrorKind } from './errors';
+import type { UsageRecord } from './ledger/usageRecord';
 import type { FinishReason, ProviderId, SentRedactions, TaskRequest, TaskType, TokenUsage } from './types';
 
-export type CostSource = 'provider' | 'estimate';
+export type { CostSource, UsageRecord } from './ledger/usageRecord';
 
 /** A concrete model on a concrete provider. */
 export interface ModelTarget {
@@ -77,37 +77,6 @@ export interface ResponseCache {
 /** Prices: null means "price unknown" — never shown as $0. */
 export interface PriceBook {
   cost(target: ModelTarget, usage: Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'cachedTokens'>): number | null;
-}
-
-/** One ledger line per request: cache hits, failures, cancellations and budget refusals included. */
-export interface UsageRecord {
-  /** Epoch ms when the request started. */
-  ts: number;
-  requestId: string;
-  provider: ProviderId;
-  model: string;
-  task: TaskType;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  /** Of completionTokens, those a reasoning model spent thinking (when the server said). */
-  reasoningTokens?: number;
-  tokensEstimated: boolean;
-  costUsd: number | null;
-  /** Who says what the request cost: the provider (OpenRouter, LiteLLM) or our estimate from prices. */
-  costSource?: CostSource;
-  latencyMs: number;
-  ttftMs?: number;
-  outcome: 'ok' | ErrorKind;
-  /** Short, scrubbed, never prompt or response text. */
-  errorMessage?: string;
-  cacheHit: boolean;
-  fallbackDepth: number;
-  /** SHA-256 of the workspace identity, never its path. */
-  workspace: string;
-  budgetOverride?: boolean;
-  /** The prompt file a `prompt` request ran (its name), for per-prompt figures. */
-  prompt?: string;
 }
 
 /** Stage: where every finished request is written (usage ledger, audit log). */

@@ -7,7 +7,8 @@
 import type { UsageRecord } from '../../src/core/pipeline';
 import type { ProviderId, TaskType } from '../../src/core/types';
 import { ledgerFileName } from '../../src/core/ledger/monthFiles';
-import { encodeRecord, type Outcome } from '../../src/core/ledger/recordLine';
+import { encodeRecord } from '../../src/core/ledger/recordLine';
+import type { Outcome } from '../../src/core/ledger/usageRecord';
 
 interface SeedModel {
   provider: ProviderId;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ProviderIdSchema, TaskTypeSchema } from '../types';
-import { OutcomeSchema } from '../ledger/recordLine';
+import { UsageRecordSchema } from '../ledger/usageRecord';
 import { SecretKindSchema } from '../secrets/secretKinds';
 
 export const AUDIT_FORMAT_VERSION = 1;
@@ -81,26 +81,11 @@ export type SecurityEventType = SecurityEvent['type'];
 
 const count = z.number().int().nonnegative();
 
-export const RequestLineSchema = z.object({
-  type: z.literal('request'),
-  requestId: z.string().min(1).max(200),
-  provider: ProviderIdSchema,
-  model: z.string().min(1).max(300),
-  task: TaskTypeSchema,
-  /** SHA-256 of the workspace identity, never its path. */
-  workspace: z.string().max(128),
-  outcome: OutcomeSchema,
-  promptTokens: count,
-  completionTokens: count,
-  cachedTokens: count,
-  tokensEstimated: z.boolean(),
-  costUsd: z.number().finite().nonnegative().nullable(),
-  cacheHit: z.boolean(),
-  latencyMs: z.number().finite().nonnegative(),
-  fallbackDepth: z.number().int().min(0),
-  budgetOverride: z.boolean().optional(),
-  errorMessage: z.string().optional(),
-});
+/**
+ * A request's line: its usage record (the one schema, ledger/usageRecord.ts), with the line's
+ * `time` in place of the record's epoch `ts`.
+ */
+export const RequestLineSchema = UsageRecordSchema.omit({ ts: true }).extend({ type: z.literal('request') });
 
 /** Prompt or response text, written only with `aurelis.audit.includeContent`, always scanned and redacted. */
 export const ContentLineSchema = z.object({

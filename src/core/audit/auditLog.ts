@@ -15,6 +15,7 @@ import path from 'node:path';
 import { scrubSecrets } from '../errors';
 import { systemClock, silentLogger, type Clock, type Logger } from '../host';
 import type { UsageRecord, UsageRecorder } from '../pipeline';
+import { tidyRecord } from '../ledger/usageRecord';
 import type { Settings } from '../settings';
 import { AUDIT_FORMAT_VERSION, AuditLineSchema, SecurityEventSchema, type AuditLine, type SecurityEvent, type SecurityEventSink } from './auditEvents';
 import { DAY_MS, auditFileName, compareAuditFiles, parseAuditFileName, utcDay, type AuditFileId } from './auditFiles';
@@ -79,27 +80,8 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** One line per finished request (the orchestrator calls every recorder). */
   record(record: UsageRecord): Promise<void> {
-    return this.write({
-      v: AUDIT_FORMAT_VERSION,
-      time: new Date(record.ts).toISOString(),
-      type: 'request',
-      requestId: record.requestId,
-      provider: record.provider,
-      model: record.model,
-      task: record.task,
-      workspace: record.workspace,
-      outcome: record.outcome,
-      promptTokens: record.promptTokens,
-      completionTokens: record.completionTokens,
-      cachedTokens: record.cachedTokens,
-      tokensEstimated: record.tokensEstimated,
-      costUsd: record.costUsd,
-      cacheHit: record.cacheHit,
-      latencyMs: record.latencyMs,
-      fallbackDepth: record.fallbackDepth,
-      ...(record.budgetOverride === undefined ? {} : { budgetOverride: record.budgetOverride }),
-      ...(record.errorMessage === undefined ? {} : { errorMessage: record.errorMessage }),
-    });
+    const { ts, ...fields } = tidyRecord(record);
+    return this.write({ v: AUDIT_FORMAT_VERSION, time: new Date(ts).toISOString(), type: 'request', ...fields });
   }
 
   /** Key set/cleared/validated, secrets found and the choice made, budget overrides, provider changes, Restricted Mode refusals. */

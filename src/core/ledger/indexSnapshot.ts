@@ -14,7 +14,7 @@ import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import { PROVIDER_IDS, TASK_TYPES } from '../types';
-import { OUTCOMES } from './recordLine';
+import { OUTCOMES } from './usageRecord';
 import { COLUMN_NAMES, COLUMN_TYPES, type RowBlock } from './ledgerIndex';
 
 const MAGIC = Buffer.from('AURX');

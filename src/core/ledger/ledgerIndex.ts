@@ -9,7 +9,7 @@
  */
 import type { ModelTarget, UsageRecord } from '../pipeline';
 import { PROVIDER_IDS, TASK_TYPES, type ProviderId, type TaskType } from '../types';
-import { OUTCOMES, type Outcome } from './recordLine';
+import { OUTCOMES, type Outcome } from './usageRecord';
 
 export const FLAG_CACHE_HIT = 1;
 export const FLAG_ESTIMATED = 2;

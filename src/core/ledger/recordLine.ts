@@ -5,9 +5,7 @@
  * hand-edited line is skipped, never trusted).
  */
 import { z } from 'zod';
-import { ERROR_KINDS, scrubSecrets } from '../errors';
-import type { UsageRecord } from '../pipeline';
-import { ProviderIdSchema, TaskTypeSchema } from '../types';
+import { UsageRecordSchema, tidyRecord, type UsageRecord } from './usageRecord';
 
 export const LEDGER_FORMAT_VERSION = 1;
 
@@ -18,45 +16,6 @@ export const LEDGER_FORMAT_VERSION = 1;
  */
 export const RECORD_PREFIX = `{"v":${LEDGER_FORMAT_VERSION},`;
 
-/** Longest error message kept in the ledger; longer ones are cut (they are summaries, not logs). */
-export const MAX_ERROR_MESSAGE = 500;
-
-export const OUTCOMES = ['ok', ...ERROR_KINDS] as const;
-export const OutcomeSchema = z.enum(OUTCOMES);
-export type Outcome = z.infer<typeof OutcomeSchema>;
-
-const count = z.number().int().nonnegative();
-const millis = z.number().finite().nonnegative();
-
-export const UsageRecordSchema = z.object({
-  ts: millis,
-  requestId: z.string().min(1).max(200),
-  provider: ProviderIdSchema,
-  model: z.string().min(1).max(300),
-  task: TaskTypeSchema,
-  promptTokens: count,
-  completionTokens: count,
-  cachedTokens: count,
-  reasoningTokens: count.optional(),
-  tokensEstimated: z.boolean(),
-  costUsd: z.number().finite().nonnegative().nullable(),
-  costSource: z.enum(['provider', 'estimate']).optional(),
-  latencyMs: millis,
-  ttftMs: millis.optional(),
-  outcome: OutcomeSchema,
-  errorMessage: z.string().max(MAX_ERROR_MESSAGE).optional(),
-  cacheHit: z.boolean(),
-  fallbackDepth: z.number().int().min(0).max(255),
-  workspace: z.string().max(128),
-  budgetOverride: z.boolean().optional(),
-  prompt: z.string().min(1).max(200).optional(),
-});
-
-// The schema and the pipeline's interface must describe the same thing, in both directions.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesInterface: Same<z.infer<typeof UsageRecordSchema>, UsageRecord> = true;
-void schemaMatchesInterface;
-
 const LedgerLineSchema = UsageRecordSchema.extend({ v: z.literal(LEDGER_FORMAT_VERSION) });
 
 /**
@@ -64,11 +23,7 @@ const LedgerLineSchema = UsageRecordSchema.extend({ v: z.literal(LEDGER_FORMAT_V
  * and shortened; anything else invalid throws, naming the field, before a byte is written.
  */
 export function encodeRecord(record: UsageRecord): string {
-  const tidy: UsageRecord =
-    record.errorMessage === undefined
-      ? record
-      : { ...record, errorMessage: truncate(scrubSecrets(record.errorMessage), MAX_ERROR_MESSAGE) };
-  const checked = UsageRecordSchema.safeParse(tidy);
+  const checked = UsageRecordSchema.safeParse(tidyRecord(record));
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new Error(
@@ -92,8 +47,4 @@ export function decodeRecord(line: string): UsageRecord | undefined {
   if (!parsed.success) return undefined;
   const { v: _version, ...record } = parsed.data;
   return record;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }

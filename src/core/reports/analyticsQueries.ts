@@ -24,7 +24,7 @@ import type {
 } from '../../shared/analyticsReport';
 import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../shared/analyticsReport';
 import { localDayKey, localDayStarts, startOfLocalDay } from './periods';
-import { OUTCOMES } from '../ledger/recordLine';
+import { OUTCOMES } from '../ledger/usageRecord';
 import * as flags from '../ledger/ledgerIndex';
 import type { UsageRows } from '../ledger/ledgerIndex';
 

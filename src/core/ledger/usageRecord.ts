@@ -1,0 +1,62 @@
+/**
+ * The usage record: one per request (cache hits, failures, cancellations and budget refusals
+ * included), the one description of it. The ledger's line format (recordLine.ts), the audit
+ * log's request line (audit/auditEvents.ts) and the pipeline's `UsageRecord` type all derive
+ * from this schema, so they cannot drift apart.
+ */
+import { z } from 'zod';
+import { ERROR_KINDS, scrubSecrets } from '../errors';
+import { ProviderIdSchema, TaskTypeSchema } from '../types';
+
+/** Longest error message kept; longer ones are cut (they are summaries, not logs). */
+export const MAX_ERROR_MESSAGE = 500;
+
+export const OUTCOMES = ['ok', ...ERROR_KINDS] as const;
+export const OutcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const CostSourceSchema = z.enum(['provider', 'estimate']);
+/** Who says what the request cost: the provider (OpenRouter, LiteLLM) or our estimate from prices. */
+export type CostSource = z.infer<typeof CostSourceSchema>;
+
+const count = z.number().int().nonnegative();
+const millis = z.number().finite().nonnegative();
+
+export const UsageRecordSchema = z.object({
+  /** Epoch ms when the request started. */
+  ts: millis,
+  requestId: z.string().min(1).max(200),
+  provider: ProviderIdSchema,
+  model: z.string().min(1).max(300),
+  task: TaskTypeSchema,
+  promptTokens: count,
+  completionTokens: count,
+  cachedTokens: count,
+  /** Of completionTokens, those a reasoning model spent thinking (when the server said). */
+  reasoningTokens: count.optional(),
+  tokensEstimated: z.boolean(),
+  /** null: the model's price is unknown (never shown as $0). */
+  costUsd: z.number().finite().nonnegative().nullable(),
+  costSource: CostSourceSchema.optional(),
+  latencyMs: millis,
+  ttftMs: millis.optional(),
+  outcome: OutcomeSchema,
+  /** Short, scrubbed, never prompt or response text. */
+  errorMessage: z.string().max(MAX_ERROR_MESSAGE).optional(),
+  cacheHit: z.boolean(),
+  fallbackDepth: z.number().int().min(0).max(255),
+  /** SHA-256 of the workspace identity, never its path. */
+  workspace: z.string().max(128),
+  budgetOverride: z.boolean().optional(),
+  /** The prompt file a `prompt` request ran (its name), for per-prompt figures. */
+  prompt: z.string().min(1).max(200).optional(),
+});
+
+export type UsageRecord = z.infer<typeof UsageRecordSchema>;
+
+/** The record as every recorder keeps it: its error message scrubbed of secrets again and shortened. */
+export function tidyRecord(record: UsageRecord): UsageRecord {
+  if (record.errorMessage === undefined || (record.errorMessage.length <= MAX_ERROR_MESSAGE && scrubSecrets(record.errorMessage) === record.errorMessage)) return record;
+  const message = scrubSecrets(record.errorMessage);
+  return { ...record, errorMessage: message.length <= MAX_ERROR_MESSAGE ? message : message.slice(0, MAX_ERROR_MESSAGE - 1) + '…' };
+}
