@@ -92,11 +92,11 @@ export async function startPipeline(server: FakeOpenAIServer, settings: Settings
     restarted: async () => {
       const fresh = new TieredResponseCache({ storageDir, settings: read });
       const second = build(ledger, fresh);
-      return { orchestrator: second, cache: fresh, close: () => second.dispose() };
+      return { orchestrator: second, cache: fresh, close: () => void second.dispose() };
     },
     close: async () => {
-      orchestrator.dispose();
-      await Promise.all([ledger.close(), audit.flush(), orchestrator.flush()]);
+      await orchestrator.dispose();
+      await Promise.all([ledger.close(), audit.close()]);
       rmSync(storageDir, { recursive: true, force: true });
     },
   };

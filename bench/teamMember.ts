@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     }
   }
   report.maxInFlight = Math.min(maxInFlight, settings.maxConcurrentRequests);
-  orchestrator.dispose();
+  await orchestrator.dispose();
   await Promise.all([ledger.close(), team.close()]);
   rmSync(storageDir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(report)}\n`);

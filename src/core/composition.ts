@@ -54,7 +54,11 @@ export interface Core {
   /** The budget gate the orchestrator uses: personal budgets, then the team's. */
   readonly budget: TeamBudgetGate;
   readonly telemetry: TelemetryRecorder;
-  /** Cancels what still runs, then writes out the ledger, the audit log and the last metrics, and leaves Redis. */
+  /**
+   * Cancels what still runs, then writes out the daily counts, the ledger, the audit log and the
+   * last metrics, closes their files and leaves Redis; resolves when all of it is on disk. Calling
+   * it again returns the same promise.
+   */
   dispose(): Promise<void>;
 }
 
@@ -89,6 +93,13 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
     ...(deps.httpProxy ? { httpProxy: deps.httpProxy } : {}),
     sharedPacer: team.sharedPacer,
   });
+  let disposed: Promise<void> | undefined;
+  // The orchestrator first: its last records (cancelled requests included) reach the ledger and
+  // the audit log before they close. Later calls get the same promise.
+  const closeAll = async (): Promise<void> => {
+    await orchestrator.dispose();
+    await Promise.all([ledger.close(), audit.close(), telemetry.shutdown(), team.close()]);
+  };
   return {
     orchestrator,
     ledger,
@@ -99,10 +110,7 @@ export async function composeCore(deps: CoreDeps): Promise<Core> {
     team,
     budget,
     telemetry,
-    dispose: async () => {
-      orchestrator.dispose();
-      await Promise.all([orchestrator.flush(), ledger.close(), audit.flush(), telemetry.shutdown(), team.close()]);
-    },
+    dispose: () => (disposed ??= closeAll()),
   };
 }
 

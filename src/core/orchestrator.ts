@@ -4,26 +4,29 @@
  *
  *   validate → route (chain or forced model) → guard → estimate tokens → budget gate → cache
  *   → for each model of the chain: global slot → pacing → retries → provider call
- *   → cache store → record → result
+ *   → cache store → result (handed over) → record (after the answer; `recorded` says when it is on disk)
  *
  * Each stage is a small module; this file only knows their order. The optional stages (guard,
  * budget, cache, prices, recorders) are skipped when absent, so the orchestrator also runs bare
- * (a CLI, a test). Settings are read on every request, so changes apply without a reload.
+ * (a CLI, a test). Settings are read once per request, so changes apply from the next request on.
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { CatalogModel } from './catalog/catalogSchemas';
 import { ModelCatalog } from './catalog/modelCatalog';
 import { limitsFor, type ModelLimits } from './catalog/modelLimits';
-import { AurelisError, isAurelisError, scrubSecrets } from './errors';
+import { AurelisError } from './errors';
 import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
 import { answerIsUsable } from './cache/answerCheck';
-import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecord, UsageRecorder } from './pipeline';
+import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecorder } from './pipeline';
+import { answeredRecord, failedRecord, type RequestFacts } from './ledger/requestRecord';
+import { afterRetriesError, asAurelisError, chainExhausted, describe, pausedError, quotaSpentError, tooLargeError } from './pipelineErrors';
+import { Recording } from './recording';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
 import type { NetworkOptions } from './providers/network';
-import { describeDuration, describeReset, ProviderFailure } from './providers/providerErrors';
+import { describeDuration, ProviderFailure } from './providers/providerErrors';
 import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
 import { ConcurrencyQueue } from './resilience/concurrencyQueue';
@@ -32,7 +35,7 @@ import { ModelPacer, type PacePermit, type Pacer, type PaceRequest } from './res
 import { answeredOutcome, failedOutcome } from './resilience/paceOutcome';
 import { paceLimitsFor, userSetLimits } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
-import { cancelledError, realTimers, throwIfAborted, type Timers } from './resilience/timers';
+import { realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
 import { outputAllowance, reasoningEffortFor } from './routing/outputAllowance';
 import { reportedCostOf } from './pricing/reportedCost';
@@ -41,6 +44,13 @@ import type { SecurityEventSink } from './audit/auditEvents';
 import type { Settings } from './settings';
 import { countMessageTokens, countTokens } from './tokens';
 import { TaskRequestSchema, type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
+
+/**
+ * What `run` returns: the result, plus `recorded`, which resolves once the request's usage record
+ * (ledger and audit log) is acknowledged — on disk as the ledger's file comment defines it. The
+ * answer does not wait for it. Not enumerable: it is not part of the result's data (JSON, equality).
+ */
+export type RecordedResult = TaskResult & { readonly recorded: Promise<void> };
 
 export type { CatalogModel } from './catalog/catalogSchemas';
 
@@ -84,10 +94,9 @@ const STOPS_THE_CHAIN = new Set<AurelisError['kind']>(['cancelled', 'content_fil
 const PROVIDER_WIDE = new Set<AurelisError['kind']>(['auth', 'no_key', 'retired', 'config']);
 
 /** One request on its way through the pipeline: what the usage record will say. */
-interface RunState {
-  requestId: string;
-  started: number;
-  request: TaskRequest;
+interface RunState extends RequestFacts {
+  /** Read once when the request starts. */
+  settings: Settings;
   signal: AbortSignal;
   options: RunOptions;
   target?: ModelTarget;
@@ -99,8 +108,10 @@ interface RunState {
   keyVariable?: string;
   /** The model the budget gate last priced this request for. */
   budgetedFor?: string;
-  /** Budget messages already passed on for this request. */
-  budgetNotices: Set<string>;
+  /** Budget messages already passed on for this request (made when there is one). */
+  budgetNotices?: Set<string>;
+  /** Audit lines written on the request's behalf (its prompt text, a new key source); `recorded` waits for them. */
+  audits: Promise<void>[];
 }
 
 interface Answer extends ChatAnswer {
@@ -122,6 +133,7 @@ export class Orchestrator {
   private readonly keySources = new Map<ProviderId, KeySource>();
   /** Aborts everything still running when the orchestrator is disposed. */
   private readonly lifetime = new AbortController();
+  private readonly recording: Recording;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.timers ?? deps.clock ?? systemClock;
@@ -135,40 +147,43 @@ export class Orchestrator {
     });
     this.quota = new DailyQuota(deps.storageDir, this.clock, this.logger);
     this.slots = new ConcurrencyQueue(() => deps.settings().maxConcurrentRequests);
+    this.recording = new Recording(deps.recorders ?? [], this.logger);
     // Every running request listens for disposal; a busy batch easily passes the default of 10.
     setMaxListeners(0, this.lifetime.signal);
   }
 
-  async run(input: TaskRequest, options: RunOptions = {}): Promise<TaskResult> {
+  async run(input: TaskRequest, options: RunOptions = {}): Promise<RecordedResult> {
+    // Without a signal of the caller's, the orchestrator's own lifetime is the request's: no link needed.
+    if (!options.signal) return this.runLinked(input, options, this.lifetime.signal);
     const link = linkSignals(this.lifetime.signal, options.signal);
     try {
-      return await this.runLinked(input, { ...options, signal: link.signal });
+      return await this.runLinked(input, options, link.signal);
     } finally {
       link.unlink();
     }
   }
 
-  private async runLinked(input: TaskRequest, options: RunOptions): Promise<TaskResult> {
-    const run = this.start(input, options);
+  private async runLinked(input: TaskRequest, options: RunOptions, signal: AbortSignal): Promise<RecordedResult> {
+    const run = this.start(input, options, signal);
     try {
-      const settings = this.deps.settings();
+      const settings = run.settings;
       let chain = await this.chainOf(run.request, settings);
       const first = chain[0] as ModelTarget;
       run.target = first;
       const request = await this.guard(run, first, settings);
-      run.promptTokens = countMessageTokens(messagesOf(request));
-      await this.keepContent(run, 'prompt', messagesOf(request).map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
+      const messages = messagesOf(request);
+      run.promptTokens = countMessageTokens(messages);
+      if (this.deps.contentAudit) this.keepContent(run, 'prompt', messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       // A cached answer costs nothing, so it is served whatever the budget says (and still recorded).
       const hit = await this.cacheLookup(run, request, first);
-      if (hit) return await this.fromCache(run, hit);
-      const preferCheapest = (await this.budgetCheck(run, request, first, settings)) || request.preferCheapest === true;
-      if (preferCheapest) chain = this.cheapestFirst(chain, run, request, settings);
+      if (hit) return this.fromCache(run, hit);
+      if (await this.budgetCheck(run, request, first, settings)) chain = this.cheapestFirst(chain, run, request, settings);
       const answer = await this.walkChain(run, request, chain);
       await this.cacheStore(run, request, first, answer);
-      return await this.finish(run, answer);
+      return this.finish(run, answer);
     } catch (err) {
       const error = asAurelisError(err, run.signal);
-      await this.recordFailure(run, error);
+      this.recordFailure(run, error);
       throw error;
     }
   }
@@ -195,9 +210,9 @@ export class Orchestrator {
   async runBatch(
     requests: TaskRequest[],
     options: RunOptions = {},
-    onSettled?: (index: number, outcome: TaskResult | AurelisError) => void,
+    onSettled?: (index: number, outcome: RecordedResult | AurelisError) => void,
     usableAt?: (index: number) => AnswerCheck | undefined,
-  ): Promise<Array<TaskResult | AurelisError>> {
+  ): Promise<Array<RecordedResult | AurelisError>> {
     // One linked signal for the batch, so the caller's signal carries one listener, not one per request.
     const link = linkSignals(this.lifetime.signal, options.signal);
     try {
@@ -286,29 +301,36 @@ export class Orchestrator {
     return this.breakers.snapshots();
   }
 
-  /** Resolves when the daily request counts counted so far are on disk. */
-  flush(): Promise<void> {
-    return this.quota.flush();
+  /**
+   * Resolves when everything counted and recorded so far is on disk: the daily request counts,
+   * and every finished request's usage record and audit lines (see RecordedResult.recorded).
+   */
+  async flush(): Promise<void> {
+    await Promise.all([this.quota.flush(), this.recording.flush()]);
   }
 
-  /** Cancels everything still running; daily counts already counted are still saved. */
-  dispose(): void {
+  /**
+   * Cancels everything still running, then resolves when everything is on disk: the daily
+   * counts already counted and the records of every request that ended, cancelled ones included.
+   */
+  async dispose(): Promise<void> {
     this.lifetime.abort();
     this.chat.dispose();
-    void this.quota.flush();
+    // A cancelled request records its failure once its stages have unwound (a few turns later).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.flush();
   }
 
   // ── the stages, in pipeline order ──────────────────────────────────────────────────────
 
-  private start(input: TaskRequest, options: RunOptions): RunState {
+  private start(input: TaskRequest, options: RunOptions, signal: AbortSignal): RunState {
     const requestId = options.requestId ?? randomUUID();
-    const signal = options.signal ?? this.lifetime.signal;
     const parsed = TaskRequestSchema.safeParse(input);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
       throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
     }
-    return { requestId, started: this.clock.now(), request: parsed.data, signal, options, fallbackDepth: 0, promptTokens: 0, budgetNotices: new Set() };
+    return { requestId, started: this.clock.now(), request: parsed.data, workspace: this.deps.workspaceHash ?? '', settings: this.deps.settings(), signal, options, fallbackDepth: 0, promptTokens: 0, audits: [] };
   }
 
   private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
@@ -323,7 +345,8 @@ export class Orchestrator {
       ...(limits.maxInputTokens === undefined ? {} : { inputTokenLimit: limits.maxInputTokens }),
     });
     throwIfAborted(run.signal);
-    return TaskRequestSchema.parse(inspected);
+    // The guard hands back the request it was given, or a copy with text redacted: validated once, at start.
+    return inspected;
   }
 
   /** Returns whether the gate asked for the cheapest model. Throws 'budget_exceeded'. */
@@ -340,8 +363,8 @@ export class Orchestrator {
     });
     throwIfAborted(run.signal);
     // A re-check for a fallback model repeats what the first check said; the user hears it once.
-    if (decision.action !== 'allow' && !run.budgetNotices.has(decision.message)) {
-      run.budgetNotices.add(decision.message);
+    if (decision.action !== 'allow' && !run.budgetNotices?.has(decision.message)) {
+      (run.budgetNotices ??= new Set()).add(decision.message);
       this.notify(run, { kind: decision.action === 'warn' ? 'budget_warn' : 'budget_throttle', message: decision.message });
     }
     return decision.action === 'throttle';
@@ -374,9 +397,9 @@ export class Orchestrator {
     const failures: Array<{ target: ModelTarget; error: AurelisError }> = [];
     const deadProviders = new Set<ProviderId>();
     await this.quota.ready();
+    const settings = run.settings;
     for (const [depth, target] of chain.entries()) {
       throwIfAborted(run.signal);
-      const settings = this.deps.settings();
       if (deadProviders.has(target.provider)) continue;
       const skip = this.unusable(target, settings);
       if (skip) {
@@ -406,28 +429,16 @@ export class Orchestrator {
 
   /** Why selection skips a model right now (open breaker, spent quota), or undefined. */
   private unusable(target: ModelTarget, settings: Settings): AurelisError | undefined {
-    const label = providerLabel(target.provider);
     if (this.breakers.isBlocked(target)) {
       const snap = this.breakers.for(target).snapshot(settings.breaker);
       const retryAt = (snap.openedAt ?? this.clock.now()) + settings.breaker.cooldownSeconds * 1000;
-      return new AurelisError(
-        'unavailable',
-        `${target.model} on ${label} is paused after ${snap.failures} failures in a row; Aurelis tries it again in ${describeDuration(retryAt - this.clock.now())}. Choose another model, or wait.`,
-        { provider: target.provider, model: target.model, nextSteps: ['chooseModel', 'viewLog'] },
-      );
+      return pausedError(target, snap.failures, retryAt - this.clock.now());
     }
     const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
     const spentUntil = this.quota.spentUntil(target, limits.requestsPerDay);
-    if (spentUntil !== undefined) {
-      const count = this.quota.count(target);
-      const quota = limits.requestsPerDay !== undefined && count >= limits.requestsPerDay ? ` (${limits.requestsPerDay} requests a day, all used)` : '';
-      return new AurelisError(
-        'rate_limited',
-        `The daily quota of ${target.model} on ${label}${quota} is spent; it resets ${describeReset(spentUntil, this.clock.now())}. Choose another model or provider, or wait.`,
-        { provider: target.provider, model: target.model, status: 429, resetAt: spentUntil, nextSteps: ['chooseModel', 'selectProvider'] },
-      );
-    }
-    return undefined;
+    if (spentUntil === undefined) return undefined;
+    const countRanOut = limits.requestsPerDay !== undefined && this.quota.count(target) >= limits.requestsPerDay;
+    return quotaSpentError(target, spentUntil, this.clock.now(), countRanOut ? limits.requestsPerDay : undefined);
   }
 
   /**
@@ -443,7 +454,7 @@ export class Orchestrator {
     const releaseSlot = await this.slots.acquire(run.signal);
     try {
       if (!this.breakers.tryPass(target)) {
-        throw this.unusable(target, this.deps.settings()) ?? new AurelisError('unavailable', `${target.model} is paused by its circuit breaker.`, { provider: target.provider, model: target.model });
+        throw this.unusable(target, settings) ?? new AurelisError('unavailable', `${target.model} is paused by its circuit breaker.`, { provider: target.provider, model: target.model });
       }
       const tally = { sent: 0 };
       try {
@@ -480,22 +491,13 @@ export class Orchestrator {
     const { failure } = stop;
     const wait = failure.serverWaitMs;
     if (stop.waitTooLong && wait !== undefined) await this.quota.block(target, this.clock.now() + wait);
-    if (sent > 1 && (failure.error.kind === 'unavailable' || failure.error.kind === 'timeout')) {
-      throw new AurelisError(failure.error.kind, `${failure.error.message} (Aurelis tried ${sent} times.)`, {
-        provider: target.provider,
-        model: target.model,
-        nextSteps: failure.error.nextSteps,
-        ...(failure.error.status === undefined ? {} : { status: failure.error.status }),
-        cause: failure.error,
-      });
-    }
-    throw failure.error;
+    throw afterRetriesError(failure.error, target, sent);
   }
 
   /** One attempt: pacing, then the provider call. */
   private async attempt(run: RunState, request: TaskRequest, target: ModelTarget, connection: Connection, attempt: number, tally: { sent: number }): Promise<ChatAnswer> {
     let permit: PacePermit | undefined;
-    const settings = this.deps.settings();
+    const settings = run.settings;
     const effort = reasoningEffortFor(request.task, settings);
     try {
       const maxTokens = this.outputAllowance(request, target, settings);
@@ -508,7 +510,7 @@ export class Orchestrator {
         messages: messagesOf(request),
         stream: request.stream === true,
         signal: run.signal,
-        timeoutMs: this.timeoutMs(),
+        timeoutMs: settings.requestTimeoutSeconds * 1000,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         maxTokens,
         ...(effort === undefined ? {} : { reasoningEffort: effort }),
@@ -555,11 +557,7 @@ export class Orchestrator {
   private checkSize(run: RunState, target: ModelTarget, settings: Settings): void {
     const limits = this.limits(target, settings);
     if (limits.maxInputTokens === undefined || run.promptTokens <= limits.maxInputTokens) return;
-    throw new AurelisError(
-      'too_large',
-      `The request is about ${run.promptTokens.toLocaleString('en-US')} tokens, more than ${target.model} on ${providerLabel(target.provider)} accepts: ${limits.maxInputTokens.toLocaleString('en-US')} tokens (${limits.inputLimitSource ?? 'its input limit'}). Send a smaller selection, or choose a model with a larger limit.`,
-      { provider: target.provider, model: target.model, nextSteps: ['chooseModel', 'openSettings'] },
-    );
+    throw tooLargeError(target, run.promptTokens, limits.maxInputTokens, limits.inputLimitSource);
   }
 
   /** Only complete answers the caller could use are stored: never a cut-off ('length'), filtered or unreadable one. */
@@ -583,7 +581,8 @@ export class Orchestrator {
     }
   }
 
-  private async finish(run: RunState, answer: Answer): Promise<TaskResult> {
+  /** The answer goes back at once; its record and audit lines are written after (`recorded`). */
+  private finish(run: RunState, answer: Answer): RecordedResult {
     const usage = this.usageOf(answer, run.promptTokens);
     const result: TaskResult = {
       requestId: run.requestId,
@@ -602,15 +601,12 @@ export class Orchestrator {
     if (reported !== undefined) result.costSource = 'provider';
     else if (result.costUsd !== null) result.costSource = 'estimate';
     if (answer.ttftMs !== undefined) result.ttftMs = answer.ttftMs;
-    // Noted after the answer, off the path that decides the order of queued requests.
-    if (run.keySource) await this.noteKeySource(result.provider, run.keySource, run.keyVariable);
-    await this.keepContent(run, 'response', result.content);
-    await this.record(run, result.provider, result.model, { ...resultRecord(result), outcome: 'ok' });
-    return result;
+    if (run.keySource) this.noteKeySource(run, result.provider, run.keySource, run.keyVariable);
+    return this.recorded(run, result);
   }
 
   /** A cache hit is free, answers at once, and is still recorded (as a hit). */
-  private async fromCache(run: RunState, hit: CachedAnswer): Promise<TaskResult> {
+  private fromCache(run: RunState, hit: CachedAnswer): RecordedResult {
     if (run.request.stream && hit.content !== '') run.options.onDelta?.(hit.content);
     const result: TaskResult = {
       requestId: run.requestId,
@@ -624,64 +620,31 @@ export class Orchestrator {
       cached: true,
       costUsd: 0,
     };
-    await this.keepContent(run, 'response', result.content);
-    await this.record(run, hit.provider, hit.model, { ...resultRecord(result), outcome: 'ok' });
-    return result;
+    return this.recorded(run, result);
   }
 
-  private async recordFailure(run: RunState | undefined, error: AurelisError): Promise<void> {
-    if (!run?.target) return;
-    // A broken or cancelled stream used tokens: the prompt, and what arrived before the break.
-    const partial = error.partialText;
-    const usedTokens = partial !== undefined;
-    const usage: TokenUsage = {
-      promptTokens: usedTokens ? run.promptTokens : 0,
-      completionTokens: usedTokens ? countTokens(partial) : 0,
-      cachedTokens: 0,
-      estimated: usedTokens,
-    };
-    const costUsd = usedTokens ? (this.deps.prices?.cost(run.target, usage) ?? null) : 0;
-    await this.record(run, run.target.provider, run.target.model, {
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      cachedTokens: 0,
-      tokensEstimated: usage.estimated,
-      costUsd,
-      latencyMs: this.clock.now() - run.started,
-      outcome: error.kind,
-      errorMessage: error.message,
-      cacheHit: false,
-      fallbackDepth: run.fallbackDepth,
-    });
+  /** Hands the record (and the response text, for the audit log) over, and attaches `recorded`. */
+  private recorded(run: RunState, result: TaskResult): RecordedResult {
+    if (this.deps.contentAudit) this.keepContent(run, 'response', result.content);
+    const recorded = this.recording.record(answeredRecord(run, result), run.audits);
+    return Object.defineProperty(result, 'recorded', { value: recorded, enumerable: false }) as RecordedResult;
   }
 
-  /** Every recorder hears about every request; a failing recorder is logged, never fatal. */
-  private async record(run: RunState, provider: ProviderId, model: string, fields: Omit<UsageRecord, 'ts' | 'requestId' | 'provider' | 'model' | 'task' | 'workspace'>): Promise<void> {
-    const recorders = this.deps.recorders ?? [];
-    if (recorders.length === 0) return;
-    const record: UsageRecord = {
-      ts: run.started,
-      requestId: run.requestId,
-      provider,
-      model,
-      task: run.request.task,
-      workspace: this.deps.workspaceHash ?? '',
-      ...fields,
-      ...(run.request.budgetOverride ? { budgetOverride: true } : {}),
-      ...(run.request.metadata?.prompt ? { prompt: run.request.metadata.prompt.slice(0, 200) } : {}),
-    };
-    const outcomes = await Promise.allSettled(recorders.map((r) => r.record(record)));
-    for (const o of outcomes) if (o.status === 'rejected') this.logger.error(`Could not record request ${run.requestId}: ${describe(o.reason)}`);
+  /** A request that ended with an error is recorded too (once it got as far as choosing a model). */
+  private recordFailure(run: RunState, error: AurelisError): void {
+    if (!run.target) return;
+    const at = { promptTokens: run.promptTokens, fallbackDepth: run.fallbackDepth, now: this.clock.now() };
+    void this.recording.record(failedRecord(run, run.target, error, at, this.deps.prices), run.audits);
   }
 
-  /** Prompt or response text for the audit log (kept only with audit.includeContent); never fatal. */
-  private async keepContent(run: RunState, direction: 'prompt' | 'response', text: string): Promise<void> {
-    if (!this.deps.contentAudit) return;
-    try {
-      await this.deps.contentAudit.content({ requestId: run.requestId, direction, text });
-    } catch (err) {
+  /** Prompt or response text for the audit log (kept only with audit.includeContent); written later, never fatal. */
+  private keepContent(run: RunState, direction: 'prompt' | 'response', text: string): void {
+    const audit = this.deps.contentAudit;
+    if (!audit) return;
+    const written = audit.content({ requestId: run.requestId, direction, text }).catch((err: unknown) => {
       this.logger.error(`Could not write request ${run.requestId}'s ${direction} to the audit log: ${describe(err)}`);
-    }
+    });
+    run.audits.push(written);
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -691,16 +654,18 @@ export class Orchestrator {
   }
 
   /** Logs and audits which source a provider's key came from when it changes — the source, never the key. */
-  private async noteKeySource(provider: ProviderId, source: KeySource, variable = 'GITHUB_TOKEN'): Promise<void> {
+  private noteKeySource(run: RunState, provider: ProviderId, source: KeySource, variable = 'GITHUB_TOKEN'): void {
     if (this.keySources.get(provider) === source) return;
     this.keySources.set(provider, source);
     const where = source === 'environment' ? `the ${variable} environment variable (no key is stored)` : "VS Code's secret storage";
     this.logger.info(`${providerLabel(provider)}: using the API key from ${where}.`);
-    try {
-      await this.deps.security?.securityEvent({ type: 'key_source', provider, source });
-    } catch (err) {
-      this.logger.error(`Could not write the key source to the audit log: ${describe(err)}`);
-    }
+    const security = this.deps.security;
+    if (!security) return;
+    run.audits.push(
+      security.securityEvent({ type: 'key_source', provider, source }).catch((err: unknown) => {
+        this.logger.error(`Could not write the key source to the audit log: ${describe(err)}`);
+      }),
+    );
   }
 
   private limits(target: ModelTarget, settings: Settings): ModelLimits {
@@ -729,22 +694,6 @@ export class Orchestrator {
   }
 }
 
-function resultRecord(result: TaskResult): Omit<UsageRecord, 'ts' | 'requestId' | 'provider' | 'model' | 'task' | 'workspace' | 'outcome'> {
-  return {
-    promptTokens: result.usage.promptTokens,
-    completionTokens: result.usage.completionTokens,
-    cachedTokens: result.usage.cachedTokens,
-    ...(result.usage.reasoningTokens === undefined ? {} : { reasoningTokens: result.usage.reasoningTokens }),
-    tokensEstimated: result.usage.estimated,
-    costUsd: result.costUsd,
-    ...(result.costSource === undefined ? {} : { costSource: result.costSource }),
-    latencyMs: result.latencyMs,
-    ...(result.ttftMs === undefined ? {} : { ttftMs: result.ttftMs }),
-    cacheHit: result.cached,
-    fallbackDepth: result.fallbackDepth,
-  };
-}
-
 /** Undefined when nothing asks for more than the editor's own fetch does. */
 function networkOptions(proxy: { proxy?: string; strictSSL: boolean } | undefined, caFile: string | undefined): NetworkOptions | undefined {
   if (proxy?.proxy === undefined && proxy?.strictSSL !== false && caFile === undefined) return undefined;
@@ -763,40 +712,6 @@ function withLimits(model: CatalogModel, settings: Settings): CatalogModel {
 }
 
 /**
- * The error to report when no model of the chain could answer: the first model's (the one the
- * user expects), naming the others that were tried; if every model is rate limited, the one
- * that frees up first.
- */
-function chainExhausted(failures: Array<{ target: ModelTarget; error: AurelisError }>, now: number): AurelisError {
-  const first = failures[0];
-  if (!first) return new AurelisError('config', 'No model of the chain could be used. Check aurelis.models and the provider setting.');
-  if (failures.length === 1) return first.error;
-  const others = failures.slice(1).map((f) => `${f.target.model} (${f.error.kind})`).join(', ');
-  const limited = failures.every((f) => f.error.kind === 'rate_limited');
-  if (limited) {
-    const resets = failures.map((f) => f.error.resetAt).filter((t): t is number => t !== undefined);
-    const soonest = resets.length > 0 ? Math.min(...resets) : undefined;
-    const when = soonest === undefined ? '' : ` The first frees up ${describeReset(soonest, now)}.`;
-    return new AurelisError('rate_limited', `Every model of the chain is rate limited (${failures.map((f) => f.target.model).join(', ')}).${when} Wait, or choose another provider.`, {
-      provider: first.target.provider,
-      model: first.target.model,
-      status: 429,
-      ...(soonest === undefined ? {} : { resetAt: soonest }),
-      nextSteps: ['selectProvider', 'chooseModel'],
-    });
-  }
-  const e = first.error;
-  return new AurelisError(e.kind, `${e.message} Also tried: ${others}.`, {
-    nextSteps: e.nextSteps,
-    ...(e.provider === undefined ? {} : { provider: e.provider }),
-    ...(e.model === undefined ? {} : { model: e.model }),
-    ...(e.status === undefined ? {} : { status: e.status }),
-    ...(e.resetAt === undefined ? {} : { resetAt: e.resetAt }),
-    cause: e,
-  });
-}
-
-/**
  * A signal of our own that aborts when any of `sources` does. Waiting stages add a listener each,
  * so it may carry many; `unlink` detaches it from the sources once the request is over.
  */
@@ -811,17 +726,3 @@ function linkSignals(...sources: Array<AbortSignal | undefined>): { signal: Abor
   }
   return { signal: controller.signal, unlink: () => present.forEach((s) => s.removeEventListener('abort', abort)) };
 }
-
-/** Anything thrown inside the pipeline, as the typed error the caller gets. */
-function asAurelisError(err: unknown, signal: AbortSignal | undefined): AurelisError {
-  if (err instanceof ProviderFailure) return err.error;
-  if (err instanceof RetryStop) return err.failure.error;
-  if (isAurelisError(err)) return err;
-  if (signal?.aborted) return cancelledError();
-  return new AurelisError('unavailable', `Aurelis failed while handling the request: ${describe(err)}. See the log for details.`, { nextSteps: ['viewLog', 'retry'], cause: err });
-}
-
-function describe(err: unknown): string {
-  return scrubSecrets(err instanceof Error ? err.message : String(err));
-}
-

@@ -65,8 +65,6 @@ export const TaskRequestSchema = z
     stream: z.boolean().optional(),
     /** "Regenerate": skip the cache lookup (the fresh result is still stored). */
     bypassCache: z.boolean().optional(),
-    /** Ask routing to prefer the cheapest capable model of the chain (the budget gate sets this). */
-    preferCheapest: z.boolean().optional(),
     /** The user chose "Allow once" on a budget refusal; recorded in the ledger and audit log. */
     budgetOverride: z.boolean().optional(),
   })

@@ -27,6 +27,8 @@ export interface EditorParts {
   readonly settings: SettingsReader;
   /** The core (orchestrator, ledger, cache…), loaded on first use so activation stays fast. */
   readonly core: () => Promise<CoreServices>;
+  /** Disposes the core if it was loaded; resolves when its counts, records and audit lines are on disk. */
+  readonly closeCore: () => Promise<void>;
   readonly runner: TaskRunner;
   /** The project's instruction files and `.aurelis.yaml` standards for a request. */
   readonly project: ProjectInstructions;
@@ -46,6 +48,7 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   const keys = new SecretKeyStore(context.secrets);
   const settings = new SettingsReader(SettingsReader.contributedBy(context.extension.packageJSON), log);
   const core = lazyCore(context, settings, keys, log);
+  const closeCore = (): Promise<void> => core.loaded?.then((c) => c.dispose()) ?? Promise.resolve();
   const status = new BudgetStatusBar(() => core().then((c) => c.spend()), () => settings.settings, log);
   const project = new ProjectInstructions(settings, log);
   const runner = new TaskRunner({
@@ -72,12 +75,12 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
     vscode.languages.registerCodeLensProvider(PromptCodeLens.selector, new PromptCodeLens()),
     settings.onDidChange(() => void status.refresh()),
     auditProviderChanges(settings, core, log),
-    { dispose: () => void core.loaded?.then((c) => c.dispose()) },
+    { dispose: () => void closeCore() },
   );
   settings.warn();
   // The first read of the ledger happens after activation has returned.
   setTimeout(() => void status.refresh(), 0);
-  return { context, channel, log, keys, settings, core, runner, project, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
+  return { context, channel, log, keys, settings, core, closeCore, runner, project, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
 }
 
 /** Every change of provider — through Select Provider or an edit of settings.json — is an audit event. */

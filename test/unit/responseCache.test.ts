@@ -56,7 +56,7 @@ describe('cache key', () => {
     const same: TaskRequest[] = [
       { ...base, prompt: '\r\n\r\ndef add(a, b):   \r\n    return a + b\r\n\r\n\r\n' },
       { ...base, systemPrompt: 'You are a careful engineer.  \n\n' },
-      { ...base, stream: true, bypassCache: true, preferCheapest: true, budgetOverride: true },
+      { ...base, stream: true, bypassCache: true, budgetOverride: true },
       { ...base, metadata: { ...base.metadata, file: 'other/place.py' } },
       { ...base, responseFormat: { schema: { properties: { code: { type: 'string' } }, type: 'object' }, name: 'answer', type: 'json_schema' } },
     ];

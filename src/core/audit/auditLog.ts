@@ -6,11 +6,16 @@
  * Every line passes field-level redaction (fieldRedaction.ts) and is validated with zod before
  * it is written.
  *
- * Several windows append to the same files: each line goes out in one write on a file opened
+ * Lines are written after the request has answered: the lines asked for in the same moment go
+ * out together in one write, on a file this process keeps open (closed by `close()`). A write
+ * resolves when its line has been handed to the kernel (no fsync: the audit log is not a bill).
+ *
+ * Several windows append to the same files: whole lines go out in one write on a file opened
  * O_APPEND, so lines from different processes never interleave. Rotation is decided from the
- * file's size on disk at the moment of writing, so all writers move on to the next file together.
+ * open file's size on disk at the moment of writing, so all writers move on to the next file
+ * together; a file deleted under us (retention in another window) is reopened.
  */
-import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { scrubSecrets } from '../errors';
 import { systemClock, silentLogger, type Clock, type Logger } from '../host';
@@ -67,8 +72,11 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   private lastRetention = -Infinity;
   /** The folder was made by this process; made again after a failed write (someone may have removed it). */
   private dirMade = false;
-  /** Appends from this process go out one at a time, in the order they were asked for. */
-  private writes: Promise<void> = Promise.resolve();
+  /** Lines asked for and not yet written, in the order they were asked for. */
+  private queue: Array<{ fields: Record<string, unknown>; text: string | undefined; resolve: () => void; reject: (e: Error) => void }> = [];
+  private draining: Promise<void> | undefined;
+  /** The file lines go to, kept open between writes. */
+  private handle: { file: string; fh: FileHandle } | undefined;
 
   constructor(options: AuditLogOptions) {
     this.dir = path.join(options.storageDir, 'audit');
@@ -110,6 +118,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** Audit files, oldest first, as absolute paths. */
   async files(): Promise<string[]> {
+    await this.flush();
     return (await this.listFiles()).map((f) => path.join(this.dir, f.name));
   }
 
@@ -120,6 +129,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** Every valid line, oldest first. */
   async read(): Promise<AuditReadResult> {
+    await this.flush();
     const lines: AuditLine[] = [];
     let skipped = 0;
     for (const file of await this.files()) {
@@ -132,7 +142,6 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** Writes every valid line, oldest first, to `destination` (JSON Lines). */
   async exportTo(destination: string): Promise<AuditExportResult> {
-    await this.writes;
     const files = await this.files();
     const out = await open(destination, 'w');
     let lines = 0;
@@ -161,6 +170,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
     const deleted: string[] = [];
     for (const file of await this.listFiles()) {
       if (file.id.day + DAY_MS > cutoff) continue;
+      if (this.handle?.file === path.join(this.dir, file.name)) await this.closeHandle();
       await rm(path.join(this.dir, file.name), { force: true });
       deleted.push(file.name);
     }
@@ -168,22 +178,59 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
     return deleted;
   }
 
-  /** Resolves when every write asked for so far has finished. */
+  /** Resolves when every line asked for so far has been written (or refused). */
   async flush(): Promise<void> {
-    await this.writes;
+    while (this.draining) await this.draining;
   }
 
+  /** Writes what is queued and closes the file. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.closeHandle();
+  }
+
+  /** Queues one line; redaction, validation and the write happen after the caller moved on. */
   private write(fields: Record<string, unknown>, text?: string): Promise<void> {
-    let data: string;
-    try {
-      const safe = redactFields(fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
-      data = `${JSON.stringify(AuditLineSchema.parse(text === undefined ? safe : { ...safe, text }))}\n`;
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ fields, text, resolve, reject });
+      this.startDrain();
+    });
+  }
+
+  private startDrain(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // Lines asked for by a caller that resumed before this drain wound up.
+      if (this.queue.length > 0) this.startDrain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Lines asked for in the same moment go out in one write.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const lines: string[] = [];
+      const accepted: typeof batch = [];
+      for (const entry of batch) {
+        try {
+          const safe = redactFields(entry.fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
+          lines.push(`${JSON.stringify(AuditLineSchema.parse(entry.text === undefined ? safe : { ...safe, text: entry.text }))}\n`);
+          accepted.push(entry);
+        } catch (e) {
+          entry.reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+      if (accepted.length === 0) continue;
+      try {
+        await this.append(lines.join(''));
+        for (const entry of accepted) entry.resolve();
+      } catch (e) {
+        for (const entry of accepted) entry.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     }
-    const done = this.writes.then(() => this.append(data));
-    this.writes = done.catch(() => undefined);
-    return done;
   }
 
   private async append(data: string): Promise<void> {
@@ -194,20 +241,39 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
         this.dirMade = true;
       }
       if (this.clock.now() - this.lastRetention >= RETENTION_INTERVAL_MS) await this.applyRetention();
-      const file = await this.fileFor(bytes.length);
-      const handle = await open(file, 'a');
-      try {
-        // One write call per line: O_APPEND makes it land whole at the end, whoever else is appending.
-        let written = 0;
-        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
-      } finally {
-        await handle.close();
-      }
+      const fh = await this.openFor(bytes.length);
+      // One write call of whole lines: O_APPEND makes it land whole at the end, whoever else is appending.
+      let written = 0;
+      while (written < bytes.length) written += (await fh.write(bytes, written, bytes.length - written)).bytesWritten;
     } catch (e) {
       this.dirMade = false;
+      await this.closeHandle();
       const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
       throw new Error(`Could not write the audit log in ${this.dir} (${code}). Check that the folder exists and is writable.`, { cause: e });
     }
+  }
+
+  /**
+   * The open file for the next lines: the one already open while it is today's, still on disk
+   * and has room; otherwise the file `fileFor` picks, opened for appending.
+   */
+  private async openFor(lineBytes: number): Promise<FileHandle> {
+    const open_ = this.handle;
+    if (open_ && this.current?.day === utcDay(this.clock.now())) {
+      const { size, nlink } = await open_.fh.stat();
+      if (nlink > 0 && (size === 0 || size + lineBytes <= this.settings().audit.maxFileMB * 1024 * 1024)) return open_.fh;
+    }
+    await this.closeHandle();
+    const file = await this.fileFor(lineBytes);
+    const fh = await open(file, 'a');
+    this.handle = { file, fh };
+    return fh;
+  }
+
+  private async closeHandle(): Promise<void> {
+    const open_ = this.handle;
+    this.handle = undefined;
+    await open_?.fh.close().catch(() => undefined);
   }
 
   /** Today's newest file, or the next one when this line would push it past the size limit. */

@@ -15,14 +15,14 @@ import { silentLogger, systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipeline';
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from '../../shared/analyticsReport';
-import { EPSILON, SpendTally, configuredLimits } from './budgetStatus';
+import { EPSILON, SpendTally, configuredLimits, withRecords } from './budgetStatus';
 import { formatAmount, formatPercent } from '../reports/amountFormat';
 import type { SecurityEventSink } from '../audit/auditEvents';
-import type { UsageRows } from '../ledger/ledgerIndex';
+import type { LedgerView } from '../ledger/usageLedger';
 
 export interface BudgetGateOptions {
-  /** The usage ledger (anything that can hand over its up-to-date index). */
-  ledger: { rows(): Promise<UsageRows> };
+  /** The usage ledger's view in memory (see UsageLedger.current: the request path never waits for the disk). */
+  ledger: { current(): LedgerView | Promise<LedgerView> };
   prices: PriceBook;
   settings: () => Settings;
   clock?: Clock;
@@ -73,7 +73,9 @@ export class LedgerBudgetGate implements BudgetGate {
     if (limits.length === 0) return { action: 'allow' };
 
     const now = this.clock.now();
-    const spend = this.tally.of(await this.options.ledger.rows(), now);
+    const view = await this.options.ledger.current();
+    const counted = this.tally.of(view.rows, now);
+    const spend = view.unread.length === 0 ? counted : withRecords(counted, view.unread);
     const estimateTokens = check.promptTokens + check.maxOutputTokens;
     const estimateUsd = this.options.prices.cost(check.target, {
       promptTokens: check.promptTokens,

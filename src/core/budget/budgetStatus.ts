@@ -7,6 +7,7 @@
  * price was known. Cache hits count for nothing (nothing was sent). A request with tokens but
  * an unknown price adds its tokens to token budgets and is counted in `unpricedRequests`.
  */
+import type { UsageRecord } from '../pipeline';
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetStatus, BudgetUnit } from '../../shared/analyticsReport';
 import { budgetPeriod, type Period } from '../reports/periods';
@@ -77,6 +78,27 @@ function addRows(periods: PeriodSpend, rows: UsageRows, start: number, end: numb
       } else p.usd += cost;
     }
   }
+}
+
+/**
+ * `spend` plus records not yet in the index (this process's own, on their way to the file),
+ * counted by the same rules as `addRows`. A copy: the tally's running figures stay as they are.
+ */
+export function withRecords(spend: PeriodSpend, records: readonly { readonly record: UsageRecord }[]): PeriodSpend {
+  const periods: PeriodSpend = { daily: { ...spend.daily }, weekly: { ...spend.weekly }, monthly: { ...spend.monthly } };
+  const all = [periods.daily, periods.weekly, periods.monthly];
+  for (const { record } of records) {
+    if (record.cacheHit) continue;
+    const tokens = record.promptTokens + record.completionTokens;
+    for (const p of all) {
+      if (record.ts < p.start || record.ts >= p.end) continue;
+      p.tokens += tokens;
+      if (record.costUsd === null) {
+        if (tokens > 0) p.unpricedRequests++;
+      } else p.usd += record.costUsd;
+    }
+  }
+  return periods;
 }
 
 /** Spend in the local day, week and month containing `now`, in one pass over the index. */

@@ -3,14 +3,21 @@
  * (see monthFiles.ts for the naming), and an in-memory index of every line (ledgerIndex.ts) that
  * the budget gate, the status bar and the analytics panel query.
  *
- * Crash safety: `record()` resolves only after the line has been handed to the kernel in a
- * single write on a file opened O_APPEND (and, with `aurelis.ledger.fsync`, flushed to the
- * disk). A killed process therefore loses nothing it acknowledged; the worst a crash leaves is
- * an unfinished last line, which readers skip and the next writer terminates.
+ * What "acknowledged" means: `record()` takes the record at once (the budget gate counts it
+ * from that moment) and resolves — the record is acknowledged — only after its line has been
+ * handed to the kernel in a single write on a file opened O_APPEND and, with
+ * `aurelis.ledger.fsync` (the default), flushed to the disk with fdatasync. A process killed
+ * after the acknowledgement therefore loses nothing (and with fsync, neither does a power cut);
+ * a record not yet acknowledged may be lost. The worst a crash leaves is an unfinished last
+ * line, which readers skip and the next writer terminates. The writing happens after the
+ * request has answered: records taken in the same moment (one turn of the event loop, and any
+ * that arrive while a write is in flight) go out in one write with one fdatasync (group commit).
  *
  * Several VS Code windows share the folder. Appends cannot interleave (each is one O_APPEND
  * write of whole lines), and every read first tails each file from where this process last
- * stopped, so records written by other windows are counted too — without rescanning.
+ * stopped, so records written by other windows are counted too — without rescanning. The
+ * request path never waits for that read (`current()`): other windows' records arrive by a
+ * refresh in the background, started when the last one is older than REFRESH_AFTER_MS.
  */
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +35,10 @@ const DAY_MS = 86_400_000;
 const RETENTION_INTERVAL_MS = 3_600_000;
 /** A temporary file this old was left by a crash (a live snapshot write takes well under a minute). */
 const STALE_TEMP_MS = 3_600_000;
+/** The request path reads the index in memory; a read of other windows' new lines starts in the background when the last is this old. */
+const REFRESH_AFTER_MS = 1_000;
+/** …or when this many of our own records wait to be read back. */
+const REFRESH_AFTER_UNREAD = 256;
 
 export interface UsageLedgerOptions {
   /** The host's storage folder; the ledger lives in its `ledger/` subfolder. */
@@ -50,11 +61,23 @@ export interface LedgerHealth {
   unfinishedBytes: number;
 }
 
+/** A record taken by `record()`: queued, then written, then read back into the index. */
 interface PendingAppend {
-  file: string;
-  line: string;
+  record: UsageRecord;
+  /**
+   * Its line went to the file (the write may still be in flight): a read that meets it puts it
+   * in the index. Set before the write, because a read by a background refresh can see the
+   * bytes before this process hears that the write finished.
+   */
+  sent: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+/** What the budget gate counts: the index, plus this process's records not yet read back into it. */
+export interface LedgerView {
+  readonly rows: UsageRows;
+  readonly unread: readonly { readonly record: UsageRecord }[];
 }
 
 export class UsageLedger implements UsageRecorder {
@@ -77,6 +100,12 @@ export class UsageLedger implements UsageRecorder {
   private readonly appendHandles = new Map<string, FileHandle>();
   private queue: PendingAppend[] = [];
   private draining: Promise<void> | undefined;
+  /** Records taken but not yet read back into the index (queued or written), oldest first. */
+  private unread: PendingAppend[] = [];
+  /** The index has been read from disk at least once. */
+  private loaded = false;
+  private lastRefreshStart = -Infinity;
+  private readonly view: { rows: UsageRows; unread: PendingAppend[] } = { rows: this.rowsIndex, unread: this.unread };
 
   constructor(options: UsageLedgerOptions) {
     this.dir = path.join(options.storageDir, 'ledger');
@@ -87,22 +116,34 @@ export class UsageLedger implements UsageRecorder {
   }
 
   /**
-   * Appends one record. Resolves once it is durable (see the file comment); rejects, writing
-   * nothing, when the record is invalid, and with a message naming the folder when the disk
-   * refuses the write. Records that arrive while a write is in flight go out together in the
-   * next single write (group commit), so fsync costs one flush per batch, not per record.
+   * Takes one record: counted by `current()` at once, written after the caller moved on.
+   * Resolves once it is acknowledged (see the file comment); rejects, writing nothing, when the
+   * record is invalid, and with a message naming the folder when the disk refuses the write.
    */
   record(record: UsageRecord): Promise<void> {
-    let line: string;
-    try {
-      line = encodeRecord(record);
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ file: ledgerFileName(record.ts), line, resolve, reject });
+      const pending: PendingAppend = { record, sent: false, resolve, reject };
+      this.queue.push(pending);
+      this.unread.push(pending);
       this.startDrain();
     });
+  }
+
+  /** Resolves when every record taken so far is acknowledged (or refused). */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /**
+   * The index as it is in memory, for the request path: the first call reads the files; after
+   * that it never waits for the disk. Records from other windows come in by a refresh started in
+   * the background (when the last is older than a second); this process's own records are in
+   * `unread` from the moment they were taken until a read brings them into `rows`.
+   */
+  current(): LedgerView | Promise<LedgerView> {
+    if (!this.loaded) return this.refresh().then(() => this.view);
+    if (this.clock.now() - this.lastRefreshStart >= REFRESH_AFTER_MS || this.unread.length >= REFRESH_AFTER_UNREAD) this.refreshInBackground();
+    return this.view;
   }
 
   /**
@@ -110,6 +151,8 @@ export class UsageLedger implements UsageRecorder {
    * nothing is rescanned. The returned rows are shared; read them, never change them.
    */
   async rows(): Promise<UsageRows> {
+    // Records already taken are part of the history the caller asks about.
+    await this.flush();
     await this.refresh();
     return this.rowsIndex;
   }
@@ -121,6 +164,7 @@ export class UsageLedger implements UsageRecorder {
    */
   refresh(): Promise<void> {
     if (!this.refreshing) {
+      this.lastRefreshStart = this.clock.now();
       this.refreshing = this.readNew().finally(() => {
         this.refreshing = undefined;
       });
@@ -131,6 +175,11 @@ export class UsageLedger implements UsageRecorder {
       return this.refresh();
     });
     return this.refreshAgain;
+  }
+
+  private refreshInBackground(): void {
+    if (this.refreshing) return;
+    this.refresh().catch((e: unknown) => this.logger.warn(`Usage ledger: could not read new lines (${e instanceof Error ? e.message : String(e)}); trying again on a later request.`));
   }
 
   health(): LedgerHealth {
@@ -146,6 +195,7 @@ export class UsageLedger implements UsageRecorder {
   async *readRecords(range: { from?: number; to?: number } = {}): AsyncGenerator<UsageRecord> {
     const from = range.from ?? -Infinity;
     const to = range.to ?? Infinity;
+    await this.flush();
     for (const name of await this.listFiles()) {
       const end = ledgerFileEnd(name) ?? Infinity;
       // A file holds records from its UTC month only; skip months wholly outside the range.
@@ -195,6 +245,9 @@ export class UsageLedger implements UsageRecorder {
       }
     }
     this.lastDeleted = deleted;
+    // Our own records in a deleted file will never be read back (only a wrong clock puts them there).
+    if (deleted.length > 0) this.unread = this.unread.filter((p) => !deleted.includes(ledgerFileName(p.record.ts)));
+    this.view.unread = this.unread;
     await this.sweepLeftovers();
     if (deleted.length > 0) {
       this.logger.info(`Usage ledger: deleted ${deleted.length} month file(s) older than ${this.settings().ledger.retentionDays} days.`);
@@ -224,7 +277,9 @@ export class UsageLedger implements UsageRecorder {
 
   /** Waits for queued appends and closes the files. */
   async close(): Promise<void> {
-    while (this.draining) await this.draining;
+    await this.flush();
+    // A background read still running would reopen nothing, but it must not outlive the ledger.
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
     const handles = [...this.appendHandles.values()];
     this.appendHandles.clear();
     await Promise.all(handles.map((h) => h.close()));
@@ -241,28 +296,57 @@ export class UsageLedger implements UsageRecorder {
   }
 
   private async drain(): Promise<void> {
+    // Let the requests of this moment hand over their records too: one write and one fdatasync for all.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      const byFile = new Map<string, PendingAppend[]>();
+      const byFile = new Map<string, { lines: string[]; pending: PendingAppend[] }>();
       for (const p of batch) {
-        const list = byFile.get(p.file);
-        if (list) list.push(p);
-        else byFile.set(p.file, [p]);
-      }
-      for (const [file, pending] of byFile) {
+        let line: string;
         try {
-          await this.append(file, pending.map((p) => p.line).join(''));
+          line = encodeRecord(p.record);
+        } catch (e) {
+          this.forget(p);
+          p.reject(e instanceof Error ? e : new Error(String(e)));
+          continue;
+        }
+        const file = ledgerFileName(p.record.ts);
+        const group = byFile.get(file);
+        if (group) {
+          group.lines.push(line);
+          group.pending.push(p);
+        } else byFile.set(file, { lines: [line], pending: [p] });
+      }
+      for (const [file, { lines, pending }] of byFile) {
+        try {
+          for (const p of pending) p.sent = true;
+          await this.append(file, lines.join(''));
           for (const p of pending) p.resolve();
         } catch (e) {
           const error = new Error(
             `Could not write the usage ledger in ${this.dir} (${e instanceof Error ? e.message : String(e)}). Check that the folder is writable and the disk is not full.`,
             { cause: e },
           );
-          for (const p of pending) p.reject(error);
+          for (const p of pending) {
+            this.forget(p);
+            p.reject(error);
+          }
         }
       }
     }
+  }
+
+  /** A record that never reached the file stops counting. */
+  private forget(p: PendingAppend): void {
+    const i = this.unread.indexOf(p);
+    if (i !== -1) this.unread.splice(i, 1);
+  }
+
+  /** A line just read is one of our own records: it is in the index now, so it leaves `unread`. */
+  private readBack(record: UsageRecord): void {
+    const i = this.unread.findIndex((p) => p.sent && p.record.requestId === record.requestId);
+    if (i !== -1) this.unread.splice(i, 1);
   }
 
   private async append(file: string, text: string): Promise<void> {
@@ -331,6 +415,7 @@ export class UsageLedger implements UsageRecorder {
       }
       if (size !== offset) await this.readFile(name, file, size);
     }
+    this.loaded = true;
   }
 
   /**
@@ -344,7 +429,10 @@ export class UsageLedger implements UsageRecorder {
     let fileSkipped = 0;
     if (offset === undefined) {
       firstRow = this.rowsIndex.length;
-      const snapshot = await readSnapshot(file, size).catch((e: unknown) => {
+      // A snapshot has no request ids, so it cannot say which of our own records it holds: with
+      // some waiting to be read back from this file, the file is parsed instead.
+      const ownWaiting = this.unread.some((p) => ledgerFileName(p.record.ts) === name);
+      const snapshot = ownWaiting ? undefined : await readSnapshot(file, size).catch((e: unknown) => {
         this.logger.warn(`Usage ledger: could not read the index snapshot of ${name} (${String(e)}); reading the file instead.`);
         return undefined;
       });
@@ -361,7 +449,10 @@ export class UsageLedger implements UsageRecorder {
     // counting anything twice.
     let end = offset;
     for await (const slice of readSlices(file, offset, size)) {
-      for (const r of slice.records) this.rowsIndex.add(r);
+      for (const r of slice.records) {
+        this.rowsIndex.add(r);
+        if (this.unread.length > 0) this.readBack(r);
+      }
       this.skippedLines += slice.skipped;
       fileSkipped += slice.skipped;
       end = slice.end;
@@ -380,6 +471,7 @@ export class UsageLedger implements UsageRecorder {
 
   private resetIndex(): void {
     this.rowsIndex = new UsageRows();
+    this.view.rows = this.rowsIndex;
     this.offsets.clear();
     this.unfinished.clear();
     this.skippedLines = 0;

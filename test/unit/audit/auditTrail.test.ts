@@ -95,7 +95,7 @@ describe('the budget gate audits "Allow Once"', () => {
     const now = Date.now();
     rows.add(makeRecord({ ts: now - 1000, costUsd: 0.99 }));
     const gate = new LedgerBudgetGate({
-      ledger: { rows: async () => rows },
+      ledger: { current: () => ({ rows, unread: [] }) },
       prices: new ModelPrices(() => settings),
       settings: () => settings,
       events: { securityEvent: async (e) => void events.push(e) },

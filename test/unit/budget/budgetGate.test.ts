@@ -15,7 +15,7 @@ function setup(budgets: Partial<Settings['budgets']>, now: number) {
   const settings = liveSettings((s) => Object.assign(s.budgets, budgets));
   const rows = new UsageRows();
   const clock = new FakeClock(now);
-  const gate = new LedgerBudgetGate({ ledger: { rows: async () => rows }, prices: new ModelPrices(settings.get), settings: settings.get, clock });
+  const gate = new LedgerBudgetGate({ ledger: { current: () => ({ rows, unread: [] }) }, prices: new ModelPrices(settings.get), settings: settings.get, clock });
   const spend = (overrides: Partial<UsageRecord>) => rows.add(makeRecord({ ts: clock.ms - 1000, ...overrides }));
   const check = (promptTokens: number, maxOutputTokens: number, extra: Partial<BudgetCheck> = {}) =>
     gate.check({ requestId: 'r', task: 'generate', target: GPT4O, promptTokens, maxOutputTokens, override: false, ...extra });

@@ -132,12 +132,13 @@ describe('orchestrator: fallback along the chain', () => {
     assert.deepEqual(models(), [CODESTRAL, GPT4O]);
   });
 
-  it('prefers the cheapest model of the chain when the request asks (the budget gate’s throttle)', async () => {
+  it('prefers the cheapest model of the chain when the budget gate throttles', async () => {
     const prices = { cost: (t: { model: string }) => ({ [CODESTRAL]: 0.5, [GPT4O]: 2, [LLAMA]: 0.1 })[t.model] ?? null };
-    const orchestrator = h.restart({ prices });
-    const result = await orchestrator.run({ task: 'generate', prompt: 'x', preferCheapest: true });
+    const budget = { check: async () => ({ action: 'throttle' as const, message: 'With this request you will have used 95% of your daily budget.' }) };
+    const orchestrator = h.restart({ prices, budget });
+    const result = await orchestrator.run({ task: 'generate', prompt: 'x' });
     assert.equal(result.model, LLAMA);
-    orchestrator.dispose();
+    await orchestrator.dispose();
   });
 });
 

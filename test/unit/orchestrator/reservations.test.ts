@@ -25,7 +25,7 @@ describe('orchestrator: right-sized budget reservations', () => {
     checks.length = 0;
     const settings = () => h.settings;
     const prices = new ModelPrices(settings);
-    const gate = new LedgerBudgetGate({ ledger: { rows: () => Promise.resolve(rows) }, prices, settings, clock: h.timers });
+    const gate = new LedgerBudgetGate({ ledger: { current: () => ({ rows, unread: [] }) }, prices, settings, clock: h.timers });
     h.orchestrator = h.restart({
       prices,
       budget: { check: (c) => (checks.push({ model: c.target.model, maxOutputTokens: c.maxOutputTokens }), gate.check(c)) },
