@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { UsageRecord } from '../src/core/pipeline';
 import { DEFAULT_SETTINGS, type Settings } from '../src/core/settings';
 import { LedgerBudgetGate } from '../src/core/budget/budgetGate';
@@ -96,6 +97,23 @@ async function median(runs: number, fn: () => Promise<unknown>): Promise<number>
   return times[Math.floor(times.length / 2)] as number;
 }
 
+/**
+ * About what `fn` adds to memory at its height, measured from a collected heap: the larger of
+ * the growth of the V8 heap's used and committed sizes (garbage made during `fn` is mostly still
+ * there when it returns), plus typed-array memory still held then. A lower bound: what a
+ * collection freed during `fn` is not seen. Needs --expose-gc (the scenario's child process has it).
+ */
+async function peakHeapOf(fn: () => Promise<unknown>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc to measure the heap');
+  gc();
+  const before = { used: process.memoryUsage(), committed: getHeapStatistics().total_heap_size };
+  await fn();
+  const after = { used: process.memoryUsage(), committed: getHeapStatistics().total_heap_size };
+  const heap = Math.max(after.used.heapUsed - before.used.heapUsed, after.committed - before.committed);
+  return Math.max(0, heap + after.used.arrayBuffers - before.used.arrayBuffers) / 1024 / 1024;
+}
+
 async function aggregateScenario(n: number): Promise<Record<string, number>> {
   const storageDir = mkdtempSync(path.join(tmpdir(), 'aurelis-bench-'));
   try {
@@ -110,7 +128,9 @@ async function aggregateScenario(n: number): Promise<Record<string, number>> {
     const [loadMs] = await timed(() => ledger.rows());
     const analytics = new UsageAnalytics({ ledger, settings, clock });
     const gate = new LedgerBudgetGate({ ledger, prices: new ModelPrices(settings), settings, clock });
-    const reportYearMs = await median(3, () => analytics.report({ period: { kind: 'custom', from: NOW - 366 * DAY, to: NOW + DAY } }));
+    const yearReport = () => analytics.report({ period: { kind: 'custom', from: NOW - 366 * DAY, to: NOW + DAY } });
+    const reportPeakHeapMB = await peakHeapOf(yearReport);
+    const reportYearMs = await median(3, yearReport);
     const report30Ms = await median(5, () => analytics.report({ period: { kind: 'last30Days' } }));
     const statusMs = await median(9, () => analytics.statusSummary());
     const budgetCheckMs = await median(9, () =>
@@ -132,6 +152,7 @@ async function aggregateScenario(n: number): Promise<Record<string, number>> {
       statusSummaryMs: statusMs,
       budgetCheckMs,
       tailOneRecordMs: tailMs,
+      reportPeakHeapMB,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024,
     };
@@ -178,7 +199,7 @@ function arg(name: string): string | undefined {
 
 /** Runs one scenario in a fresh process, so each peak RSS is its own. */
 function inChild(args: string[]): Record<string, number> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bench scenario ${args.join(' ')} failed:\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').at(-1) ?? '{}';
   return JSON.parse(last) as Record<string, number>;

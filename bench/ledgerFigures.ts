@@ -24,6 +24,9 @@ export interface LedgerFigures {
   first_parse_1m_ms: number | null;
   status_summary_1m_ms: number | null;
   budget_check_1m_ms: number | null;
+  /** What one year's report adds to the V8 heap and typed-array memory, at its height (a fresh process). */
+  report_peak_heap_100k_mb: number;
+  report_peak_heap_1m_mb: number | null;
   /** The largest resident set of the aggregate runs (the biggest size measured). */
   peak_rss_mb: number;
   peak_rss_100k_mb: number;
@@ -50,6 +53,8 @@ export async function measureLedger(opts: { withMillion: boolean }): Promise<Led
     first_parse_1m_ms: ms(big, 'firstLoadParsingMs'),
     status_summary_1m_ms: big ? round(need(big, 'statusSummaryMs'), 2) : null,
     budget_check_1m_ms: big ? round(need(big, 'budgetCheckMs'), 2) : null,
+    report_peak_heap_100k_mb: round(need(small, 'reportPeakHeapMB'), 1),
+    report_peak_heap_1m_mb: big ? round(need(big, 'reportPeakHeapMB'), 1) : null,
     peak_rss_mb: round(Math.max(need(small, 'peakRssMB'), big ? need(big, 'peakRssMB') : 0), 1),
     peak_rss_100k_mb: round(need(small, 'peakRssMB'), 1),
     peak_rss_1m_mb: big ? round(need(big, 'peakRssMB'), 1) : null,
@@ -66,7 +71,7 @@ function need(figures: Figures, key: string): number {
 /** Runs one scenario of ledger.ts in a fresh Node process; its last stdout line is its figures. */
 function scenario(args: string[]): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'ledger.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'ledger.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -4,6 +4,11 @@
  * order so drift and going-first cancel out. Non-streamed: whole-request latency. Streamed:
  * time to the first content token, both measured from the moment the caller asks.
  *
+ * The answer does not wait for its accounting: the usage record and audit line are written
+ * after it (group-committed), and `durable` times how long after the caller asked (and after the
+ * answer) the record was acknowledged — on disk, with fsync. Each pair waits for that before the
+ * next request, so one request's writing does not land inside the next one's timing.
+ *
  * Two smaller runs change one thing each — the ledger's fsync off, then no ledger stages at
  * all (no recorder, no budget gate) — so the report can say what the overhead is made of.
  */
@@ -17,6 +22,12 @@ import { BENCH_KEY, BENCH_MODEL, benchSettings, startPipeline, type PipelineOpti
 import { measuredFirst, median, percentile, ratio, round } from './stats';
 
 export interface OverheadFigures {
+  /** Median added latency of the full pipeline over the bare SDK (the median of per-pair differences). */
+  added_ms: number;
+  /** Median time from the caller's ask until the usage record was acknowledged (ledger line with fsync, audit line). */
+  durable_ms: number;
+  /** Median time from the answer until then. */
+  durable_after_answer_ms: number;
   ratio_median: number;
   ratio_p95: number;
   stream_ttft_ratio: number;
@@ -50,6 +61,8 @@ export interface Breakdown {
 interface Comparison {
   latency: { measured: number[]; baseline: number[] };
   ttft: { measured: number[]; baseline: number[] };
+  /** Per pipeline request: ask → record acknowledged, and answer → record acknowledged. */
+  durable: { fromAsk: number[]; fromAnswer: number[] };
 }
 
 /** About what an Explain of one function sends: a short instruction and some code. */
@@ -104,8 +117,11 @@ export async function measureOverhead(opts: OverheadOptions): Promise<OverheadFi
     const noLedger = await compare(server, sdk, settings, { withoutLedger: true }, small(opts));
     server.handle(() => reply.text(ANSWER, { delayMs: PROVIDER_LATENCY_MS }));
     const slow = await compare(server, sdk, settings, {}, { ...opts, requests: opts.provider, streamed: opts.provider, warmup: 5 });
-    const { latency, ttft } = full;
+    const { latency, ttft, durable } = full;
     return {
+      added_ms: addedMedian(latency),
+      durable_ms: round(median(durable.fromAsk), 3),
+      durable_after_answer_ms: round(median(durable.fromAnswer), 3),
       ratio_median: ratio(median(latency.measured), median(latency.baseline)),
       ratio_p95: ratio(percentile(latency.measured, 95), percentile(latency.baseline, 95)),
       stream_ttft_ratio: ratio(median(ttft.measured), median(ttft.baseline)),
@@ -136,17 +152,27 @@ function small(opts: OverheadOptions): OverheadOptions {
 async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings, options: PipelineOptions, opts: OverheadOptions): Promise<Comparison> {
   const pipeline = await startPipeline(server, settings, options);
   try {
+    const durable: Comparison['durable'] = { fromAsk: [], fromAnswer: [] };
     const plain = async (req: TaskRequest, lane: Lane): Promise<number> => {
       const t0 = performance.now();
-      if (lane === 'pipeline') await pipeline.orchestrator.run(req);
-      else await sdk.chat.completions.create({ model: BENCH_MODEL, messages: messagesOf(req) });
-      return performance.now() - t0;
+      if (lane === 'sdk') {
+        await sdk.chat.completions.create({ model: BENCH_MODEL, messages: messagesOf(req) });
+        return performance.now() - t0;
+      }
+      const result = await pipeline.orchestrator.run(req);
+      const answered = performance.now();
+      await result.recorded;
+      const done = performance.now();
+      durable.fromAsk.push(done - t0);
+      durable.fromAnswer.push(done - answered);
+      return answered - t0;
     };
     const firstToken = async (req: TaskRequest, lane: Lane): Promise<number> => {
       const t0 = performance.now();
       let ttft: number | undefined;
       if (lane === 'pipeline') {
-        await pipeline.orchestrator.run(req, { onDelta: () => (ttft ??= performance.now() - t0) });
+        const result = await pipeline.orchestrator.run(req, { onDelta: () => (ttft ??= performance.now() - t0) });
+        await result.recorded;
       } else {
         const stream = await sdk.chat.completions.create({ model: BENCH_MODEL, messages: messagesOf(req), stream: true, stream_options: { include_usage: true } });
         for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) ttft ??= performance.now() - t0;
@@ -156,9 +182,11 @@ async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings
     };
     await pairs(opts.warmup, (i, lane) => plain(benchRequest(-1 - i, false), lane));
     await pairs(opts.warmup, (i, lane) => firstToken(benchRequest(-1 - i, true), lane));
+    durable.fromAsk.length = 0;
+    durable.fromAnswer.length = 0;
     const latency = await pairs(opts.requests, (i, lane) => plain(benchRequest(i, false), lane));
     const ttft = await pairs(opts.streamed, (i, lane) => firstToken(benchRequest(opts.requests + i, true), lane));
-    return { latency, ttft };
+    return { latency, ttft, durable };
   } finally {
     await pipeline.close();
   }

@@ -22,7 +22,7 @@ import type {
   TimeRange,
   UsageTotals,
 } from '../../shared/analyticsReport';
-import { LATENCY_HISTOGRAM_BOUNDS_MS } from '../../shared/analyticsReport';
+import { LatencyRows } from './latencyDistribution';
 import { localDayKey, localDayStarts, startOfLocalDay } from './periods';
 import { OUTCOMES } from '../ledger/usageRecord';
 import * as flags from '../ledger/ledgerIndex';
@@ -126,112 +126,23 @@ export function totalsFor(rows: UsageRows, sel: RowSelection): UsageTotals {
   return totals;
 }
 
-/** Collects latency samples; percentiles by the nearest-rank method. */
-export class LatencySamples {
-  private latency: number[] = [];
-  private ttft: number[] = [];
-
-  add(rows: UsageRows, i: number): void {
-    if (rows.outcome[i] !== OUTCOME_OK || ((rows.flags[i] as number) & FLAG_CACHE_HIT) !== 0) return;
-    this.latency.push(rows.latencyMs[i] as number);
-    const ttft = rows.ttftMs[i] as number;
-    if (!Number.isNaN(ttft)) this.ttft.push(ttft);
-  }
-
-  stats(): LatencyStats {
-    const latency = Float64Array.from(this.latency);
-    const ttft = Float64Array.from(this.ttft);
-    return {
-      samples: latency.length,
-      p50Ms: percentileOf(latency, 0.5),
-      p95Ms: percentileOf(latency, 0.95),
-      ttftSamples: ttft.length,
-      ttftP50Ms: percentileOf(ttft, 0.5),
-      ttftP95Ms: percentileOf(ttft, 0.95),
-    };
-  }
-
-  /** The latency samples counted into LATENCY_HISTOGRAM_BOUNDS_MS buckets. */
-  histogram(): LatencyHistogram {
-    const boundsMs = [...LATENCY_HISTOGRAM_BOUNDS_MS];
-    const counts = new Array<number>(boundsMs.length + 1).fill(0);
-    for (const ms of this.latency) {
-      const bucket = boundsMs.findIndex((bound) => ms <= bound);
-      const i = bucket === -1 ? boundsMs.length : bucket;
-      counts[i] = (counts[i] as number) + 1;
-    }
-    return { boundsMs, counts };
-  }
-}
-
-/** Nearest rank: the smallest sample with at least p of all samples at or below it. */
-export function percentile(sorted: Float64Array, p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[rankOf(p, sorted.length)] as number;
-}
-
-/**
- * The same percentile of unsorted samples, by selection instead of a full sort (a year of
- * history has a million samples). Reorders `samples`.
- */
-export function percentileOf(samples: Float64Array, p: number): number | null {
-  if (samples.length === 0) return null;
-  return nthSmallest(samples, rankOf(p, samples.length));
-}
-
-function rankOf(p: number, n: number): number {
-  return Math.max(1, Math.ceil(p * n)) - 1;
-}
-
-/** Hoare's quickselect: the k-th smallest (0-based), partitioning in place. */
-function nthSmallest(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    // Median of three as the pivot keeps sorted and reversed input fast.
-    const x = a[lo] as number;
-    const y = a[mid] as number;
-    const z = a[hi] as number;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i] = a[j] as number;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k] as number;
-  }
-  return a[k] as number;
-}
-
 interface Group {
   totals: UsageTotals;
-  latency: LatencySamples;
-}
-function newGroup(): Group {
-  return { totals: emptyTotals(), latency: new LatencySamples() };
 }
 /** Adds row `i` to the group with that id, creating it on first use. */
 function addToGroup(groups: Group[], id: number, rows: UsageRows, i: number): void {
-  const g = (groups[id] ??= newGroup());
+  const g = (groups[id] ??= { totals: emptyTotals() });
   addToTotals(g.totals, rows, i);
-  g.latency.add(rows, i);
 }
-/** [id, group] for the groups that exist. */
-function present(groups: Group[]): Array<[number, Group]> {
-  const out: Array<[number, Group]> = [];
-  groups.forEach((g, id) => out.push([id, g]));
+/** [id, group, its latency] for the groups that exist. */
+function present(groups: Group[], latency: LatencyStats[]): Array<[number, Group, LatencyStats]> {
+  const out: Array<[number, Group, LatencyStats]> = [];
+  groups.forEach((g, id) => out.push([id, g, latency[id] as LatencyStats]));
   return out;
+}
+/** Answered by a model: the rows latency figures are about. */
+function isAnswered(rows: UsageRows, i: number): boolean {
+  return rows.outcome[i] === OUTCOME_OK && ((rows.flags[i] as number) & FLAG_CACHE_HIT) === 0;
 }
 const byRequestsThenCost = (a: { totals: UsageTotals }, b: { totals: UsageTotals }) =>
   b.totals.requests - a.totals.requests || b.totals.costUsd - a.totals.costUsd;
@@ -252,7 +163,7 @@ export interface SliceAnalysis {
 
 /** Everything the panel shows for one selection, in one pass. */
 export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis {
-  const all = newGroup();
+  const all: Group = { totals: emptyTotals() };
   // Sparse arrays indexed by target, task and provider id.
   const models: Group[] = [];
   const tasks: Group[] = [];
@@ -264,11 +175,14 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
 
   let firstTs = Infinity;
   let lastTs = -Infinity;
+  let answered = 0;
   forEachSelected(rows, sel, (i) => {
     const t = rows.ts[i] as number;
     if (t < firstTs) firstTs = t;
     if (t > lastTs) lastTs = t;
+    if (isAnswered(rows, i)) answered++;
   });
+  const latency = new LatencyRows(rows, answered);
   const days = chartDays(sel, firstTs, lastTs);
   const costByModelDay = new Map<number, Float64Array>();
   const totalByDay = new Float64Array(days.keys.length);
@@ -276,7 +190,7 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
 
   forEachSelected(rows, sel, (i) => {
     addToTotals(all.totals, rows, i);
-    all.latency.add(rows, i);
+    if (isAnswered(rows, i)) latency.add(i);
     addToGroup(models, rows.target[i] as number, rows, i);
     addToGroup(tasks, rows.task[i] as number, rows, i);
     // Prompt id 0 is "not a prompt file's request".
@@ -306,17 +220,23 @@ export function analyseSlice(rows: UsageRows, sel: RowSelection): SliceAnalysis 
   });
 
   const requests = all.totals.requests;
+  const { target, task, prompt, provider } = rows;
   return {
     totals: all.totals,
-    latency: all.latency.stats(),
-    latencyHistogram: all.latency.histogram(),
-    byModel: present(models)
-      .map(([id, g]) => ({ ...rows.targetAt(id), totals: g.totals, latency: g.latency.stats() }))
+    latency: latency.all(),
+    latencyHistogram: latency.histogram(),
+    byModel: present(models, latency.grouped((i) => target[i] as number, models.length))
+      .map(([id, g, l]) => ({ ...rows.targetAt(id), totals: g.totals, latency: l }))
       .sort(byRequestsThenCost),
-    byTask: present(tasks).map(([id, g]) => ({ task: rows.taskAt(id), totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
-    byPrompt: present(prompts).map(([id, g]) => ({ prompt: rows.prompts[id] ?? '', totals: g.totals, latency: g.latency.stats() })).sort(byRequestsThenCost),
-    byProvider: present(providers)
-      .map(([id, g]) => ({ provider: rows.providerAt(id), totals: g.totals, latency: g.latency.stats() }))
+    byTask: present(tasks, latency.grouped((i) => task[i] as number, tasks.length))
+      .map(([id, g, l]) => ({ task: rows.taskAt(id), totals: g.totals, latency: l }))
+      .sort(byRequestsThenCost),
+    // Prompt id 0 is "not a prompt file's request".
+    byPrompt: present(prompts, latency.grouped((i) => (prompt[i] === 0 ? -1 : (prompt[i] as number)), prompts.length))
+      .map(([id, g, l]) => ({ prompt: rows.prompts[id] ?? '', totals: g.totals, latency: l }))
+      .sort(byRequestsThenCost),
+    byProvider: present(providers, latency.grouped((i) => provider[i] as number, providers.length))
+      .map(([id, g, l]) => ({ provider: rows.providerAt(id), totals: g.totals, latency: l }))
       .sort(byRequestsThenCost),
     errorsByKind: [...errorCounts]
       // Every outcome but index 0 (ok) is an error kind.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { percentile, percentileOf, totalsFor } from '../../../src/core/reports/analyticsQueries';
+import { totalsFor } from '../../../src/core/reports/analyticsQueries';
+import { percentile, percentileOf } from '../../../src/core/reports/latencyDistribution';
 import { UsageRows } from '../../../src/core/ledger/ledgerIndex';
 import { makeRecord } from '../helpers/usage';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import { AnalyticsReportSchema, StatusSummarySchema } from '../../../src/shared/analyticsReport';
-import { percentile } from '../../../src/core/reports/analyticsQueries';
+import { percentile } from '../../../src/core/reports/latencyDistribution';
 import { UsageAnalytics } from '../../../src/core/reports/usageAnalytics';
 import { UsageLedger } from '../../../src/core/ledger/usageLedger';
 import { FakeClock, inTimeZone, liveSettings, local, makeRecord, useTempDir } from '../helpers/usage';
