@@ -134,6 +134,8 @@ export class Orchestrator {
   /** Aborts everything still running when the orchestrator is disposed. */
   private readonly lifetime = new AbortController();
   private readonly recording: Recording;
+  /** Requests still running, so `dispose()` can wait for them to unwind and record how they ended. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.timers ?? deps.clock ?? systemClock;
@@ -152,7 +154,15 @@ export class Orchestrator {
     setMaxListeners(0, this.lifetime.signal);
   }
 
-  async run(input: TaskRequest, options: RunOptions = {}): Promise<RecordedResult> {
+  run(input: TaskRequest, options: RunOptions = {}): Promise<RecordedResult> {
+    const running = this.runSignalled(input, options);
+    this.running.add(running);
+    const settled = (): void => void this.running.delete(running);
+    running.then(settled, settled);
+    return running;
+  }
+
+  private async runSignalled(input: TaskRequest, options: RunOptions): Promise<RecordedResult> {
     // Without a signal of the caller's, the orchestrator's own lifetime is the request's: no link needed.
     if (!options.signal) return this.runLinked(input, options, this.lifetime.signal);
     const link = linkSignals(this.lifetime.signal, options.signal);
@@ -316,8 +326,8 @@ export class Orchestrator {
   async dispose(): Promise<void> {
     this.lifetime.abort();
     this.chat.dispose();
-    // A cancelled request records its failure once its stages have unwound (a few turns later).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Cancelled requests record their failure once their stages have unwound.
+    await Promise.allSettled([...this.running]);
     await this.flush();
   }
 

@@ -27,7 +27,7 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
 
   /** A new orchestrator and a new cache on the same storage folder: what a restart of VS Code gives. */
   function restart(): void {
-    h.orchestrator.dispose();
+    void h.orchestrator.dispose();
     cache = new TieredResponseCache({ storageDir: h.storageDir, settings: () => h.settings, clock: h.timers });
     h.orchestrator = h.restart({ cache, recorders: [{ record: async (r) => void records.push(r) }] });
   }

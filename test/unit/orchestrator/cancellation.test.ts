@@ -113,7 +113,7 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
     h.server.script(reply.hang());
     const running = h.orchestrator.run(q(1));
     await h.server.waitForChatRequests(1);
-    h.orchestrator.dispose();
+    await h.orchestrator.dispose();
     assert.equal((await failure(running)).kind, 'cancelled');
   });
 

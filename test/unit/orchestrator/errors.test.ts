@@ -133,7 +133,7 @@ describe('orchestrator: every error says what happened and what to do', () => {
     const orchestrator = h.restart({ env: { GITHUB_TOKEN: 'some-token-without-a-known-prefix' } });
     await orchestrator.run(forced);
     assert.equal(h.server.chatRequests[0]?.headers['authorization'], 'Bearer some-token-without-a-known-prefix');
-    orchestrator.dispose();
+    await orchestrator.dispose();
   });
 
   it('Azure AI Foundry without an endpoint is a config error that says which setting to set', async () => {

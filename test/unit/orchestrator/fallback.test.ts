@@ -86,7 +86,7 @@ describe('orchestrator: fallback along the chain', () => {
     const restarted = h.restart();
     await restarted.run({ task: 'generate', prompt: 'z' });
     assert.deepEqual(models(), [CODESTRAL, GPT4O, GPT4O, GPT4O], 'a restart still knows');
-    restarted.dispose();
+    await restarted.dispose();
 
     h.timers.advance(5_631_000);
     await h.orchestrator.run({ task: 'generate', prompt: 'w' });

@@ -158,7 +158,7 @@ describe('orchestrator: daily quota per model', () => {
     assert.equal(file.day, '2026-05-04');
     assert.equal(file.counts[`github-models:${MINI}`], 2);
 
-    h.orchestrator.dispose();
+    await h.orchestrator.dispose();
     h.orchestrator = h.restart();
     await h.orchestrator.run(quick(3));
     let e: AurelisError | undefined;
@@ -190,7 +190,7 @@ describe('orchestrator: daily quota per model', () => {
     await h.orchestrator.flush();
     const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
     assert.equal(file.counts[`github-models:${MINI}`], 3);
-    second.dispose();
+    await second.dispose();
   });
 
   it('an unreadable ratelimits.json starts from zero instead of failing', async () => {
@@ -199,7 +199,7 @@ describe('orchestrator: daily quota per model', () => {
     const fresh = h.restart();
     await fresh.run(quick(1));
     await fresh.flush();
-    fresh.dispose();
+    await fresh.dispose();
     const file = JSON.parse(readFileSync(path.join(h.storageDir, 'ratelimits.json'), 'utf8')) as { counts: Record<string, number> };
     assert.equal(file.counts[`github-models:${MINI}`], 1);
   });
