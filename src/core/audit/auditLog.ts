@@ -26,6 +26,7 @@ import { AUDIT_FORMAT_VERSION, AuditLineSchema, SecurityEventSchema, type AuditL
 import { DAY_MS, auditFileName, compareAuditFiles, parseAuditFileName, utcDay, type AuditFileId } from './auditFiles';
 import { redactFields, truncate } from './fieldRedaction';
 import { SecretScanner, redact } from '../secrets/secretScanner';
+import { MomentBatches } from '../momentBatches';
 
 /** Longest value kept in any ordinary field. */
 export const MAX_FIELD_CHARS = 1000;
@@ -62,6 +63,13 @@ export interface AuditExportResult {
   files: number;
 }
 
+interface PendingLine {
+  fields: Record<string, unknown>;
+  text: string | undefined;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
 export class AuditLog implements UsageRecorder, SecurityEventSink {
   readonly dir: string;
   private readonly settings: () => Settings;
@@ -73,8 +81,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   /** The folder was made by this process; made again after a failed write (someone may have removed it). */
   private dirMade = false;
   /** Lines asked for and not yet written, in the order they were asked for. */
-  private queue: Array<{ fields: Record<string, unknown>; text: string | undefined; resolve: () => void; reject: (e: Error) => void }> = [];
-  private draining: Promise<void> | undefined;
+  private readonly lines = new MomentBatches<PendingLine>((batch) => this.writeBatch(batch));
   /** The file lines go to, kept open between writes. */
   private handle: { file: string; fh: FileHandle } | undefined;
 
@@ -179,8 +186,8 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   }
 
   /** Resolves when every line asked for so far has been written (or refused). */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+  flush(): Promise<void> {
+    return this.lines.flush();
   }
 
   /** Writes what is queued and closes the file. */
@@ -191,45 +198,28 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** Queues one line; redaction, validation and the write happen after the caller moved on. */
   private write(fields: Record<string, unknown>, text?: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ fields, text, resolve, reject });
-      this.startDrain();
-    });
+    return new Promise<void>((resolve, reject) => this.lines.add({ fields, text, resolve, reject }));
   }
 
-  private startDrain(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      // Lines asked for by a caller that resumed before this drain wound up.
-      if (this.queue.length > 0) this.startDrain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    // Lines asked for in the same moment go out in one write.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const lines: string[] = [];
-      const accepted: typeof batch = [];
-      for (const entry of batch) {
-        try {
-          const safe = redactFields(entry.fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
-          lines.push(`${JSON.stringify(AuditLineSchema.parse(entry.text === undefined ? safe : { ...safe, text: entry.text }))}\n`);
-          accepted.push(entry);
-        } catch (e) {
-          entry.reject(e instanceof Error ? e : new Error(String(e)));
-        }
-      }
-      if (accepted.length === 0) continue;
+  /** The lines asked for in one moment, in one write. */
+  private async writeBatch(batch: PendingLine[]): Promise<void> {
+    const lines: string[] = [];
+    const accepted: PendingLine[] = [];
+    for (const entry of batch) {
       try {
-        await this.append(lines.join(''));
-        for (const entry of accepted) entry.resolve();
+        const safe = redactFields(entry.fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
+        lines.push(`${JSON.stringify(AuditLineSchema.parse(entry.text === undefined ? safe : { ...safe, text: entry.text }))}\n`);
+        accepted.push(entry);
       } catch (e) {
-        for (const entry of accepted) entry.reject(e instanceof Error ? e : new Error(String(e)));
+        entry.reject(e instanceof Error ? e : new Error(String(e)));
       }
+    }
+    if (accepted.length === 0) return;
+    try {
+      await this.append(lines.join(''));
+      for (const entry of accepted) entry.resolve();
+    } catch (e) {
+      for (const entry of accepted) entry.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 

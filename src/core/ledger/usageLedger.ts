@@ -29,6 +29,7 @@ import { isLedgerFile, ledgerFileEnd, ledgerFileName, readSlices } from './month
 import { snapshotPath, readSnapshot, writeSnapshot } from './indexSnapshot';
 import { encodeRecord } from './recordLine';
 import { UsageRows } from './ledgerIndex';
+import { MomentBatches } from '../momentBatches';
 
 const DAY_MS = 86_400_000;
 /** Retention is checked when the ledger loads and then at most this often. */
@@ -98,8 +99,7 @@ export class UsageLedger implements UsageRecorder {
   private refreshAgain: Promise<void> | undefined;
 
   private readonly appendHandles = new Map<string, FileHandle>();
-  private queue: PendingAppend[] = [];
-  private draining: Promise<void> | undefined;
+  private readonly appends = new MomentBatches<PendingAppend>((batch) => this.writeBatch(batch));
   /** Records taken but not yet read back into the index (queued or written), oldest first. */
   private unread: PendingAppend[] = [];
   /** The index has been read from disk at least once. */
@@ -123,15 +123,14 @@ export class UsageLedger implements UsageRecorder {
   record(record: UsageRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const pending: PendingAppend = { record, sent: false, resolve, reject };
-      this.queue.push(pending);
       this.unread.push(pending);
-      this.startDrain();
+      this.appends.add(pending);
     });
   }
 
   /** Resolves when every record taken so far is acknowledged (or refused). */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+  flush(): Promise<void> {
+    return this.appends.flush();
   }
 
   /**
@@ -287,51 +286,38 @@ export class UsageLedger implements UsageRecorder {
 
   // ── Writing ──────────────────────────────────────────────────────────────────────────────
 
-  private startDrain(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.queue.length > 0) this.startDrain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    // Let the requests of this moment hand over their records too: one write and one fdatasync for all.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const byFile = new Map<string, { lines: string[]; pending: PendingAppend[] }>();
-      for (const p of batch) {
-        let line: string;
-        try {
-          line = encodeRecord(p.record);
-        } catch (e) {
-          this.forget(p);
-          p.reject(e instanceof Error ? e : new Error(String(e)));
-          continue;
-        }
-        const file = ledgerFileName(p.record.ts);
-        const group = byFile.get(file);
-        if (group) {
-          group.lines.push(line);
-          group.pending.push(p);
-        } else byFile.set(file, { lines: [line], pending: [p] });
+  /** The records taken in one moment: one write (and fdatasync) per month file. */
+  private async writeBatch(batch: PendingAppend[]): Promise<void> {
+    const byFile = new Map<string, { lines: string[]; pending: PendingAppend[] }>();
+    for (const p of batch) {
+      let line: string;
+      try {
+        line = encodeRecord(p.record);
+      } catch (e) {
+        this.forget(p);
+        p.reject(e instanceof Error ? e : new Error(String(e)));
+        continue;
       }
-      for (const [file, { lines, pending }] of byFile) {
-        try {
-          for (const p of pending) p.sent = true;
-          await this.append(file, lines.join(''));
-          for (const p of pending) p.resolve();
-        } catch (e) {
-          const error = new Error(
-            `Could not write the usage ledger in ${this.dir} (${e instanceof Error ? e.message : String(e)}). Check that the folder is writable and the disk is not full.`,
-            { cause: e },
-          );
-          for (const p of pending) {
-            this.forget(p);
-            p.reject(error);
-          }
+      const file = ledgerFileName(p.record.ts);
+      const group = byFile.get(file);
+      if (group) {
+        group.lines.push(line);
+        group.pending.push(p);
+      } else byFile.set(file, { lines: [line], pending: [p] });
+    }
+    for (const [file, { lines, pending }] of byFile) {
+      try {
+        for (const p of pending) p.sent = true;
+        await this.append(file, lines.join(''));
+        for (const p of pending) p.resolve();
+      } catch (e) {
+        const error = new Error(
+          `Could not write the usage ledger in ${this.dir} (${e instanceof Error ? e.message : String(e)}). Check that the folder is writable and the disk is not full.`,
+          { cause: e },
+        );
+        for (const p of pending) {
+          this.forget(p);
+          p.reject(error);
         }
       }
     }
