@@ -105,11 +105,13 @@ describe('Status bar budget indicator', () => {
       assert.equal((asked.options as { modal?: boolean }).modal, true);
       assert.equal(fake.server.chatRequests.length, before + 1, 'the request was sent once, after Allow Once');
       const dir = path.join(userDataDir(), 'User', 'globalStorage', EXTENSION_ID, 'ledger');
-      const overrides = readdirSync(dir)
-        .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
-        .map(decodeRecord)
-        .filter((r) => r?.budgetOverride === true);
-      assert.ok(overrides.length >= 1, 'the override is recorded in the ledger');
+      // The record is written just after the answer (it is acknowledged a moment later).
+      await eventually('the override recorded in the ledger', () =>
+        readdirSync(dir)
+          .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
+          .map(decodeRecord)
+          .some((r) => r?.budgetOverride === true),
+      );
       const audit = await vscode.commands.executeCommand<string>('aurelis.openAuditLog');
       const events = readFileSync(audit ?? '', 'utf8').split('\n').filter((l) => l.includes('"type":"budget_override"'));
       assert.ok(events.length >= 1, 'the override is recorded in the audit log');
