@@ -183,7 +183,7 @@ export class Orchestrator {
       const request = await this.guard(run, first, settings);
       const messages = messagesOf(request);
       run.promptTokens = countMessageTokens(messages);
-      if (this.deps.contentAudit) this.keepContent(run, 'prompt', messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
+      if (this.keepsContent()) this.keepContent(run, 'prompt', messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       // A cached answer costs nothing, so it is served whatever the budget says (and still recorded).
       const hit = await this.cacheLookup(run, request, first);
       if (hit) return this.fromCache(run, hit);
@@ -635,7 +635,7 @@ export class Orchestrator {
 
   /** Hands the record (and the response text, for the audit log) over, and attaches `recorded`. */
   private recorded(run: RunState, result: TaskResult): RecordedResult {
-    if (this.deps.contentAudit) this.keepContent(run, 'response', result.content);
+    if (this.keepsContent()) this.keepContent(run, 'response', result.content);
     const recorded = this.recording.record(answeredRecord(run, result), run.audits);
     return Object.defineProperty(result, 'recorded', { value: recorded, enumerable: false }) as RecordedResult;
   }
@@ -645,6 +645,11 @@ export class Orchestrator {
     if (!run.target) return;
     const at = { promptTokens: run.promptTokens, fallbackDepth: run.fallbackDepth, now: this.clock.now() };
     void this.recording.record(failedRecord(run, run.target, error, at, this.deps.prices), run.audits);
+  }
+
+  private keepsContent(): boolean {
+    const audit = this.deps.contentAudit;
+    return audit !== undefined && (audit.keepsContent?.() ?? true);
   }
 
   /** Prompt or response text for the audit log (kept only with audit.includeContent); written later, never fatal. */

@@ -89,6 +89,8 @@ export interface UsageRecorder {
  * implementation decides whether to keep it and scans and redacts it first.
  */
 export interface ContentAudit {
+  /** Whether text would be kept now; when it says no, the request does not even build the text. */
+  keepsContent?(): boolean;
   content(entry: { requestId: string; direction: 'prompt' | 'response'; text: string }): Promise<void>;
 }
 

@@ -109,12 +109,17 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
     return this.write({ v: AUDIT_FORMAT_VERSION, time: new Date(this.clock.now()).toISOString(), ...parsed.data });
   }
 
+  /** `aurelis.audit.includeContent`, as it is set now. */
+  keepsContent(): boolean {
+    return this.settings().audit.includeContent;
+  }
+
   /**
    * Prompt or response text, written only when `aurelis.audit.includeContent` is on — and then
    * still scanned, with every secret replaced, whatever the user chose when it was sent.
    */
   content(entry: AuditContent): Promise<void> {
-    if (!this.settings().audit.includeContent) return Promise.resolve();
+    if (!this.keepsContent()) return Promise.resolve();
     const findings = this.scanner.scan(entry.text);
     const cut = truncate(scrubSecrets(redact(entry.text, findings)), MAX_CONTENT_CHARS);
     return this.write(

@@ -38,8 +38,8 @@ const RETENTION_INTERVAL_MS = 3_600_000;
 const STALE_TEMP_MS = 3_600_000;
 /** The request path reads the index in memory; a read of other windows' new lines starts in the background when the last is this old. */
 const REFRESH_AFTER_MS = 1_000;
-/** …or when this many of our own records wait to be read back. */
-const REFRESH_AFTER_UNREAD = 256;
+/** …or when this many of our own records wait to be read back (the budget check adds them up one by one). */
+const REFRESH_AFTER_UNREAD = 32;
 
 export interface UsageLedgerOptions {
   /** The host's storage folder; the ledger lives in its `ledger/` subfolder. */
