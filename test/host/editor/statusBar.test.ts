@@ -106,7 +106,7 @@ describe('Status bar budget indicator', () => {
       assert.equal(fake.server.chatRequests.length, before + 1, 'the request was sent once, after Allow Once');
       const dir = path.join(userDataDir(), 'User', 'globalStorage', EXTENSION_ID, 'ledger');
       // The record is written just after the answer (it is acknowledged a moment later).
-      await eventually('the override recorded in the ledger', () =>
+      await waitFor('the override recorded in the ledger', () =>
         readdirSync(dir)
           .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
           .map(decodeRecord)
