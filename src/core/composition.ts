@@ -19,8 +19,9 @@ import { TeamMode } from './team/teamMode';
 import { TelemetryRecorder } from './telemetry/telemetryRecorder';
 import { LedgerBudgetGate } from './budget/budgetGate';
 import { ModelPrices } from './pricing/priceBook';
-import { UsageAnalytics } from './reports/usageAnalytics';
-import { UsageLedger } from './ledger/usageLedger';
+import type { UsageAnalytics } from './reports/usageAnalytics';
+import type { UsageLedger } from './ledger/usageLedger';
+import { openLedgerReports, type LedgerReports } from './reports/ledgerReports';
 
 export interface CoreDeps {
   /** Ledger, audit log, cache and daily request counts live here. */
@@ -41,6 +42,8 @@ export interface CoreDeps {
   team?: { password: () => Promise<string | undefined>; onNotice: (notice: TeamNotice) => void };
   /** Usage telemetry: the resource's `service.name` (and the CLI's OTEL_EXPORTER_OTLP_ENDPOINT). */
   telemetry?: { serviceName: string; serviceVersion?: string; endpointOverride?: string };
+  /** A ledger already opened over `storageDir` (the editor's status bar reads it before the core exists); the core takes it over. */
+  ledgerReports?: LedgerReports;
 }
 
 export interface Core {
@@ -65,9 +68,8 @@ export interface Core {
 export async function composeCore(deps: CoreDeps): Promise<Core> {
   const { storageDir, settings, log } = deps;
   await mkdir(storageDir, { recursive: true });
-  const ledger = new UsageLedger({ storageDir, settings, logger: log });
+  const { ledger, analytics } = deps.ledgerReports ?? openLedgerReports({ storageDir, settings, log });
   const audit = new AuditLog({ storageDir, settings, logger: log });
-  const analytics = new UsageAnalytics({ ledger, settings });
   const prices = new ModelPrices(settings);
   const team = new TeamMode({ settings, password: deps.team?.password ?? (async () => undefined), logger: log, onNotice: deps.team?.onNotice ?? ((n) => log.info(n.message)) });
   const budget = team.budgetGate(new LedgerBudgetGate({ ledger, prices, settings, logger: log, events: audit }), prices, audit);

@@ -1,11 +1,15 @@
 /**
  * Token counting with a real BPE tokenizer: gpt-tokenizer's o200k_base (the encoding of the
- * GPT-4o/4.1/o-series family). Pure JavaScript, so it bundles into the extension with no
- * native code or WASM, and it counts without allocating the token array (`countTokens`).
- * Other publishers' models use other vocabularies; o200k is a close estimate for them, and
- * every count from here is marked as estimated wherever it stands in for server usage.
+ * GPT-4o/4.1/o-series family). Pure JavaScript, so it bundles with no native code or WASM, and
+ * it counts without allocating the token array (`countTokens`). Other publishers' models use
+ * other vocabularies; o200k is a close estimate for them, and every count from here is marked
+ * as estimated wherever it stands in for server usage.
+ *
+ * The vocabulary is 2.7 MB of code (hundreds of milliseconds and ~50 MB to load), so it is
+ * loaded at the first count, not with this module: the bundles keep it in dist/tokenizer.js
+ * (esbuild.mjs), and a size check that the text's byte count already settles never loads it.
  */
-import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/o200k_base';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from './types';
 
 /** Tokens a chat message costs beyond its text (role and separators), per OpenAI's accounting. */
@@ -13,17 +17,40 @@ const PER_MESSAGE_OVERHEAD = 3;
 /** Every reply is primed with a few tokens. */
 const REPLY_PRIMING = 3;
 
+let tokenizer: typeof O200k | undefined;
+
+function o200k(): typeof O200k {
+  // A plain `require` keeps the load synchronous (counting is) and lets esbuild point it at the separate file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  tokenizer ??= require('gpt-tokenizer/encoding/o200k_base') as typeof O200k;
+  return tokenizer;
+}
+
+/** Whether the vocabulary has been loaded in this process (the start-up tests check it was not). */
+export function tokenizerLoaded(): boolean {
+  return tokenizer !== undefined;
+}
+
 export function countTokens(text: string): number {
-  return countO200k(text);
+  return o200k().countTokens(text);
 }
 
 export function countMessageTokens(messages: readonly ChatMessage[]): number {
   let total = REPLY_PRIMING;
-  for (const m of messages) total += PER_MESSAGE_OVERHEAD + countO200k(m.content) + 1;
+  for (const m of messages) total += PER_MESSAGE_OVERHEAD + countTokens(m.content) + 1;
   return total;
 }
 
-/** Cheap check that stops counting as soon as the limit is passed (large files). */
+/**
+ * Most tokens `text` can be: every o200k token stands for at least one byte of UTF-8, so the
+ * byte count bounds the token count without loading the vocabulary.
+ */
+export function tokenUpperBound(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Cheap check that stops counting as soon as the limit is passed (large files); a text whose bytes fit needs no count. */
 export function fitsWithin(text: string, limit: number): boolean {
-  return isWithinTokenLimit(text, limit) !== false;
+  if (tokenUpperBound(text) <= limit) return true;
+  return o200k().isWithinTokenLimit(text, limit) !== false;
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../core/host';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { AurelisCodeActions } from './codeActions';
 import type { CoreServices } from './coreServices';
+import type { LedgerReports } from './ledgerSpend';
+import type { SpendFigures } from './budgetStatusBar';
 import { BudgetStatusBar } from './budgetStatusBar';
 import { editorHttpProxy } from './httpProxy';
 import { channelLogger } from './log';
@@ -47,9 +49,12 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
   const log = channelLogger(channel);
   const keys = new SecretKeyStore(context.secrets);
   const settings = new SettingsReader(SettingsReader.contributedBy(context.extension.packageJSON), log);
-  const core = lazyCore(context, settings, keys, log);
-  const closeCore = (): Promise<void> => core.loaded?.then((c) => c.dispose()) ?? Promise.resolve();
-  const status = new BudgetStatusBar(() => core().then((c) => c.spend()), () => settings.settings, log);
+  const ledger = lazyLedger(context, settings, log);
+  const core = lazyCore(context, settings, keys, log, ledger);
+  // The core owns the ledger once built; before that, only the status bar's reader has it open.
+  const closeCore = (): Promise<void> =>
+    core.loaded ? core.loaded.then((c) => c.dispose()) : (ledger.loaded?.then((l) => l.ledger.close(), () => undefined) ?? Promise.resolve());
+  const status = new BudgetStatusBar(() => spendNow(core, ledger, settings), () => settings.settings, log);
   const project = new ProjectInstructions(settings, log);
   const runner = new TaskRunner({
     sender: () => core().then((c) => c.models),
@@ -95,16 +100,38 @@ function auditProviderChanges(settings: SettingsReader, core: () => Promise<Core
   });
 }
 
-type LazyCore = (() => Promise<CoreServices>) & { loaded?: Promise<CoreServices> };
+type Lazy<T> = (() => Promise<T>) & { loaded?: Promise<T> };
+type LazyCore = Lazy<CoreServices>;
+
+/**
+ * The status bar's figures. Until a request has built the core they come from the ledger alone
+ * (a chunk without the request pipeline), so start-up stays light; team budgets live in Redis,
+ * which only the core reaches, so with team budgets set the core is built for them.
+ */
+function spendNow(core: LazyCore, ledger: Lazy<LedgerReports>, settings: SettingsReader): Promise<SpendFigures> {
+  const { team } = settings.settings;
+  const teamBudgets = team.redisUrl !== '' && (team.budgets.dailyUsd !== undefined || team.budgets.weeklyUsd !== undefined || team.budgets.monthlyUsd !== undefined);
+  if (core.loaded || teamBudgets) return core().then((c) => c.spend());
+  return Promise.all([ledger(), import('./ledgerSpend')]).then(([reports, m]) => m.ledgerSpend(reports));
+}
+
+/** The ledger's reader, opened on the status bar's first refresh (and handed to the core when it is built). */
+function lazyLedger(context: vscode.ExtensionContext, settings: SettingsReader, log: Logger): Lazy<LedgerReports> {
+  const get: Lazy<LedgerReports> = () => {
+    get.loaded ??= import('./ledgerSpend').then((m) => m.openSpendLedger(context.globalStorageUri.fsPath, () => settings.settings, log));
+    return get.loaded;
+  };
+  return get;
+}
 
 /**
  * Builds the core on first use. If building fails, the command that asked reports it (with
  * "View Log") and the next use tries again instead of failing forever.
  */
-function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, keys: SecretKeyStore, log: Logger): LazyCore {
+function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, keys: SecretKeyStore, log: Logger, ledger: Lazy<LedgerReports>): LazyCore {
   const get: LazyCore = () => {
-    get.loaded ??= import('./services')
-      .then((m) =>
+    get.loaded ??= Promise.all([import('./services'), ledger.loaded])
+      .then(([m, ledgerReports]) =>
         m.createCoreServices({
           context,
           settings: () => settings.settings,
@@ -113,6 +140,7 @@ function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, ke
           askAboutSecrets,
           httpProxy: editorHttpProxy,
           workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
+          ...(ledgerReports ? { ledgerReports } : {}),
         }),
       )
       .catch((e: unknown) => {

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { composeCore, workspaceHash } from '../core/composition';
 import type { KeyStore, Logger } from '../core/host';
+import type { LedgerReports } from '../core/reports/ledgerReports';
 import type { SecretAnswer, SecretQuestion } from '../core/secrets/secretGuard';
 import type { Settings } from '../core/settings';
 import { ledgerAnalyticsSource } from './analytics/ledgerSource';
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   askAboutSecrets: (question: SecretQuestion) => Promise<SecretAnswer>;
   /** VS Code's own proxy settings (http.proxy, http.proxyStrictSSL), read for every request. */
   httpProxy: () => { proxy?: string; strictSSL: boolean };
+  /** The ledger the status bar opened before the core was needed; the core takes it over. */
+  ledgerReports?: LedgerReports;
 }
 
 export async function createCoreServices(deps: ServiceDeps): Promise<CoreServices> {
@@ -42,6 +45,7 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     httpProxy: deps.httpProxy,
     team: teamHost(deps.context),
     telemetry: { serviceName: 'aurelis-vscode', serviceVersion: String(deps.context.extension.packageJSON.version ?? '') },
+    ...(deps.ledgerReports ? { ledgerReports: deps.ledgerReports } : {}),
   });
   deps.log.info(`Core ready (storage ${storageDir}).`);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countMessageTokens, countTokens, fitsWithin } from '../../src/core/tokens';
+import { countMessageTokens, countTokens, fitsWithin, tokenUpperBound } from '../../src/core/tokens';
 
 describe('tokens', () => {
   it('counts with the o200k vocabulary', () => {
@@ -25,5 +25,19 @@ describe('tokens', () => {
     const n = countTokens(text);
     assert.equal(fitsWithin(text, n), true);
     assert.equal(fitsWithin(text, n - 1), false);
+  });
+
+  it('bounds the count by the text\'s UTF-8 bytes, in every script', () => {
+    for (const text of ['hello world', 'नमस्ते दुनिया', '🦊🦊🦊 emoji', '   \n\n\t', 'const x = 1;\n'.repeat(50), 'a'.repeat(5000)]) {
+      assert.ok(countTokens(text) <= tokenUpperBound(text), JSON.stringify(text.slice(0, 20)));
+    }
+    assert.equal(tokenUpperBound('é'), 2);
+  });
+
+  it('answers fitsWithin without counting when the bytes already fit, and counts when they do not', () => {
+    const text = 'word '.repeat(100);
+    assert.equal(fitsWithin(text, tokenUpperBound(text)), true);
+    // Over the byte bound but within the real count: only the tokenizer can say yes.
+    assert.equal(fitsWithin(text, countTokens(text) + 1), true);
   });
 });
