@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { NO_RULES, PROJECT_FILE, readProjectFileRules, type ProjectFileRules } from '../core/instructions/projectFileRules';
+import { PROJECT_FILE } from '../core/instructions/projectFileName';
+import type { ProjectFileRules } from '../core/instructions/projectFileRules';
 import { folderFiles } from './projectFiles';
 
 /** One folder's `.aurelis.yaml` rules, with the file they came from. */
@@ -13,16 +14,10 @@ export async function readWorkspaceProjectFiles(): Promise<FolderRules[]> {
   const found: FolderRules[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const text = await folderFiles(folder.uri).read(PROJECT_FILE);
-    if (text !== undefined) found.push({ file: vscode.Uri.joinPath(folder.uri, PROJECT_FILE), rules: readProjectFileRules(text) });
+    // The YAML parser is loaded only for a workspace that has the file.
+    if (text !== undefined) found.push({ file: vscode.Uri.joinPath(folder.uri, PROJECT_FILE), rules: (await import('../core/instructions/projectFileRules')).readProjectFileRules(text) });
   }
   return found;
-}
-
-/** The rules of the folder a file is in (the first folder's for a file outside every folder). */
-export function rulesFor(all: readonly FolderRules[], uri: vscode.Uri | undefined): ProjectFileRules {
-  const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return NO_RULES;
-  return all.find((r) => r.file.toString() === vscode.Uri.joinPath(folder.uri, PROJECT_FILE).toString())?.rules ?? NO_RULES;
 }
 
 export function watchProjectFiles(onChange: () => void): vscode.Disposable {

@@ -1,12 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
-import { fitInstructions, type FittedInstructions } from '../core/instructions/instructionAllowance';
-import { findInstructions } from '../core/instructions/instructionFiles';
-import { withStandards } from '../core/instructions/teamStandards';
+import type { FittedInstructions } from '../core/instructions/instructionAllowance';
 import type { TaskRequest } from '../core/types';
 import { relativePath } from './editorContext';
-import { folderFiles } from './projectFiles';
-import { rulesFor } from './projectFileRules';
 import type { SettingsReader } from './settingsReader';
 
 /** A request with the team's standards applied, and the project instructions that may go with it. */
@@ -29,23 +25,9 @@ export class ProjectInstructions {
   ) {}
 
   async prepare(request: TaskRequest, document: vscode.Uri | undefined): Promise<PreparedRequest> {
-    const folder = (document && vscode.workspace.getWorkspaceFolder(document)) ?? vscode.workspace.workspaceFolders?.[0];
-    const trusted = vscode.workspace.isTrusted;
-    const standards = trusted ? rulesFor(this.settings.projectFileRules, document).standards : {};
-    const prepared = withStandards(request, standards);
-    const options = this.settings.settings.instructions;
-    if (!folder || !options.enabled) return { request: prepared };
-    const inFolder = document && vscode.workspace.getWorkspaceFolder(document)?.uri.toString() === folder.uri.toString();
-    const found = await findInstructions(folderFiles(folder.uri), inFolder ? pathInFolder(folder, document) : undefined);
-    for (const problem of found.problems) this.log.warn(`Project instructions: ${problem}`);
-    if (found.files.length === 0) return { request: prepared };
-    const fitted = fitInstructions(found.files, options.maxTokens);
-    if (fitted.cut !== undefined || fitted.omitted.length > 0) {
-      this.log.info(
-        `Project instructions are over aurelis.instructions.maxTokens (${options.maxTokens}): ${fitted.cut ? `${fitted.cut} was cut` : ''}${fitted.cut && fitted.omitted.length ? '; ' : ''}${fitted.omitted.length ? `left out: ${fitted.omitted.join(', ')}` : ''}.`,
-      );
-    }
-    return { request: prepared, instructions: fitted };
+    // Finding, parsing and fitting instructions (YAML, glob matching) is loaded with the first request, not at start-up.
+    const { prepareRequest } = await import('./requestPreparation');
+    return prepareRequest(this.settings, this.log, request, document);
   }
 }
 
@@ -62,7 +44,3 @@ export function instructionNames(fitted: FittedInstructions | undefined): string
   return (fitted?.files ?? []).map((f) => (f.path === fitted?.cut ? `${f.path} (cut to fit)` : f.path));
 }
 
-function pathInFolder(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
-  const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
-  return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path.split('/').pop() ?? uri.path;
-}

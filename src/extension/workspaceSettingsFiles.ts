@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-// The ESM build: the UMD one requires its parts at run time, which a bundle cannot resolve.
-import { parse } from 'jsonc-parser/lib/esm/main.js';
 
 /**
  * The `aurelis.*` settings a workspace's own files set. VS Code drops application-scoped values
@@ -36,7 +34,10 @@ export function watchWorkspaceSettingsFiles(onChange: () => void): vscode.Dispos
 /** A settings file as VS Code reads it (comments and trailing commas allowed); undefined when it is missing or unreadable. */
 async function readJsonc(uri: vscode.Uri): Promise<unknown> {
   try {
-    return parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), [], { allowTrailingComma: true }) as unknown;
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // Loaded only for a workspace that has settings files. The ESM build: the UMD one requires its parts at run time, which a bundle cannot resolve.
+    const { parse } = await import('jsonc-parser/lib/esm/main.js');
+    return parse(text, [], { allowTrailingComma: true }) as unknown;
   } catch {
     return undefined;
   }

@@ -8,9 +8,11 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { yamlLineOf, yamlSyntaxError } from '../yamlLines';
+import { PROJECT_FILE } from './projectFileName';
 import { StandardsSchema, type TeamStandards } from './teamStandards';
 
-export const PROJECT_FILE = '.aurelis.yaml';
+export { PROJECT_FILE } from './projectFileName';
+
 
 /** `.aurelis.yaml` key (dotted) → the setting it may tighten (without `aurelis.`). */
 export const TIGHTENING_KEYS: Readonly<Record<string, string>> = {

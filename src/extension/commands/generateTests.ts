@@ -10,7 +10,7 @@ import { BUILD_FILE_NAMES, planTests, type TestPlan, type TestProjectFacts } fro
 import { editorCode, relativePath, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import { succeeds, type EditOutcome } from './edits';
-import { rulesFor } from '../projectFileRules';
+import { rulesFor } from '../projectFileLookup';
 import { readSmallFile } from '../projectFiles';
 import { targetEditor } from './activeEditor';
 
