@@ -11,6 +11,8 @@
 //   AURELIS_HOST_PORT        a fixed port for code-server (default: a free one)
 //   AURELIS_RESULT_FILE      where to write {passed, failed, pending, failures} for scripts/test.mjs
 //   AURELIS_HOST_METRICS_FILE  where to write {activation_ms, vscodeVersion, ...} for benchmarks
+//   AURELIS_HOST_BUILD       "production" runs the minified bundle users get (`esbuild.mjs --production`,
+//                            what the bench measures); default the development build
 //   AURELIS_KEEP_TMP         keep the temporary user-data folder of a failed run
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +37,8 @@ function log(message) {
 }
 
 function buildExtension() {
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  const production = process.env.AURELIS_HOST_BUILD === 'production';
+  const r = spawnSync(process.execPath, ['esbuild.mjs', ...(production ? ['--production'] : [])], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('building the extension (node esbuild.mjs) failed.');
 }
 
@@ -117,8 +120,8 @@ async function main() {
   printResult(result);
   reportCounts(result);
   if (process.env.AURELIS_HOST_METRICS_FILE) {
-    const { vscodeVersion, appName, activation_ms, durationMs } = result;
-    writeFileSync(process.env.AURELIS_HOST_METRICS_FILE, JSON.stringify({ vscodeVersion, appName, activation_ms, testsMs: durationMs }, null, 2));
+    const { vscodeVersion, appName, activation_ms, durationMs, metrics } = result;
+    writeFileSync(process.env.AURELIS_HOST_METRICS_FILE, JSON.stringify({ vscodeVersion, appName, activation_ms, testsMs: durationMs, ...metrics }, null, 2));
   }
   log(`host layer took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result.failed === 0 && result.passed > 0;

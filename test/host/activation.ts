@@ -40,3 +40,13 @@ export async function activationMsFromLogs(userDataDir: string, extensionId: str
     return started !== undefined && activated !== undefined && Math.max(0, activated - started);
   }, { timeoutMs }).catch(() => null);
 }
+
+/**
+ * Whether the extension host has begun activating the extension (its `_doActivateExtension` line
+ * is in the log): `isActive` stays false until `activate()` returns, so it cannot tell "not
+ * started" from "under way" — and memory taken during activation is no "before" figure.
+ */
+export function activationStarted(userDataDir: string, extensionId: string): boolean {
+  const hostLogs = logFiles(path.join(userDataDir, 'logs'), (f) => /(^|[\\/])(remote)?exthost\.log$/.test(f));
+  return firstStamp(hostLogs, (l) => l.includes(`_doActivateExtension ${extensionId},`)) !== undefined;
+}

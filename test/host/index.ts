@@ -10,7 +10,8 @@ import { hostTestFiles } from 'aurelis:host-test-files';
 import manifest from '../../package.json';
 import type { HostResult, HostTestOutcome } from './result';
 import { mapStack } from './stacks';
-import { activationMsFromLogs } from './activation';
+import { activationMsFromLogs, activationStarted } from './activation';
+import { benchMetrics, settledMemory } from './benchMetrics';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
@@ -26,6 +27,13 @@ async function activate(failures: HostResult['failures']): Promise<number | null
     return null;
   }
   try {
+    // The extension host before Aurelis, for the bench's "memory added by Aurelis" (only when this activates it).
+    const userData = process.env.AURELIS_USER_DATA_DIR;
+    if (!extension.isActive && userData && !activationStarted(userData, EXTENSION_ID)) {
+      const before = settledMemory();
+      benchMetrics.rss_before_activation = before.rss;
+      benchMetrics.heap_before_activation = before.heapUsed;
+    }
     await extension.activate();
   } catch (e) {
     failures.push({ title: `harness: activate ${EXTENSION_ID}`, error: describeError(e) });
@@ -117,6 +125,7 @@ export async function run(): Promise<void> {
     result.failures.push({ title: 'harness', error: describeError(e) });
   }
   result.durationMs = Math.round(performance.now() - started);
+  result.metrics = benchMetrics;
   if (resultFile) writeAtomically(resultFile, JSON.stringify(result, null, 2));
   // Desktop VS Code (test-electron) reports a run as failed only when run() rejects.
   if (result.failed > 0) throw new Error(`${result.failed} host test(s) failed.`);

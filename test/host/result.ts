@@ -20,4 +20,6 @@ export interface HostResult {
   /** Milliseconds from VS Code starting to activate the extension to the end of its `activate()` (from the logs). */
   activation_ms: number | null;
   durationMs: number;
+  /** What bench/host measured (test/host/benchMetrics.ts); empty for the other suites. */
+  metrics?: Record<string, number>;
 }
