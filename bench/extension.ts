@@ -36,11 +36,30 @@ export interface ExtensionFigures {
   /** What the first request alone adds (after − at rest): the core's chunk, the SDK, the tokenizer. Measurable even when VS Code activated Aurelis before the harness. */
   rss_first_request_mb?: number | null;
   heap_first_request_mb?: number | null;
+  /**
+   * The production bundle in plain Node with `vscode` stubbed (test/fixtures/startup/activationProbe.cjs),
+   * medians of five fresh processes: Aurelis alone, so these hold still where the extension host's
+   * figures move with everything else it runs.
+   */
+  node?: NodeStartupFigures;
   /** The VS Code the activation was measured in. */
   vscode_version?: string;
 }
 
+export interface NodeStartupFigures {
+  require_ms: number;
+  activate_ms: number;
+  /** Bytes of the files loaded until the status bar shows its figures. */
+  startup_bytes: number;
+  rss_added_at_rest_mb: number;
+  heap_added_at_rest_mb: number;
+  /** After a command that builds the core (Clear Cache): the pipeline's chunks, no request sent. */
+  rss_added_core_mb: number;
+  heap_added_core_mb: number;
+}
+
 const repoRoot = path.resolve(__dirname, '..');
+const NODE_RUNS = 5;
 
 type Activation = Pick<
   ExtensionFigures,
@@ -67,6 +86,7 @@ export async function measureExtension(opts: { hostRuns: number; earlier?: Earli
   const work = mkdtempSync(path.join(tmpdir(), 'aurelis-bench-ext-'));
   try {
     const activation = opts.hostRuns > 0 ? await hostActivation(work, opts.hostRuns) : reused(opts.earlier);
+    const node = await nodeStartup(work);
 
     const vsix = path.join(work, 'aurelis.vsix');
     await run('npm', ['run', 'package', '--', '--out', vsix]);
@@ -76,7 +96,7 @@ export async function measureExtension(opts: { hostRuns: number; earlier?: Earli
     const bundle = entries.find((e) => e.name === 'extension/dist/extension.js');
     if (!bundle) throw new Error('the VSIX holds no extension/dist/extension.js');
     const dist = entries.filter((e) => e.name.startsWith('extension/dist/')).reduce((sum, e) => sum + e.bytes, 0);
-    return { ...activation, bundle_bytes: bundle.bytes, dist_bytes: dist, vsix_bytes: statSync(vsix).size };
+    return { ...activation, node, bundle_bytes: bundle.bytes, dist_bytes: dist, vsix_bytes: statSync(vsix).size };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -126,6 +146,45 @@ async function hostActivation(work: string, runs: number): Promise<Activation> {
   };
 }
 
+/** Builds the production bundle into `work` and loads it in fresh Node processes (see NodeStartupFigures). */
+async function nodeStartup(work: string): Promise<NodeStartupFigures> {
+  const dist = path.join(work, 'node-dist');
+  await run(process.execPath, ['esbuild.mjs', '--production', '--extension-only', '--outdir', dist]);
+  const probe = path.join(repoRoot, 'test', 'fixtures', 'startup', 'activationProbe.cjs');
+  const samples: Array<Record<keyof NodeStartupFigures, number>> = [];
+  for (let i = 0; i < NODE_RUNS; i++) {
+    const storage = mkdtempSync(path.join(work, 'storage-'));
+    const out = await output(process.execPath, ['--expose-gc', probe, path.join(dist, 'extension.js'), storage, path.join(repoRoot, 'package.json')]);
+    const r = JSON.parse(out) as { atRest: { files: string[] }; figures: { requireMs: number; activateMs: number; before: Memory; atRest: Memory; coreLoaded: Memory } };
+    const f = r.figures;
+    const mb = (a: number, b: number): number => (a - b) / 1e6;
+    samples.push({
+      require_ms: f.requireMs,
+      activate_ms: f.activateMs,
+      startup_bytes: r.atRest.files.reduce((sum, file) => sum + statSync(path.join(dist, file)).size, 0),
+      rss_added_at_rest_mb: mb(f.atRest.rss, f.before.rss),
+      heap_added_at_rest_mb: mb(f.atRest.heapUsed, f.before.heapUsed),
+      rss_added_core_mb: mb(f.coreLoaded.rss, f.before.rss),
+      heap_added_core_mb: mb(f.coreLoaded.heapUsed, f.before.heapUsed),
+    });
+  }
+  const med = (key: keyof NodeStartupFigures, digits: number): number => Math.round(median(samples.map((s) => s[key])) * 10 ** digits) / 10 ** digits;
+  return {
+    require_ms: med('require_ms', 1),
+    activate_ms: med('activate_ms', 1),
+    startup_bytes: med('startup_bytes', 0),
+    rss_added_at_rest_mb: med('rss_added_at_rest_mb', 1),
+    heap_added_at_rest_mb: med('heap_added_at_rest_mb', 1),
+    rss_added_core_mb: med('rss_added_core_mb', 1),
+    heap_added_core_mb: med('heap_added_core_mb', 1),
+  };
+}
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+}
+
 /** The quick mode's activation time: the last full run's, saying where it came from. */
 function reused(earlier: EarlierRun | undefined): Activation {
   if (typeof earlier?.activation_ms !== 'number') return { activation_ms: null, activation_source: 'not measured (quick mode, and no earlier full run to reuse)' };
@@ -133,17 +192,25 @@ function reused(earlier: EarlierRun | undefined): Activation {
   return { activation_ms: earlier.activation_ms, activation_source: source };
 }
 
-/** Runs a command in the repository, its output indented under the bench's; rejects on failure. */
+/** Runs a command in the repository; rejects on failure. */
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return output(command, args, env).then(() => undefined);
+}
+
+/** Runs a command in the repository and resolves with its standard output; rejects on failure. */
+function output(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (d: Buffer): void => {
-      output += d.toString();
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    let stdout = '';
+    let all = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      all += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      all += d.toString();
+    });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.slice(-4000)}`))));
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${all.slice(-4000)}`))));
   });
 }

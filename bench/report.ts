@@ -95,6 +95,7 @@ export function rows(r: BenchResults): Row[] {
     },
     { measurement: 'Bundle dist/extension.js', figure: `${(e.bundle_bytes / 1024).toFixed(0)} KiB`, detail: `${e.bundle_bytes.toLocaleString('en-US')} bytes, production build${e.dist_bytes !== undefined ? `; all of dist/ (chunks loaded on first use, tokenizer) ${(e.dist_bytes / 1024).toFixed(0)} KiB` : ''}` },
     ...memoryRows(e),
+    ...nodeStartupRows(e),
     { measurement: 'VSIX', figure: `${(e.vsix_bytes / 1024).toFixed(0)} KiB`, detail: `${e.vsix_bytes.toLocaleString('en-US')} bytes` },
   ];
 }
@@ -153,5 +154,15 @@ function memoryRows(e: ExtensionFigures): Row[] {
   return [
     { measurement: 'Memory added at rest', figure: `${mb(e.rss_added_at_rest_mb)} RSS`, detail: `heap ${mb(e.heap_added_at_rest_mb)}; activated, status bar shown, after a full GC` },
     { measurement: 'Memory added after the first request', figure: `${mb(e.rss_added_after_request_mb)} RSS`, detail: `heap ${mb(e.heap_added_after_request_mb)}; one Explain against a loopback server (that request alone: ${mb(e.rss_first_request_mb)} RSS, heap ${mb(e.heap_first_request_mb)})` },
+  ];
+}
+
+/** The production bundle alone in plain Node (vscode stubbed); absent from older results. */
+function nodeStartupRows(e: ExtensionFigures): Row[] {
+  const n = e.node;
+  if (!n) return [];
+  return [
+    { measurement: 'Start-up in plain Node: require', figure: `${n.require_ms} ms`, detail: `activate() ${n.activate_ms} ms; ${(n.startup_bytes / 1024).toFixed(0)} KiB of files loaded until the status bar shows spend` },
+    { measurement: 'Start-up in plain Node: memory added', figure: `${n.rss_added_at_rest_mb} MB RSS`, detail: `heap ${n.heap_added_at_rest_mb} MB at rest; with the core built (no request yet) ${n.rss_added_core_mb} MB RSS, heap ${n.heap_added_core_mb} MB` },
   ];
 }
