@@ -118,7 +118,13 @@ function spendNow(core: LazyCore, ledger: Lazy<LedgerReports>, settings: Setting
 /** The ledger's reader, opened on the status bar's first refresh (and handed to the core when it is built). */
 function lazyLedger(context: vscode.ExtensionContext, settings: SettingsReader, log: Logger): Lazy<LedgerReports> {
   const get: Lazy<LedgerReports> = () => {
-    get.loaded ??= import('./ledgerSpend').then((m) => m.openSpendLedger(context.globalStorageUri.fsPath, () => settings.settings, log));
+    get.loaded ??= import('./ledgerSpend')
+      .then((m) => m.openSpendLedger(context.globalStorageUri.fsPath, () => settings.settings, log))
+      .catch((e: unknown) => {
+        // The status bar says it could not read the spend; the next refresh tries again.
+        get.loaded = undefined;
+        throw e;
+      });
     return get.loaded;
   };
   return get;
@@ -130,7 +136,8 @@ function lazyLedger(context: vscode.ExtensionContext, settings: SettingsReader, 
  */
 function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, keys: SecretKeyStore, log: Logger, ledger: Lazy<LedgerReports>): LazyCore {
   const get: LazyCore = () => {
-    get.loaded ??= Promise.all([import('./services'), ledger.loaded])
+    // A ledger reader that failed to open is no reason to fail the request: the core opens its own.
+    get.loaded ??= Promise.all([import('./services'), ledger.loaded?.catch(() => undefined)])
       .then(([m, ledgerReports]) =>
         m.createCoreServices({
           context,
