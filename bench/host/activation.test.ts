@@ -7,7 +7,8 @@ import manifest from '../../package.json';
 import { reply } from '../../test/fake-server';
 import { benchMetrics, settledMemory } from '../../test/host/benchMetrics';
 import { closeEditors, openEditor, useFakeProvider } from '../../test/host/editor/fakeProvider';
-import { aurelis, eventually } from '../../test/host/support/aurelis';
+import { aurelis } from '../../test/host/support/aurelis';
+import { waitFor } from '../../test/support/waitFor';
 
 describe('bench: activation', () => {
   it('the extension was activated by the harness', () => {
@@ -19,7 +20,7 @@ describe('bench: activation', () => {
   it('measures the memory Aurelis adds at rest and after its first request', async () => {
     const api = await aurelis();
     // At rest: activated, and the status bar's first figures read from the ledger.
-    await eventually('the status bar to show today\'s spend', () => /\$\d/.test(api.budgetStatus().text), 60_000);
+    await waitFor('the status bar to show today\'s spend', () => /\$\d/.test(api.budgetStatus().text), { timeoutMs: 60_000, seen: () => api.budgetStatus().text });
     const rest = settledMemory();
     const fake = await useFakeProvider();
     try {
