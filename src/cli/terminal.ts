@@ -7,6 +7,7 @@ import path from 'node:path';
 import { scrubSecrets } from '../core/errors';
 import type { Logger } from '../core/host';
 import { CliError } from './exitCodes';
+import { errorMessage } from '../shared/errorMessage';
 
 /** A message for the person at the terminal (stderr). */
 export function say(message: string): void {
@@ -23,7 +24,7 @@ export async function emit(text: string, output?: string): Promise<void> {
   try {
     await writeFile(file, text);
   } catch (e) {
-    throw new CliError(`Could not write ${file} (${e instanceof Error ? e.message : String(e)}). Choose a folder you can write to with --output.`);
+    throw new CliError(`Could not write ${file} (${errorMessage(e)}). Choose a folder you can write to with --output.`);
   }
   say(`Wrote ${path.relative(process.cwd(), file) || file}.`);
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
 import type { Settings } from '../core/settings';
-import { formatUsd as usd } from '../core/reports/amountFormat';
+import { formatPercent, formatSpentOf, formatUsd as usd } from '../shared/format';
+import { errorMessage } from '../shared/errorMessage';
 
 export interface SpendTotals {
   costUsd: number;
@@ -101,7 +102,7 @@ export class BudgetStatusBar implements vscode.Disposable {
           this.figures = await this.load();
           this.failure = undefined;
         } catch (e) {
-          this.failure = e instanceof Error ? e.message : String(e);
+          this.failure = errorMessage(e);
           this.log.warn(`Could not read spend for the status bar: ${this.failure}`);
         }
         this.render();
@@ -166,15 +167,14 @@ export class BudgetStatusBar implements vscode.Disposable {
     if (f.budgets.length > 0) {
       md.appendMarkdown('\n**Budgets**\n\n');
       for (const b of f.budgets) {
-        const amount = b.unit === 'usd' ? `${usd(b.spent)} of ${usd(b.limit)}` : `${tokens(b.spent)} of ${tokens(b.limit)} tokens`;
-        md.appendMarkdown(`- ${b.period[0]?.toUpperCase()}${b.period.slice(1)}: ${amount} (${Math.round(b.fraction * 100)} %)\n`);
+        md.appendMarkdown(`- ${b.period[0]?.toUpperCase()}${b.period.slice(1)}: ${formatSpentOf(b.spent, b.limit, b.unit)} (${formatPercent(b.fraction)})\n`);
       }
     } else {
       md.appendMarkdown('\nNo budget set — `aurelis.budgets.dailyUsd` adds one.\n');
     }
     if (f.team) {
       md.appendMarkdown(`\n**Team budgets (${escape(f.team.name)}, UTC)**\n\n`);
-      for (const b of f.team.budgets) md.appendMarkdown(`- ${b.period[0]?.toUpperCase()}${b.period.slice(1)}: ${usd(b.spent)} of ${usd(b.limit)} (${Math.round(b.fraction * 100)} %)\n`);
+      for (const b of f.team.budgets) md.appendMarkdown(`- ${b.period[0]?.toUpperCase()}${b.period.slice(1)}: ${formatSpentOf(b.spent, b.limit, 'usd')} (${formatPercent(b.fraction)})\n`);
     }
     if (f.topModels.length > 0) {
       md.appendMarkdown('\n**Top models this month**\n\n');
@@ -183,7 +183,7 @@ export class BudgetStatusBar implements vscode.Disposable {
         md.appendMarkdown(`- ${escape(m.label)}: ${price}, ${m.requests} request${m.requests === 1 ? '' : 's'}\n`);
       }
     }
-    md.appendMarkdown(`\nCache hit rate this month: ${f.cacheHitRate === null ? '—' : `${Math.round(f.cacheHitRate * 100)} %`}\n\n`);
+    md.appendMarkdown(`\nCache hit rate this month: ${formatPercent(f.cacheHitRate)}\n\n`);
     md.appendMarkdown('Click to open the analytics.');
     return md;
   }
@@ -197,10 +197,6 @@ export function levelOf(budgets: readonly BudgetFigure[], settings: Settings): S
   return 'normal';
 }
 
-
-function tokens(n: number): string {
-  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
-}
 
 /** Model names and messages come from outside; keep them from being read as Markdown. */
 function escape(text: string): string {

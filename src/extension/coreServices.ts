@@ -2,6 +2,7 @@
  * What the editor layer uses from the core, built once by `services.ts` (the composition
  * root). Command handlers depend on these narrow shapes, not on how the core is assembled.
  */
+import type { CatalogModel } from '../core/catalog/catalogSchemas';
 import type { AurelisError } from '../core/errors';
 import type { ModelTarget } from '../core/pipeline';
 import type { BatchRunner } from '../core/review/batchReview';
@@ -13,16 +14,7 @@ import type { SpendFigures } from './budgetStatusBar';
 import type { RequestSender } from './taskRunner';
 
 /** One model of a provider's catalog, as the Models picker shows it. */
-export interface ModelInfo {
-  id: string;
-  name?: string;
-  publisher?: string;
-  summary?: string;
-  maxInputTokens?: number;
-  maxOutputTokens?: number;
-  /** Rate-limit tier (`low`, `high`, …) when the provider publishes one. */
-  tier?: string;
-}
+export type ModelInfo = Omit<CatalogModel, 'provider' | 'capabilities'>;
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

@@ -39,7 +39,7 @@ export async function editorCode(editor: vscode.TextEditor, options: { fallback:
     if (symbol) {
       range = fullLines(doc, symbol.range);
       scope = 'symbol';
-      scopeLabel = `${vscode.SymbolKind[symbol.kind].toLowerCase()} \`${symbol.name}\``;
+      scopeLabel = symbolLabel(symbol);
     } else {
       range = fullLines(doc, new vscode.Range(0, 0, doc.lineCount - 1, 0));
       scope = 'file';
@@ -50,18 +50,7 @@ export async function editorCode(editor: vscode.TextEditor, options: { fallback:
   const name = relativePath(doc.uri);
   assertText(doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount - 1, 200), 0)), name);
   assertSendable(code, scope === 'file' ? name : `The ${scope === 'symbol' ? scopeLabel.replace(/`/g, '') : 'selection'} in ${name}`, options.maxKB);
-  return {
-    context: {
-      language: doc.languageId,
-      path: name,
-      code,
-      firstLine: range.start.line + 1,
-      scope: scopeLabel,
-      diagnostics: nearbyDiagnostics(doc.uri, range),
-    },
-    range,
-    scope,
-  };
+  return codeOf(doc, name, code, range, scope, scopeLabel, nearbyDiagnostics(doc.uri, range));
 }
 
 /** The code before and after the cursor, for generating new code there. */
@@ -84,18 +73,16 @@ export async function codeAroundDiagnostic(doc: vscode.TextDocument, diagnostic:
   const code = doc.getText(range);
   const name = relativePath(doc.uri);
   assertSendable(code, name, maxKB);
-  return {
-    context: {
-      language: doc.languageId,
-      path: name,
-      code,
-      firstLine: range.start.line + 1,
-      scope: symbol ? `${vscode.SymbolKind[symbol.kind].toLowerCase()} \`${symbol.name}\`` : 'the lines around the problem',
-      diagnostics: [],
-    },
-    range,
-    scope: symbol ? 'symbol' : 'file',
-  };
+  return codeOf(doc, name, code, range, symbol ? 'symbol' : 'file', symbol ? symbolLabel(symbol) : 'the lines around the problem', []);
+}
+
+function codeOf(doc: vscode.TextDocument, name: string, code: string, range: vscode.Range, scope: Scope, scopeLabel: string, diagnostics: ContextDiagnostic[]): EditorCode {
+  return { context: { language: doc.languageId, path: name, code, firstLine: range.start.line + 1, scope: scopeLabel, diagnostics }, range, scope };
+}
+
+/** "function `parse`", as the prompt and messages name the code sent. */
+function symbolLabel(symbol: FoundSymbol): string {
+  return `${vscode.SymbolKind[symbol.kind].toLowerCase()} \`${symbol.name}\``;
 }
 
 export function toContextDiagnostic(d: vscode.Diagnostic): ContextDiagnostic {

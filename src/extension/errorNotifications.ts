@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AurelisError, isAurelisError, type NextStep } from '../core/errors';
 import type { Logger } from '../core/host';
+import { errorMessage } from '../shared/errorMessage';
 
 /** What the notification can do beyond opening commands and settings. */
 export interface ErrorActions {
@@ -33,7 +34,7 @@ const WARNING_KINDS = new Set<AurelisError['kind']>(['rate_limited', 'budget_exc
 export async function showError(error: unknown, log: Logger, actions: ErrorActions = {}): Promise<void> {
   const e = isAurelisError(error)
     ? error
-    : new AurelisError('unavailable', `Aurelis ran into an unexpected problem: ${error instanceof Error ? error.message : String(error)}. The log has the details.`, {
+    : new AurelisError('unavailable', `Aurelis ran into an unexpected problem: ${errorMessage(error)}. The log has the details.`, {
         nextSteps: ['viewLog'],
         cause: error,
       });

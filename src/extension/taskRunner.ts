@@ -6,6 +6,7 @@ import { withInstructions } from '../core/instructions/projectInstructions';
 import type { SecurityEventSink } from '../core/audit/auditEvents';
 import { documentOf, instructionNames, type PreparedRequest } from './projectInstructions';
 import { recordSecurityEvent } from './securityEvents';
+import { withCancel, type ProgressReport } from './progress';
 import { requestChoices } from './requestChoices';
 import type { AnswerCheck, RunOptions, SentRedactions, TaskRequest, TaskResult, TaskType } from '../core/types';
 
@@ -156,28 +157,20 @@ export class TaskRunner {
   }
 
   /** A progress notification whose Cancel aborts the work, with the status bar showing it runs. */
-  private underProgress<T>(title: string, work: (sender: RequestSender, options: RunOptions, progress: vscode.Progress<{ message?: string }>) => Promise<T>): Promise<T> {
-    return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        const onCancel = token.onCancellationRequested(() => controller.abort());
-        this.running.add(controller);
-        const finished = this.deps.activity();
-        try {
-          const sender = await this.deps.sender();
-          return await work(sender, { signal: controller.signal, onNotice: (notice) => this.notice(notice, progress) }, progress);
-        } catch (e) {
-          if (controller.signal.aborted && !(isAurelisError(e) && e.kind === 'cancelled')) {
-            throw new AurelisError('cancelled', 'Cancelled.', { cause: e });
-          }
-          throw e;
-        } finally {
-          onCancel.dispose();
-          this.running.delete(controller);
-          finished();
-        }
-      }),
-    );
+  private async underProgress<T>(title: string, work: (sender: RequestSender, options: RunOptions, progress: ProgressReport) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.running.add(controller);
+    const finished = this.deps.activity();
+    try {
+      return await withCancel(
+        title,
+        async (signal, progress) => work(await this.deps.sender(), { signal, onNotice: (notice) => this.notice(notice, progress) }, progress),
+        controller,
+      );
+    } finally {
+      this.running.delete(controller);
+      finished();
+    }
   }
 
   /**
@@ -212,7 +205,7 @@ export class TaskRunner {
     throw new AurelisError('cancelled', 'Not sent: the workspace is in Restricted Mode.');
   }
 
-  private notice(notice: Notice, progress: vscode.Progress<{ message?: string }>): void {
+  private notice(notice: Notice, progress: ProgressReport): void {
     this.log.info(`${notice.kind}: ${notice.message}`);
     progress.report({ message: notice.message });
     if (notice.kind === 'budget_warn' || notice.kind === 'budget_throttle') void vscode.window.showWarningMessage(`Aurelis: ${notice.message}`, 'Open Budget Settings').then(openBudgets);
@@ -235,7 +228,7 @@ export class TaskRunner {
  * Reports how much of a streamed answer has arrived ("1.2k characters received"), so a long
  * answer shows progress rather than only a spinner. Reported when the shown figure changes.
  */
-function receivedCounter(progress: vscode.Progress<{ message?: string }>): (text: string) => void {
+function receivedCounter(progress: ProgressReport): (text: string) => void {
   let count = 0;
   let shown = '';
   return (text) => {

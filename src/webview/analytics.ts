@@ -6,7 +6,7 @@
 import './analytics/zodWithoutEval';
 import type { HostEventMessage, RequestResult } from '../shared/analytics-protocol/messages';
 import { costChart, hoursChart, latencyChart, modelsChart, tasksChart, type ChartData } from '../shared/analytics-view/chartData';
-import { formatCount, formatDateTime, formatUsd } from '../shared/analytics-view/format';
+import { formatCount, formatDateTime, formatUsd } from '../shared/format';
 import { describeFilter } from '../shared/analytics-view/htmlReport';
 import { budgetBars, modelPerformanceTable, promptTable, recentFailuresTable, summaryCards } from '../shared/analytics-view/summary';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../shared/analytics-protocol/messages';
@@ -16,6 +16,7 @@ import { DEFAULT_FILTER, FilterBar, initialFilter, restoredFilter } from './anal
 import { HostChannel, vscodeApi } from './analytics/hostChannel';
 import { byId, renderBudgets, renderCards, renderTable } from './analytics/render';
 import { readTheme, watchTheme } from './analytics/theme';
+import { errorMessage } from '../shared/errorMessage';
 
 interface SavedState {
   filter: AnalyticsFilter;
@@ -80,7 +81,7 @@ class AnalyticsPage {
       result = await this.channel.request('getReport', { filter: this.filter });
     } catch (e) {
       if (mine !== this.latest) return;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this.status.textContent = `Could not load the usage figures: ${message}`;
       this.content.setAttribute('aria-busy', 'false');
       this.channel.notify('problem', { message: `getReport failed: ${message}` });
@@ -135,7 +136,7 @@ class AnalyticsPage {
       const { saved, fileName } = await this.channel.request('exportReport', { filter: this.filter, format });
       this.status.textContent = saved ? `Saved ${fileName ?? 'the export'}.` : 'Export cancelled.';
     } catch (e) {
-      this.status.textContent = `Export failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = `Export failed: ${errorMessage(e)}`;
     } finally {
       for (const b of buttons) b.disabled = false;
       button.focus();

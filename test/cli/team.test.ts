@@ -27,7 +27,7 @@ describe('aurelis in team mode (AURELIS_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT)'
     const second = await t.run(['review', 'src', '--fail-on', 'never', '--verbose'], { env: { ...t.env, ...team, AURELIS_HOME: path.join(t.dir, '..', 'job-2') } });
     assert.equal(second.code, 0, second.stderr);
     assert.equal(t.server.chatRequests.length, sent, "the second job's requests were answered by the first job's answers in Redis");
-    assert.match(second.stdout, /1 request \(1 from the cache\), [\d,]+ tokens, \$0 /);
+    assert.match(second.stdout, /1 request \(1 from the cache\), [\d,]+ tokens, \$0\.00 /);
     assert.equal(second.stdout.split('Reviewed')[0], first.stdout.split('Reviewed')[0], 'the same findings');
     assert.match(second.stderr, /Team mode: connected to Redis at 127\.0\.0\.1:\d+/);
     for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, allText(path.join(t.dir, '..', 'job-1')), allText(path.join(t.dir, '..', 'job-2'))]) {

@@ -8,6 +8,7 @@ import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { say } from '../terminal';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface FileSpan {
   file: string;
@@ -29,7 +30,7 @@ export async function explain(session: Session, spec: string, signal: AbortSigna
   const span = parseFileSpan(spec);
   const absolute = path.resolve(span.file);
   const text = await readFile(absolute, 'utf8').catch((e: unknown) => {
-    throw new CliError(`Could not read ${span.file} (${e instanceof Error ? e.message : String(e)}). Name a file that exists.`);
+    throw new CliError(`Could not read ${span.file} (${errorMessage(e)}). Name a file that exists.`);
   });
   const lines = text.split('\n');
   const from = span.from ?? 1;

@@ -15,6 +15,7 @@ import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
+import { errorMessage } from '../../shared/errorMessage';
 
 export async function generate(session: Session, instruction: string, options: { file?: string; language?: string; output?: string }, signal: AbortSignal): Promise<ExitCode> {
   if (instruction.trim() === '') throw new CliError('Say what to generate, e.g. aurelis generate "a function that parses ISO dates".');
@@ -23,7 +24,7 @@ export async function generate(session: Session, instruction: string, options: {
   if (options.file !== undefined) {
     const absolute = path.resolve(options.file);
     const text = await readFile(absolute, 'utf8').catch((e: unknown) => {
-      throw new CliError(`Could not read ${options.file} (${e instanceof Error ? e.message : String(e)}). Name a file that exists.`);
+      throw new CliError(`Could not read ${options.file} (${errorMessage(e)}). Name a file that exists.`);
     });
     const rel = path.relative(session.project.root, absolute).split(path.sep).join('/');
     assertSendable(text, rel, session.settings.security.maxFileKB);

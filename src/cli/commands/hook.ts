@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import { say } from '../terminal';
+import { errorMessage } from '../../shared/errorMessage';
 
 const MARK = '# Installed by "aurelis hook install".';
 
@@ -42,7 +43,7 @@ async function gitPath(name: string): Promise<string> {
     const { stdout } = await promisify(execFile)('git', ['rev-parse', '--git-path', name], { encoding: 'utf8' });
     return path.resolve(stdout.trim());
   } catch (e) {
-    throw new CliError(`"aurelis hook install" needs a git repository, and this folder is not inside one (${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}).`);
+    throw new CliError(`"aurelis hook install" needs a git repository, and this folder is not inside one (${errorMessage(e).split('\n')[0] ?? ''}).`);
   }
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CatalogModel } from '../../core/catalog/catalogSchemas';
 import { CATALOG_TTL_MS } from '../../core/catalog/modelCatalog';
 import { PROVIDER_IDS } from '../../core/types';
+import { NO_VALUE, formatCount } from '../../shared/format';
 import { EXIT, type ExitCode } from '../exitCodes';
 import type { Session } from '../session';
 import { emit } from '../terminal';
@@ -60,5 +61,5 @@ async function readSaved(file: string): Promise<z.infer<typeof SavedListSchema> 
 }
 
 function num(n: number | undefined): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US');
+  return n === undefined ? NO_VALUE : formatCount(n);
 }

@@ -17,6 +17,7 @@ import { CliError, EXIT, type ExitCode } from '../exitCodes';
 import { withProject } from '../projectInstructions';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
+import { errorMessage } from '../../shared/errorMessage';
 
 export const PROMPT_EVAL_FORMATS = ['text', 'json'] as const;
 
@@ -62,7 +63,7 @@ export async function promptEval(session: Session, file: string, options: { form
 async function readPrompt(session: Session, file: string): Promise<PromptFile> {
   const absolute = path.resolve(file);
   const text = await readFile(absolute, 'utf8').catch((e: unknown) => {
-    throw new CliError(`Could not read ${file} (${e instanceof Error ? e.message : String(e)}). Name a prompt file that exists.`);
+    throw new CliError(`Could not read ${file} (${errorMessage(e)}). Name a prompt file that exists.`);
   });
   const shown = path.relative(session.project.root, absolute).split(path.sep).join('/');
   try {

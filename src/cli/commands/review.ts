@@ -4,7 +4,6 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { isAurelisError } from '../../core/errors';
 import { reviewFiles, type BatchReviewReport } from '../../core/review/batchReview';
 import { reviewInputLimit } from '../../core/review/inputLimit';
 import { jsonReport } from '../../core/review/formats/jsonReport';
@@ -21,6 +20,7 @@ import { emit, say } from '../terminal';
 import { CLI_VERSION } from '../version';
 import type { Interrupt } from '../interrupt';
 import { withProject } from '../projectInstructions';
+import { errorMessage } from '../../shared/errorMessage';
 
 export const REVIEW_FORMATS = ['text', 'markdown', 'sarif', 'json'] as const;
 export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
@@ -43,7 +43,7 @@ export async function review(session: Session, paths: string[], options: ReviewO
   for (const s of inputs.skipped) say(`aurelis: skipped ${s.path}: ${s.reason}.`);
   if (inputs.files.length === 0) say(options.staged ? 'aurelis: nothing staged to review.' : options.changed !== undefined ? 'aurelis: no changes to review.' : 'aurelis: no files to review.');
   else say(`aurelis: reviewing ${inputs.files.length} ${inputs.files.length === 1 ? 'file' : 'files'}…`);
-  const limit = await reviewInputLimit(session.core.orchestrator, session.settings, (e) => session.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`));
+  const limit = await reviewInputLimit(session.core.orchestrator, session.settings, (e) => session.log.debug(`No model list for the input limit: ${errorMessage(e)}`));
   const progress = progressReporter(process.stderr, process.env);
   const announced = new Set<string>();
   // git reports real paths (inputs.root); the project file's folder is compared the same way.

@@ -4,6 +4,7 @@
  */
 import { buildHtmlReport } from '../../shared/analytics-view/htmlReport';
 import type { AnalyticsFilter, AnalyticsPeriod } from '../../shared/analyticsReport';
+import { formatCount } from '../../shared/format';
 import { collect } from '../../core/reports/usageAnalytics';
 import { addLocalDays } from '../../core/reports/periods';
 import { plural, usd } from '../../core/review/formats/summary';
@@ -48,8 +49,8 @@ export async function usage(session: Session, options: { period?: string; format
     const report = await analytics.report(filter);
     const t = report.totals;
     const lines = [
-      `Requests: ${t.requests.toLocaleString('en-US')} (${t.cacheHits} from the cache, ${t.errors} failed)`,
-      `Tokens:   ${t.totalTokens.toLocaleString('en-US')} (${t.promptTokens.toLocaleString('en-US')} in, ${t.completionTokens.toLocaleString('en-US')} out)`,
+      `Requests: ${formatCount(t.requests)} (${t.cacheHits} from the cache, ${t.errors} failed)`,
+      `Tokens:   ${formatCount(t.totalTokens)} (${formatCount(t.promptTokens)} in, ${formatCount(t.completionTokens)} out)`,
       `Cost:     ${usd(t.costUsd)}${t.unpricedRequests > 0 ? ` (+${t.unpricedRequests} requests with an unknown price)` : ''}`,
     ];
     for (const m of report.byModel) lines.push(`  ${m.model} (${m.provider}): ${plural(m.totals.requests, 'request')}, ${plural(m.totals.totalTokens, 'token')}, ${usd(m.totals.costUsd)}`);

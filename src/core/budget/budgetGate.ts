@@ -16,7 +16,7 @@ import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipe
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from '../../shared/analyticsReport';
 import { EPSILON, SpendTally, configuredLimits, withRecords } from './budgetStatus';
-import { formatAmount, formatPercent } from '../reports/amountFormat';
+import { formatAmount, formatPercent } from '../../shared/format';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { LedgerView } from '../ledger/usageLedger';
 

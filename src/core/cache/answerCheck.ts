@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../host';
 import type { AnswerCheck, FinishReason } from '../types';
+import { errorMessage } from '../../shared/errorMessage';
 
 export function answerIsUsable(check: AnswerCheck | undefined, answer: { content: string; finishReason: FinishReason }, logger: Logger): boolean {
   if (!check) return true;
@@ -13,7 +14,7 @@ export function answerIsUsable(check: AnswerCheck | undefined, answer: { content
     return check({ content: answer.content, finishReason: answer.finishReason });
   } catch (err) {
     // A check that throws cannot vouch for the answer; keeping it out of the cache is the safe side.
-    logger.warn(`The answer check failed, so the answer is not cached: ${err instanceof Error ? err.message : String(err)}`);
+    logger.warn(`The answer check failed, so the answer is not cached: ${errorMessage(err)}`);
     return false;
   }
 }

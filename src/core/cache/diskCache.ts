@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import type { Logger } from '../host';
 import { CacheEntrySchema, type CacheEntry } from './cacheEntry';
+import { errorMessage } from '../../shared/errorMessage';
 
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 const TEMP = /\.tmp$/;
@@ -52,7 +53,7 @@ export class DiskCache {
     try {
       text = await readFile(this.file(key), 'utf8');
     } catch (e) {
-      if (!isMissing(e)) this.logger.warn(`Response cache: could not read an entry (${describe(e)}); treating it as a miss.`);
+      if (!isMissing(e)) this.logger.warn(`Response cache: could not read an entry (${errorMessage(e)}); treating it as a miss.`);
       return undefined;
     }
     let raw: unknown;
@@ -83,7 +84,7 @@ export class DiskCache {
       await rename(temp, this.file(entry.key));
     } catch (e) {
       await rm(temp, { force: true }).catch(() => undefined);
-      this.logger.warn(`Response cache: could not store an answer on disk (${describe(e)}). It stays cached in memory only.`);
+      this.logger.warn(`Response cache: could not store an answer on disk (${errorMessage(e)}). It stays cached in memory only.`);
       return;
     }
     this.track(entry.key, bytes);
@@ -91,7 +92,7 @@ export class DiskCache {
   }
 
   async remove(key: string): Promise<void> {
-    await rm(this.file(key), { force: true }).catch((e: unknown) => this.logger.warn(`Response cache: could not delete an entry (${describe(e)}).`));
+    await rm(this.file(key), { force: true }).catch((e: unknown) => this.logger.warn(`Response cache: could not delete an entry (${errorMessage(e)}).`));
     this.untrack(key);
   }
 
@@ -111,7 +112,7 @@ export class DiskCache {
           bytes += size;
         }
       } catch (e) {
-        if (!isMissing(e)) this.logger.warn(`Response cache: could not delete ${name} (${describe(e)}).`);
+        if (!isMissing(e)) this.logger.warn(`Response cache: could not delete ${name} (${errorMessage(e)}).`);
       }
     }
     this.index = new Map();
@@ -150,7 +151,7 @@ export class DiskCache {
         if (ENTRY.test(name)) found.push({ key: name.slice(0, 64), bytes: s.size, mtime: s.mtimeMs });
         else if (TEMP.test(name) && Date.now() - s.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true });
       } catch (e) {
-        if (!isMissing(e)) this.logger.warn(`Response cache: could not inspect ${name} (${describe(e)}).`);
+        if (!isMissing(e)) this.logger.warn(`Response cache: could not inspect ${name} (${errorMessage(e)}).`);
       }
     }
     found.sort((a, b) => a.mtime - b.mtime);
@@ -190,6 +191,3 @@ function isMissing(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

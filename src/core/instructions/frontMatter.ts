@@ -3,6 +3,7 @@
  * `yaml` library. A file without front matter is all body.
  */
 import { parse } from 'yaml';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface FrontMatter {
   /** The values of the front matter, or an empty object when there is none (or it is not a mapping). */
@@ -22,7 +23,7 @@ export function splitFrontMatter(text: string): FrontMatter {
     const fields: unknown = parse(match[1] ?? '');
     return { fields: isRecord(fields) ? fields : {}, body };
   } catch (err) {
-    return { fields: {}, body, problem: err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err) };
+    return { fields: {}, body, problem: errorMessage(err).split('\n')[0] ?? '' };
   }
 }
 

@@ -2,7 +2,7 @@
  * The evaluation as a table of rows × evaluators: pass/fail with the score, then tokens and
  * cost. Markdown for the editor, plain aligned text for a terminal.
  */
-import { formatUsd } from '../reports/amountFormat';
+import { formatUsd } from '../../shared/format';
 import type { PromptEvaluation, RowResult } from './promptEvaluation';
 
 function cells(evaluation: PromptEvaluation, row: RowResult): string[] {

@@ -11,6 +11,7 @@ import type { PromptFile } from './promptFile';
 import type { Evaluator, Judge } from './promptFileSchema';
 import { promptRequest } from './promptRequest';
 import { runStringCheck, type CheckOutcome } from './stringChecks';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface PromptSender {
   run(request: TaskRequest, options?: RunOptions): Promise<TaskResult>;
@@ -71,7 +72,7 @@ async function evaluateRow(prompt: PromptFile, evaluators: readonly Evaluator[],
     answer = await sender.run(promptRequest(prompt, row, model), options);
   } catch (err) {
     if (isAurelisError(err) && err.kind === 'cancelled') throw err;
-    return { row: number, answer: '', passed: false, evaluations: [], tokens: 0, costUsd: 0, error: err instanceof Error ? err.message : String(err) };
+    return { row: number, answer: '', passed: false, evaluations: [], tokens: 0, costUsd: 0, error: errorMessage(err) };
   }
   const tally = new Tally(answer);
   const evaluations: EvaluatorResult[] = [];
@@ -87,7 +88,7 @@ async function evaluateRow(prompt: PromptFile, evaluators: readonly Evaluator[],
       evaluations.push({ evaluator: evaluator.name, ...readVerdict(judge, verdict.content) });
     } catch (err) {
       if (isAurelisError(err) && err.kind === 'cancelled') throw err;
-      evaluations.push({ evaluator: evaluator.name, passed: false, score: 0, detail: `the judge could not answer: ${err instanceof Error ? err.message : String(err)}` });
+      evaluations.push({ evaluator: evaluator.name, passed: false, score: 0, detail: `the judge could not answer: ${errorMessage(err)}` });
     }
   }
   return { row: number, answer: answer.content, passed: evaluations.every((e) => e.passed), evaluations, tokens: tally.tokens, costUsd: tally.cost, model: answer.model };

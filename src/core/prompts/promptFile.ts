@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ResponseFormat } from '../types';
 import { yamlLineOf, yamlSyntaxError } from '../yamlLines';
 import { PromptFileSchema, type PromptFileContent } from './promptFileSchema';
+import { errorMessage } from '../../shared/errorMessage';
 
 export const PROMPT_FILE_SUFFIXES = ['.prompt.yml', '.prompt.yaml'] as const;
 
@@ -66,7 +67,7 @@ export function responseFormatOf(prompt: PromptFile): ResponseFormat | undefined
     try {
       spec = JSON.parse(spec) as unknown;
     } catch (err) {
-      throw new PromptFileError(prompt.file, 1, 'jsonSchema', `is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+      throw new PromptFileError(prompt.file, 1, 'jsonSchema', `is not valid JSON (${errorMessage(err)}).`);
     }
   }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {

@@ -5,6 +5,7 @@
  * `aurelis.endpoints.<provider>` replaces any preset's base URL (self-hosted gateways, proxies,
  * and the tests' fake server).
  */
+import { PROVIDER_NAMES } from '../../shared/labels';
 import type { ProviderId } from '../types';
 import type { TokenParameter } from './modelRules';
 
@@ -57,9 +58,9 @@ export interface ProviderPreset {
 /** GitHub documents both; the newer one is what its current docs send. */
 export const GITHUB_API_VERSION = '2022-11-28';
 
-export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
+/** What each provider is and needs; its name comes from the one label table (src/shared/labels.ts). */
+const PRESET_FACTS: Record<ProviderId, Omit<ProviderPreset, 'label'>> = {
   'github-models': {
-    label: 'GitHub Models',
     group: 'hosted',
     description: 'Retired on 2026-07-30: only for enterprises that still reach a compatible gateway.',
     baseUrl: 'https://models.github.ai/inference',
@@ -70,7 +71,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   'azure-ai-foundry': {
-    label: 'Azure AI Foundry',
     group: 'hosted',
     description: "Your Azure AI Foundry resource's OpenAI-compatible endpoint (or a deployment URL with api-version); GitHub's recommended successor to GitHub Models.",
     keyHeader: 'api-key',
@@ -81,7 +81,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_completion_tokens',
   },
   openai: {
-    label: 'OpenAI',
     group: 'hosted',
     description: "OpenAI's hosted models. Needs an OpenAI API key.",
     baseUrl: 'https://api.openai.com/v1',
@@ -92,7 +91,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_completion_tokens',
   },
   openrouter: {
-    label: 'OpenRouter',
     group: 'gateway',
     description: "Many publishers' models behind one OpenRouter key; reports what each request cost.",
     costInUsage: true,
@@ -105,7 +103,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   ollama: {
-    label: 'Ollama',
     group: 'local',
     description: 'Models running on this machine through Ollama. No key, no cost.',
     baseUrl: 'http://localhost:11434/v1',
@@ -116,7 +113,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   lmstudio: {
-    label: 'LM Studio',
     group: 'local',
     description: 'Models running on this machine through LM Studio. No key, no cost.',
     baseUrl: 'http://localhost:1234/v1',
@@ -127,7 +123,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   custom: {
-    label: 'Custom endpoint',
     group: 'gateway',
     description: 'Any OpenAI-compatible endpoint you set in aurelis.endpoints.custom.',
     key: 'optional',
@@ -137,7 +132,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   anthropic: {
-    label: 'Anthropic',
     group: 'hosted',
     description: "Claude through Anthropic's OpenAI-compatible endpoint; needs an Anthropic API key.",
     baseUrl: 'https://api.anthropic.com/v1',
@@ -153,7 +147,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     responseFormat: false,
   },
   gemini: {
-    label: 'Google Gemini',
     group: 'hosted',
     description: "Gemini through Google's OpenAI compatibility endpoint; needs a Gemini API key.",
     baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
@@ -165,7 +158,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     catalogIdPrefix: 'models/',
   },
   deepseek: {
-    label: 'DeepSeek',
     group: 'hosted',
     description: 'api.deepseek.com (deepseek-chat, deepseek-reasoner); needs a DeepSeek API key.',
     baseUrl: 'https://api.deepseek.com/v1',
@@ -176,7 +168,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   mistral: {
-    label: 'Mistral',
     group: 'hosted',
     description: 'api.mistral.ai (Codestral, Mistral Medium and Large); needs a Mistral API key.',
     baseUrl: 'https://api.mistral.ai/v1',
@@ -191,7 +182,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     streamOptions: false,
   },
   groq: {
-    label: 'Groq',
     group: 'hosted',
     description: 'api.groq.com (Llama, gpt-oss, Qwen at high speed); needs a Groq API key.',
     baseUrl: 'https://api.groq.com/openai/v1',
@@ -203,7 +193,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_completion_tokens',
   },
   xai: {
-    label: 'xAI',
     group: 'hosted',
     description: 'api.x.ai (Grok); needs an xAI API key.',
     baseUrl: 'https://api.x.ai/v1',
@@ -214,7 +203,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_completion_tokens',
   },
   together: {
-    label: 'Together AI',
     group: 'hosted',
     description: 'api.together.xyz (open-weight models); needs a Together API key.',
     baseUrl: 'https://api.together.xyz/v1',
@@ -225,7 +213,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     tokenParameter: 'max_tokens',
   },
   vllm: {
-    label: 'vLLM',
     group: 'local',
     description: 'A vLLM server (port 8000 here, or aurelis.endpoints.vllm); a key only if it was started with --api-key.',
     baseUrl: 'http://localhost:8000/v1',
@@ -237,7 +224,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     servesOneModel: true,
   },
   llamacpp: {
-    label: 'llama.cpp',
     group: 'local',
     description: "llama.cpp's llama-server (port 8080 here, or aurelis.endpoints.llamacpp); a key only if started with --api-key.",
     baseUrl: 'http://localhost:8080/v1',
@@ -249,7 +235,6 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     servesOneModel: true,
   },
   litellm: {
-    label: 'LiteLLM',
     group: 'gateway',
     description: "A LiteLLM proxy (port 4000 here, or your company's URL in aurelis.endpoints.litellm); reports what each request cost.",
     baseUrl: 'http://localhost:4000/v1',
@@ -261,6 +246,11 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     costHeader: 'x-litellm-response-cost',
   },
 };
+
+/** In Select Provider's order (the order above). */
+export const PROVIDER_PRESETS = Object.fromEntries(
+  Object.entries(PRESET_FACTS).map(([id, facts]) => [id, { label: PROVIDER_NAMES[id as ProviderId], ...facts }]),
+) as Record<ProviderId, ProviderPreset>;
 
 export function providerLabel(provider: ProviderId): string {
   return PROVIDER_PRESETS[provider].label;

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AurelisError } from '../errors';
 import type { LineRange } from './reviewChunks';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface ChangedFile {
   /** Relative to the repository root, `/`-separated. */
@@ -102,5 +103,5 @@ function git(cwd: string, args: string[]): Promise<string> {
 }
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+  return errorMessage(e).split('\n')[0] ?? '';
 }

@@ -23,9 +23,10 @@ import { systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook, UsageRecord, UsageRecorder } from '../pipeline';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { Settings } from '../settings';
-import { formatPercent, formatUsd } from '../reports/amountFormat';
+import { formatPercent, formatUsd } from '../../shared/format';
 import { LuaScript, teamKey } from './luaScript';
 import type { TeamChannel } from './teamLink';
+import { errorMessage } from '../../shared/errorMessage';
 
 export type TeamPeriod = 'daily' | 'weekly' | 'monthly';
 
@@ -221,7 +222,7 @@ export class TeamBudgetGate implements BudgetGate, UsageRecorder {
         task: check.task,
         limit: `team ${past.period} ${formatUsd(past.limit)} (${SETTING[past.period]}); this request brings it to ${formatUsd(past.projected)}`,
       })
-      .catch((e: unknown) => this.options.logger.error(`Could not write the team budget override to the audit log: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => this.options.logger.error(`Could not write the team budget override to the audit log: ${errorMessage(e)}`));
     return { action: 'warn', message: `Sent over the team's ${past.period} budget (${formatUsd(past.projected)} of ${formatUsd(past.limit)}) because you chose Allow Once.` };
   }
 

@@ -10,6 +10,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { scrubSecrets } from '../errors';
 import type { Clock, Logger } from '../host';
 import { systemClock } from '../host';
+import { errorMessage } from '../../shared/errorMessage';
 
 /** Slower than this and a Redis operation counts as failed: waiting for Redis must not slow a request. */
 export const OPERATION_TIMEOUT_MS = 50;
@@ -177,6 +178,6 @@ export function describeServer(url: string): string {
 }
 
 function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message || err.name : String(err);
+  const text = errorMessage(err);
   return scrubSecrets(text).slice(0, 200);
 }

@@ -18,6 +18,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { Logger } from '../host';
 import type { UsageRecord, UsageRecorder } from '../pipeline';
+import { errorMessage } from '../../shared/errorMessage';
 
 /** The semantic conventions' advised buckets. */
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -103,7 +104,7 @@ export class UsageMetrics implements UsageRecorder {
     try {
       await this.provider.forceFlush();
     } catch (err) {
-      this.options.logger.warn(`Telemetry: could not export usage metrics to ${safeOrigin(this.options.endpoint)}: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.logger.warn(`Telemetry: could not export usage metrics to ${safeOrigin(this.options.endpoint)}: ${errorMessage(err)}`);
     }
   }
 
@@ -111,7 +112,7 @@ export class UsageMetrics implements UsageRecorder {
     try {
       await this.provider.shutdown();
     } catch (err) {
-      this.options.logger.warn(`Telemetry: could not export the last usage metrics: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.logger.warn(`Telemetry: could not export the last usage metrics: ${errorMessage(err)}`);
     }
   }
 }

@@ -18,6 +18,7 @@ import type { AnalyticsFilter, AnalyticsReport } from '../../shared/analyticsRep
 import type { AnalyticsSource } from './analyticsSource';
 import { exportAnalytics } from './exportAnalytics';
 import { newNonce, panelHtml } from './panelHtml';
+import { errorMessage } from '../../shared/errorMessage';
 
 export const ANALYTICS_VIEW_TYPE = 'aurelis.analytics';
 /** How often a visible panel checks whether the ledger changed. */
@@ -251,7 +252,7 @@ export class AnalyticsPanel implements AnalyticsPanelView {
       this.knownVersion = version;
       if (changed && this.ready) await this.post(hostEvent('ledgerChanged', {}));
     } catch (e) {
-      this.deps.log.warn(`Analytics panel: could not check the usage ledger for changes: ${e instanceof Error ? e.message : String(e)}`);
+      this.deps.log.warn(`Analytics panel: could not check the usage ledger for changes: ${errorMessage(e)}`);
     } finally {
       this.polling = false;
     }

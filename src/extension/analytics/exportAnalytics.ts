@@ -10,6 +10,7 @@ import type { PanelExportFormat } from '../../shared/analytics-protocol/messages
 import { buildHtmlReport } from '../../shared/analytics-view/htmlReport';
 import type { AnalyticsFilter } from '../../shared/analyticsReport';
 import type { AnalyticsSource } from './analyticsSource';
+import { errorMessage } from '../../shared/errorMessage';
 
 const FILE_TYPES: Record<PanelExportFormat, { extension: string; name: string }> = {
   json: { extension: 'json', name: 'JSON' },
@@ -51,7 +52,7 @@ export async function exportAnalytics(source: AnalyticsSource, format: PanelExpo
   try {
     await vscode.workspace.fs.writeFile(uri, bytes);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = errorMessage(e);
     throw new AurelisError('unavailable', `Could not write ${uri.fsPath || uri.toString()} (${reason}). Choose a folder you can write to and export again.`, { nextSteps: ['viewLog'], cause: e });
   }
   return { uri, bytes: bytes.length };

@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { AurelisError } from '../../core/errors';
 import type { EditorParts } from '../editorParts';
+import { errorMessage } from '../../shared/errorMessage';
 
 /** Opens the file new audit lines go to (today's newest). */
 export async function openAuditLog(parts: EditorParts): Promise<string | undefined> {
@@ -58,7 +59,7 @@ export async function exportAuditLog(parts: EditorParts, target?: unknown): Prom
     try {
       await vscode.workspace.fs.copy(vscode.Uri.file(file), uri, { overwrite: true });
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = errorMessage(e);
       throw new AurelisError('unavailable', `Could not write ${uri.fsPath || uri.toString()} (${reason}). Choose a folder you can write to and export again.`, { nextSteps: ['viewLog'], cause: e });
     }
     const skipped = result.skipped > 0 ? ` ${result.skipped} damaged line${result.skipped === 1 ? ' was' : 's were'} left out (see the log).` : '';

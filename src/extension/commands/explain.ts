@@ -6,6 +6,7 @@ import { editorCode, type EditorCode } from '../editorContext';
 import type { EditorParts } from '../editorParts';
 import { targetEditor } from './activeEditor';
 import { resultFooter } from './resultFooter';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface ExplainOutcome {
   /** The Markdown document the explanation was written into. */
@@ -56,7 +57,7 @@ async function runExplain(parts: EditorParts, code: EditorCode, name: string, ur
     return { uri: uri.toString(), text };
   } catch (e) {
     const partial = isAurelisError(e) ? (e.partialText ?? streamed) : streamed;
-    const why = isAurelisError(e) && e.kind === 'cancelled' ? 'Cancelled.' : `The explanation stopped: ${e instanceof Error ? e.message : String(e)}`;
+    const why = isAurelisError(e) && e.kind === 'cancelled' ? 'Cancelled.' : `The explanation stopped: ${errorMessage(e)}`;
     parts.views.set(uri, `${header}${partial}${partial ? '\n\n---\n\n' : ''}> ${why}\n`, true);
     throw e;
   }

@@ -1,9 +1,9 @@
-import { isAurelisError } from '../../core/errors';
 import type { ModelTarget } from '../../core/pipeline';
 import { PROVIDER_PRESETS } from '../../core/providers/presets';
 import { TASK_TYPES } from '../../core/types';
 import type { EditorParts } from '../editorParts';
 import { withCancel } from '../progress';
+import { errorMessage } from '../../shared/errorMessage';
 
 interface Probe {
   target: ModelTarget;
@@ -37,7 +37,7 @@ export async function healthCheck(parts: EditorParts): Promise<{ uri: string; te
   lines.push('| Check | Result |', '|---|---|', `| API key | ${keyLine} |`, `| Endpoint | ${endpoint ? `\`${endpoint}\`` : `❌ not set — add it in \`aurelis.endpoints.${provider}\``} |`);
 
   const report = await withCancel('checking providers and models…', async (signal, progress) => {
-    progress('endpoint');
+    progress.report({ message: 'endpoint' });
     const started = Date.now();
     let reach: string;
     try {
@@ -51,7 +51,7 @@ export async function healthCheck(parts: EditorParts): Promise<{ uri: string; te
     const targets = uniqueTargets(TASK_TYPES.flatMap((t) => core.models.chainFor(t)));
     const probes: Probe[] = [];
     for (const target of targets) {
-      progress(`${target.model}`);
+      progress.report({ message: target.model });
       try {
         const { latencyMs } = await core.models.probe(target, signal);
         probes.push({ target, outcome: '✅ answers', latency: `${latencyMs} ms` });
@@ -93,6 +93,6 @@ function uniqueTargets(targets: ModelTarget[]): ModelTarget[] {
 }
 
 function describe(e: unknown): string {
-  const message = isAurelisError(e) ? e.message : e instanceof Error ? e.message : String(e);
+  const message = errorMessage(e);
   return message.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

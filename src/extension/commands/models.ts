@@ -3,22 +3,10 @@ import { AurelisError } from '../../core/errors';
 import type { ModelTarget } from '../../core/pipeline';
 import { PROVIDER_PRESETS } from '../../core/providers/presets';
 import { TASK_TYPES, type ProviderId, type TaskType } from '../../core/types';
+import { TASK_NAMES } from '../../shared/labels';
 import type { ModelInfo } from '../coreServices';
 import type { EditorParts } from '../editorParts';
 import { withCancel } from '../progress';
-
-const TASK_LABELS: Record<TaskType, string> = {
-  generate: 'Generate',
-  review: 'Review',
-  explain: 'Explain',
-  optimize: 'Optimize',
-  document: 'Document',
-  test: 'Generate Tests',
-  fix: 'Fix',
-  refactor: 'Refactor',
-  general: 'General questions',
-  prompt: 'Prompt files (Run Prompt, Evaluate Prompt)',
-};
 
 export interface ModelsArgs {
   model?: string;
@@ -57,7 +45,7 @@ export async function models(parts: EditorParts, args: ModelsArgs = {}): Promise
   let task = args.task;
   if (!task) {
     const picked = await vscode.window.showQuickPick(
-      TASK_TYPES.map((t) => ({ label: TASK_LABELS[t], description: `now: ${core.models.chainFor(t).map((m) => ref(m, provider)).join(' → ') || 'provider default'}`, task: t })),
+      TASK_TYPES.map((t) => ({ label: TASK_NAMES[t], description: `now: ${core.models.chainFor(t).map((m) => ref(m, provider)).join(' → ') || 'provider default'}`, task: t })),
       { title: `Aurelis: use ${model} first for…`, placeHolder: 'Choose the task' },
     );
     task = picked?.task;
@@ -67,7 +55,7 @@ export async function models(parts: EditorParts, args: ModelsArgs = {}): Promise
   const chain = [model, ...core.models.chainFor(task).map((m) => ref(m, provider))].filter((m, i, all) => all.indexOf(m) === i);
   await vscode.workspace.getConfiguration('aurelis').update(`models.${task}`, chain, vscode.ConfigurationTarget.Global);
   parts.log.info(`Model chain for ${task}: ${chain.join(' → ')}.`);
-  void vscode.window.showInformationMessage(`Aurelis: ${TASK_LABELS[task]} now uses ${model} first (then ${chain.slice(1).join(', ') || 'nothing else'}).`);
+  void vscode.window.showInformationMessage(`Aurelis: ${TASK_NAMES[task]} now uses ${model} first (then ${chain.slice(1).join(', ') || 'nothing else'}).`);
   return { task, chain };
 }
 

@@ -17,6 +17,7 @@ import { findPromptFiles, readPromptFile, type PromptEntry } from '../prompts/pr
 import type { ProposalSummary } from '../proposedChanges';
 import { succeeds } from './edits';
 import { resultFooter } from './resultFooter';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface PromptArgs {
   /** The prompt file's URI; asked for (a list by name) when absent. */
@@ -184,7 +185,7 @@ async function modelFor(parts: EditorParts, prompt: PromptFile): Promise<ModelCh
   const available = await core.models.listModels(settings.provider).then(
     (models) => models.map((m) => m.id),
     (e: unknown) => {
-      parts.log.warn(`Run Prompt: could not read ${providerLabel(settings.provider)}'s models: ${e instanceof Error ? e.message : String(e)}`);
+      parts.log.warn(`Run Prompt: could not read ${providerLabel(settings.provider)}'s models: ${errorMessage(e)}`);
       return undefined;
     },
   );

@@ -1,6 +1,6 @@
 import { instructionsLabel } from '../../core/instructions/projectInstructions';
 import type { TaskResult } from '../../core/types';
-import { formatUsd as usd } from '../../core/reports/amountFormat';
+import { formatUsd as usd } from '../../shared/format';
 
 /** One line under an answer: which model answered, how fast, how many tokens, what it cost, and the project instructions that went with it. */
 export function resultFooter(result: TaskResult & { instructions?: readonly string[] }): string {

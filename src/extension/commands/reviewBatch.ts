@@ -5,13 +5,15 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { AurelisError, isAurelisError } from '../../core/errors';
+import { AurelisError } from '../../core/errors';
 import { reviewFiles, type BatchReviewReport } from '../../core/review/batchReview';
 import { markdownReport } from '../../core/review/formats/markdownReport';
 import { countsText, plural } from '../../core/review/formats/summary';
 import { reviewInputLimit } from '../../core/review/inputLimit';
 import { reviewInputs, type ReviewSelection } from '../../core/review/reviewSelection';
 import type { EditorParts } from '../editorParts';
+import { withCancel } from '../progress';
+import { errorMessage } from '../../shared/errorMessage';
 
 export interface BatchReviewOutcome {
   files: number;
@@ -74,27 +76,18 @@ async function runReview(parts: EditorParts, command: string, what: string, sele
   const title = `Review of ${what}`;
   await parts.runner.confirmBatch(title, command);
   const core = await parts.core();
-  const inputLimit = await reviewInputLimit(core.models, settings, (e) => parts.log.debug(`No model list for the input limit: ${isAurelisError(e) ? e.message : String(e)}`));
+  const inputLimit = await reviewInputLimit(core.models, settings, (e) => parts.log.debug(`No model list for the input limit: ${errorMessage(e)}`));
   const finished = parts.status.started();
   let report: BatchReviewReport;
   try {
-    report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Aurelis: Reviewing ${plural(inputs.files.length, 'file')}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const onCancel = token.onCancellationRequested(() => controller.abort());
-        try {
-          return await reviewFiles(core.models, inputs.files, {
-            ...(inputLimit === undefined ? {} : { inputLimit }),
-            signal: controller.signal,
-            onNotice: (notice) => parts.log.info(`${notice.kind}: ${notice.message}`),
-            onFile: (_file, p) => progress.report({ increment: 100 / p.files, message: `${p.filesDone}/${p.files} files · ${plural(p.findings, 'finding')}` }),
-            prepare: (request, file) => parts.runner.prepareForBatch(request, vscode.Uri.file(path.join(inputs.root, file))),
-          });
-        } finally {
-          onCancel.dispose();
-        }
-      },
+    report = await withCancel(`Reviewing ${plural(inputs.files.length, 'file')}`, (signal, progress) =>
+      reviewFiles(core.models, inputs.files, {
+        ...(inputLimit === undefined ? {} : { inputLimit }),
+        signal,
+        onNotice: (notice) => parts.log.info(`${notice.kind}: ${notice.message}`),
+        onFile: (_file, p) => progress.report({ increment: 100 / p.files, message: `${p.filesDone}/${p.files} files · ${plural(p.findings, 'finding')}` }),
+        prepare: (request, file) => parts.runner.prepareForBatch(request, vscode.Uri.file(path.join(inputs.root, file))),
+      }),
     );
   } finally {
     finished();

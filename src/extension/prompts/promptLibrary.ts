@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isPromptFile, parsePromptFile, PromptFileError, type PromptFile } from '../../core/prompts/promptFile';
 import { relativePath } from '../editorContext';
+import { errorMessage } from '../../shared/errorMessage';
 
 /** Prompt files larger than this are not read (a prompt file is a few kilobytes). */
 const MAX_BYTES = 512 * 1024;
@@ -43,7 +44,7 @@ export async function readPromptFile(uri: vscode.Uri): Promise<PromptEntry> {
     }
     return { uri, prompt: parsePromptFile(text, name) };
   } catch (e) {
-    return { uri, error: e instanceof PromptFileError ? e.message : `${name} could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    return { uri, error: e instanceof PromptFileError ? e.message : `${name} could not be read: ${errorMessage(e)}` };
   }
 }
 

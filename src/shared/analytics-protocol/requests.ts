@@ -14,6 +14,7 @@ import {
   type RequestParams,
   type RequestResult,
 } from './messages';
+import { errorMessage } from '../errorMessage';
 
 interface Pending {
   method: RequestMethod;
@@ -94,6 +95,6 @@ export async function answerRequest(request: RequestMessage, handlers: RequestHa
     }
     return { kind: 'reply', id: request.id, ok: true, result: checked.data };
   } catch (e) {
-    return { kind: 'reply', id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { kind: 'reply', id: request.id, ok: false, error: errorMessage(e) };
   }
 }

@@ -4,8 +4,8 @@
  * "Show the numbers". No DOM here, so it is unit-tested in plain Node.
  */
 import type { AnalyticsReport, CostPerDay } from '../analyticsReport';
-import { formatCount, formatHour, formatMs, formatPercent, formatUsd } from './format';
-import { TASK_NAMES } from './labels';
+import { formatCount, formatHour, formatMs, formatPercent, formatUsd } from '../format';
+import { TASK_NAMES } from '../labels';
 import { seriesLabels, type Table } from './summary';
 
 /** Models beyond this many are summed into one "Other models" series, so colours stay distinct. */

@@ -6,8 +6,8 @@
  */
 import type { AnalyticsFilter, AnalyticsReport } from '../analyticsReport';
 import { latencyBucketLabels } from './chartData';
-import { formatCount, formatDateTime, formatUsd } from './format';
-import { PERIOD_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';
+import { formatCount, formatDateTime, formatUsd } from '../format';
+import { PERIOD_NAMES, PROVIDER_NAMES, TASK_NAMES } from '../labels';
 import {
   budgetBars,
   costPerDayTable,

@@ -4,8 +4,8 @@
  */
 import type { AnalyticsReport, BudgetStatus, LatencyStats, UsageTotals } from '../analyticsReport';
 import type { ProviderId } from '../providerIds';
-import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatUnitCost, formatUsd } from './format';
-import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES } from './labels';
+import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatSpentOf, formatUnitCost, formatUsd } from '../format';
+import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES } from '../labels';
 
 export interface SummaryCard {
   id: 'requests' | 'tokens' | 'cost' | 'cacheHitRate' | 'errorRate' | 'latency';
@@ -116,11 +116,9 @@ export interface BudgetBar {
 export function budgetBars(budgets: readonly BudgetStatus[]): BudgetBar[] {
   return budgets.map((b) => {
     const scale = Math.max(1, b.stopAt, b.fraction);
-    const amount = (n: number) => (b.unit === 'usd' ? formatUsd(n) : `${formatCount(n)} tokens`);
-    const limitText = b.unit === 'usd' ? formatUsd(b.limit) : formatCount(b.limit);
     return {
       label: `${BUDGET_PERIOD_NAMES[b.period]} ${b.unit === 'usd' ? 'spend' : 'tokens'}`,
-      text: `${amount(b.spent)} of ${limitText} (${formatPercent(b.fraction)})`,
+      text: `${formatSpentOf(b.spent, b.limit, b.unit)} (${formatPercent(b.fraction)})`,
       fill: Math.min(1, b.fraction / scale),
       fraction: b.fraction,
       warnAt: b.warnAt,

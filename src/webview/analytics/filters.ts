@@ -3,7 +3,7 @@
  * and fills the provider and model lists from what occurs in the chosen period.
  */
 import type { FilterChoices } from '../../shared/analytics-protocol/messages';
-import { PROVIDER_NAMES } from '../../shared/analytics-view/labels';
+import { PROVIDER_NAMES } from '../../shared/labels';
 import { AnalyticsFilterSchema, type AnalyticsFilter, type AnalyticsPeriod } from '../../shared/analyticsReport';
 
 export const DEFAULT_FILTER: AnalyticsFilter = { period: { kind: 'last30Days' } };

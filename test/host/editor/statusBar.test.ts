@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { reply } from '../../fake-server';
 import { decodeRecord } from '../../../src/core/ledger/recordLine';
-import { formatUsd } from '../../../src/core/reports/amountFormat';
+import { formatUsd } from '../../../src/shared/format';
 import { startOfLocalDay } from '../../../src/core/reports/periods';
 import { EXTENSION_ID, aurelis, userDataDir } from '../support/aurelis';
 import { waitFor } from '../../support/waitFor';

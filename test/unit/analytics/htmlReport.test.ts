@@ -1,28 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { formatCompact, formatMs, formatPercent, formatUnitCost, formatUsd } from '../../../src/shared/analytics-view/format';
 import { buildHtmlReport, escapeHtml } from '../../../src/shared/analytics-view/htmlReport';
 import { budgetBars, costPerRequest, modelPerformanceTable, summaryCards } from '../../../src/shared/analytics-view/summary';
 import { sampleReport, totals } from './sampleReport';
 
 describe('analytics view figures', () => {
-  it('formats money, durations, shares and large counts for reading', () => {
-    assert.equal(formatUsd(0), '$0.00');
-    assert.equal(formatUsd(12.5), '$12.50');
-    assert.equal(formatUsd(1234.567), '$1,234.57');
-    assert.equal(formatUsd(0.0031), '$0.0031');
-    assert.equal(formatUnitCost(0.010362), '$0.0104');
-    assert.equal(formatUnitCost(2.5), '$2.50');
-    assert.equal(formatMs(850), '850 ms');
-    assert.equal(formatMs(2400), '2.4 s');
-    assert.equal(formatMs(65_000), '1 min 5 s');
-    assert.equal(formatMs(null), '—');
-    assert.equal(formatPercent(0.375), '37.5 %');
-    assert.equal(formatPercent(1), '100 %');
-    assert.equal(formatPercent(null), '—');
-    assert.equal(formatCompact(9_999), '9,999');
-    assert.equal(formatCompact(15_300), '15.3K');
-  });
-
   it('shows "price unknown" instead of $0 when no request of a slice has a known price', () => {
     const unknown = totals({ requests: 4, unpricedRequests: 4, costUsd: 0 });
     assert.equal(costPerRequest(unknown), null);
@@ -50,6 +31,8 @@ describe('analytics view figures', () => {
     assert.equal(within.warnMark, 0.8);
     assert.equal(within.stopMark, 1);
     assert.equal(within.text, '$4.20 of $5.00 (84 %)');
+    const [tokens] = budgetBars([{ ...sampleReport().budgets[0]!, unit: 'tokens', spent: 12_000, limit: 50_000, fraction: 0.24 }]);
+    assert.equal(tokens?.text, '12,000 of 50,000 tokens (24 %)');
     const base = sampleReport().budgets[0];
     assert.ok(base);
     const [over] = budgetBars([{ ...base, spent: 10, fraction: 2, state: 'stop' }]);

@@ -109,6 +109,6 @@ describe('the budget gate audits "Allow Once"', () => {
     assert.equal(event.type, 'budget_override');
     assert.equal(event.requestId, 'req-9');
     assert.equal(event.task, 'generate');
-    assert.match(event.limit, /^daily \$1\.00 \(aurelis\.budgets\.dailyUsd\); this request brings it to \$1\.05$/);
+    assert.match(event.limit, /^daily \$1\.00 \(aurelis\.budgets\.dailyUsd\); this request brings it to \$1\.06$/); // $1.055, rounded half up as written
   });
 });

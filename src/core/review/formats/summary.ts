@@ -2,6 +2,7 @@
  * What every report format says about a whole review: counts per severity, the `--fail-on`
  * threshold, and the spend line.
  */
+import { formatCount, formatTokens, formatUsd } from '../../../shared/format';
 import { REVIEW_SEVERITIES, type ReviewSeverity } from '../../tasks/review';
 import type { BatchReviewReport } from '../batchReview';
 
@@ -32,22 +33,20 @@ export function countsText(report: BatchReviewReport): string {
   return parts.length === 0 ? 'no findings' : parts.join(', ');
 }
 
-/** "$0.0123" with enough digits to show small amounts; "price unknown" never as $0. */
+/** "$1,234.50", "$0.0012"; "price unknown" never as $0. */
 export function usd(cost: number | null): string {
-  if (cost === null) return 'price unknown';
-  return cost === 0 ? '$0' : cost < 0.01 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
+  return cost === null ? 'price unknown' : formatUsd(cost);
 }
 
 /** "12 requests (3 from the cache), 4,321 tokens, $0.0123 (gpt-4o)". */
 export function spendText(report: BatchReviewReport): string {
-  const tokens = (report.promptTokens + report.completionTokens).toLocaleString('en-US');
   const cached = report.cachedRequests > 0 ? ` (${report.cachedRequests} from the cache)` : '';
   const models = report.models.length > 0 ? ` (${report.models.join(', ')})` : '';
-  return `${plural(report.requests, 'request')}${cached}, ${tokens} tokens, ${usd(report.costUsd)}${models}`;
+  return `${plural(report.requests, 'request')}${cached}, ${formatTokens(report.promptTokens + report.completionTokens)}, ${usd(report.costUsd)}${models}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** A Markdown fence longer than any backtick run inside the text. */

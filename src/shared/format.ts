@@ -1,7 +1,8 @@
 /**
- * How the analytics panel and its HTML report write numbers, so both read the same. Fixed
- * `en-US` grouping rather than the machine's locale: exported reports then look identical
- * wherever they were made, and tests can compare text.
+ * How Aurelis writes numbers, money, shares, durations and times wherever a user reads them —
+ * the analytics panel and its HTML report, the status bar, messages, the CLI — so every place
+ * says `$1,234.50` the same way. Fixed `en-US` grouping rather than the machine's locale:
+ * exported reports then look identical wherever they were made, and tests can compare text.
  */
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -32,12 +33,31 @@ export function formatUnitCost(usd: number): string {
   return `$${Number(usd.toPrecision(3))}`;
 }
 
-/** `37.5 %`; whole numbers without decimals. */
+/** `12,345 tokens`. */
+export function formatTokens(tokens: number): string {
+  return `${grouped.format(Math.round(tokens))} tokens`;
+}
+
+/** A budget's amount in its own unit: `$4.20` or `12,000 tokens`. */
+export function formatAmount(amount: number, unit: 'usd' | 'tokens'): string {
+  return unit === 'usd' ? formatUsd(amount) : formatTokens(amount);
+}
+
+/** How far a budget has gone: `$4.20 of $5.00`, `12,000 of 50,000 tokens`. */
+export function formatSpentOf(spent: number, limit: number, unit: 'usd' | 'tokens'): string {
+  return unit === 'usd' ? `${formatUsd(spent)} of ${formatUsd(limit)}` : `${formatCount(Math.round(spent))} of ${formatTokens(limit)}`;
+}
+
+/**
+ * `37.5 %`; whole numbers without decimals. Rounded down to a tenth, so a share never reads
+ * higher than it is (99.96 % of a budget is not "100 %", and one failure in 3,000 is not "100 %"
+ * success); the small epsilon keeps binary fractions such as 0.29 × 100 = 28.999… at 29.
+ */
 export function formatPercent(fraction: number | null): string {
   if (fraction === null || !Number.isFinite(fraction)) return NO_VALUE;
-  const pct = fraction * 100;
-  const digits = Number.isInteger(pct) || pct >= 100 ? 0 : 1;
-  return `${pct.toFixed(digits)} %`;
+  const tenths = Math.floor(fraction * 1000 + 1e-6) / 10;
+  const digits = Number.isInteger(tenths) || tenths >= 100 ? 0 : 1;
+  return `${tenths.toFixed(digits)} %`;
 }
 
 /** `850 ms`, `2.4 s`, `1 min 5 s`. */

@@ -1,8 +1,8 @@
 /** Names the analytics panel and its HTML report show for ids (in the user's words). */
-import type { ErrorKind } from '../errorKinds';
-import type { ProviderId } from '../providerIds';
-import type { TaskType } from '../taskTypes';
-import type { AnalyticsPeriod, BudgetPeriod } from '../analyticsReport';
+import type { ErrorKind } from './errorKinds';
+import type { ProviderId } from './providerIds';
+import type { TaskType } from './taskTypes';
+import type { AnalyticsPeriod, BudgetPeriod } from './analyticsReport';
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
   openai: 'OpenAI',
