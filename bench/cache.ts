@@ -70,7 +70,7 @@ export async function measureCache(opts: { rounds: number; perRound: number; war
       }
       if (keep) serverRequestsOnHits += server.chatRequests.length - before;
       // The stage alone: memory (just filled), then disk through one more fresh cache.
-      const target = pipeline.orchestrator.chainFor('general')[0];
+      const target = pipeline.orchestrator.chainFor('explain')[0];
       if (!target || !keep) return;
       for (const request of batch) {
         const t0 = performance.now();

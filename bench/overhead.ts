@@ -81,7 +81,7 @@ const CODE = `export function parseDuration(text: string): number {
 
 export function benchRequest(i: number, stream: boolean): TaskRequest {
   return {
-    task: 'general',
+    task: 'explain',
     systemPrompt: 'You are a concise senior engineer. Answer in Markdown.',
     prompt: `Request ${i}: explain what this TypeScript function does and name one edge case.\n\n\`\`\`ts\n${CODE}\`\`\``,
     stream,

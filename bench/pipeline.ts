@@ -41,7 +41,7 @@ export function benchSettings(server: FakeOpenAIServer, extra: Record<string, un
   return SettingsSchema.parse({
     provider: 'openai',
     endpoints: { openai: server.v1Url },
-    models: { general: [BENCH_MODEL] },
+    models: { explain: [BENCH_MODEL] },
     budgets: { dailyUsd: 1_000, monthlyUsd: 10_000, monthlyTokens: 1_000_000_000 },
     ...extra,
   });

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const settings = SettingsSchema.parse({
     provider: 'openai',
     endpoints: { openai: plan.serverUrl },
-    models: { general: [BENCH_MODEL] },
+    models: { explain: [BENCH_MODEL] },
     budgets: { dailyUsd: 1_000_000 },
     cache: { enabled: false },
     rateLimits: { overrides: plan.requestsPerMinute ? { [BENCH_MODEL]: { requestsPerMinute: plan.requestsPerMinute } } : {} },

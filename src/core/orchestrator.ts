@@ -263,7 +263,7 @@ export class Orchestrator {
       const settings = this.deps.settings();
       const connection = connectionWithKey(provider, settings, key.trim());
       const models = await this.catalog.fetch(connection, signal);
-      const model = chainFor('general', { ...settings, provider })[0]?.model ?? models[0]?.id;
+      const model = chainFor('explain', { ...settings, provider })[0]?.model ?? models[0]?.id;
       if (model !== undefined && (await this.listsWithoutKey(provider, settings, signal))) {
         try {
           await this.chat.complete({ connection, model, messages: [{ role: 'user', content: 'ping' }], maxTokens: 1, stream: false, signal, timeoutMs: this.timeoutMs() });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { REASONING_EFFORTS } from './providers/modelRules';
+import { RETIRED_TASKS } from '../shared/taskTypes';
 import { PROVIDER_IDS, TASK_TYPES } from './types';
 
 const positive = z.number().positive();
@@ -33,7 +34,9 @@ export const PriceSchema = z.object({
 });
 export type Price = z.infer<typeof PriceSchema>;
 
-const TASK_KEYS: ReadonlySet<string> = new Set(['default', ...TASK_TYPES]);
+// A retired task's key (`general`, `refactor`) is passed over rather than refused, so a setting written
+// before they were retired keeps its other tasks' values.
+const TASK_KEYS: ReadonlySet<string> = new Set(['default', ...TASK_TYPES, ...RETIRED_TASKS]);
 const onlyTaskKeys = (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
   for (const key of Object.keys(value)) if (!TASK_KEYS.has(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a task (use default, ${TASK_TYPES.join(', ')})` });
 };
@@ -90,8 +93,6 @@ export const SettingsSchema = z.object({
       document: z.number().int().positive().default(1500),
       test: z.number().int().positive().default(1000),
       fix: z.number().int().positive().default(2000),
-      refactor: z.number().int().positive().default(2000),
-      general: z.number().int().positive().default(1000),
       prompt: z.number().int().positive().default(2000),
     })
     .prefault({}),

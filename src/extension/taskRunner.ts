@@ -52,8 +52,6 @@ const COMMAND_OF_TASK: Record<TaskType, string> = {
   document: 'aurelis.document',
   test: 'aurelis.generateTests',
   fix: 'aurelis.fix',
-  refactor: 'aurelis.optimize',
-  general: 'aurelis.generate',
   prompt: 'aurelis.runPrompt',
 };
 

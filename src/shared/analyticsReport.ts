@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from './errorKinds';
 import { ProviderIdSchema } from './providerIds';
-import { TaskTypeSchema } from './taskTypes';
+import { RecordedTaskSchema } from './taskTypes';
 
 const count = z.number().int().nonnegative();
 const usd = z.number().nonnegative();
@@ -46,7 +46,7 @@ export const AnalyticsFilterSchema = z.object({
   period: AnalyticsPeriodSchema,
   provider: ProviderIdSchema.optional(),
   model: z.string().min(1).optional(),
-  task: TaskTypeSchema.optional(),
+  task: RecordedTaskSchema.optional(),
 });
 export type AnalyticsFilter = z.infer<typeof AnalyticsFilterSchema>;
 
@@ -113,7 +113,7 @@ const breakdownRow = {
 };
 export const ModelBreakdownRowSchema = z.object({ provider: ProviderIdSchema, model: z.string(), ...breakdownRow });
 export type ModelBreakdownRow = z.infer<typeof ModelBreakdownRowSchema>;
-export const TaskBreakdownRowSchema = z.object({ task: TaskTypeSchema, ...breakdownRow });
+export const TaskBreakdownRowSchema = z.object({ task: RecordedTaskSchema, ...breakdownRow });
 export type TaskBreakdownRow = z.infer<typeof TaskBreakdownRowSchema>;
 /** Requests of one prompt file (by its name): Run Prompt, Evaluate Prompt and their judges. */
 export const PromptBreakdownRowSchema = z.object({ prompt: z.string(), ...breakdownRow });
@@ -158,7 +158,7 @@ export const RecentFailureSchema = z.object({
   ts: epochMs,
   provider: ProviderIdSchema,
   model: z.string(),
-  task: TaskTypeSchema,
+  task: RecordedTaskSchema,
   kind: z.enum(ERROR_KINDS),
   /** The scrubbed one-line summary recorded with the failure. */
   message: z.string().nullable(),

@@ -1,7 +1,7 @@
 /** Names the analytics panel and its HTML report show for ids (in the user's words). */
 import type { ErrorKind } from './errorKinds';
 import type { ProviderId } from './providerIds';
-import type { TaskType } from './taskTypes';
+import type { RecordedTask } from './taskTypes';
 import type { AnalyticsPeriod, BudgetPeriod } from './analyticsReport';
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
@@ -24,7 +24,7 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   litellm: 'LiteLLM',
 };
 
-export const TASK_NAMES: Record<TaskType, string> = {
+export const TASK_NAMES: Record<RecordedTask, string> = {
   generate: 'Generate',
   review: 'Review',
   explain: 'Explain',
@@ -32,8 +32,8 @@ export const TASK_NAMES: Record<TaskType, string> = {
   document: 'Document',
   test: 'Generate Tests',
   fix: 'Fix',
-  refactor: 'Refactor',
-  general: 'General',
+  refactor: 'Refactor (retired)',
+  general: 'General (retired)',
   prompt: 'Prompt files',
 };
 

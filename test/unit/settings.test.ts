@@ -15,7 +15,7 @@ const DOCUMENTED_DEFAULTS = {
   breaker: { failureThreshold: 5, cooldownSeconds: 60, halfOpenMaxCalls: 3 },
   rateLimits: { pacing: true, overrides: {} },
   reasoningEffort: {},
-  maxOutputTokens: { generate: 2000, review: 2000, explain: 1000, optimize: 1500, document: 1500, test: 1000, fix: 2000, refactor: 2000, general: 1000, prompt: 2000 },
+  maxOutputTokens: { generate: 2000, review: 2000, explain: 1000, optimize: 1500, document: 1500, test: 1000, fix: 2000, prompt: 2000 },
   maxConcurrentRequests: 5,
   requestTimeoutSeconds: 120,
   cache: {
@@ -70,6 +70,13 @@ describe('settings', () => {
     assert.equal(settings.budgets.dailyUsd, undefined);
     assert.equal(settings.budgets.monthlyUsd, 40);
     assert.equal(settings.retry.maxAttempts, 2);
+  });
+
+  it('passes over the retired general and refactor tasks in a per-task setting, keeping the rest', () => {
+    const { settings, problems } = parseSettings({ reasoningEffort: { review: 'high', general: 'low', refactor: 'medium' } });
+    assert.deepEqual(problems, []);
+    assert.equal(settings.reasoningEffort.review, 'high');
+    assert.equal(parseSettings({ reasoningEffort: { reveiw: 'high' } }).problems.length, 1, 'a misspelt task is still reported');
   });
 
   it('rejects an endpoint that is not a URL', () => {

@@ -5,7 +5,8 @@
  * edge: a torn or hand-edited line is skipped, never trusted).
  */
 import { z } from 'zod';
-import { ProviderIdSchema, TaskTypeSchema } from '../types';
+import { RecordedTaskSchema } from '../../shared/taskTypes';
+import { ProviderIdSchema } from '../types';
 import { UsageRecordSchema } from '../ledger/usageRecord';
 import { SecretKindSchema } from '../secrets/secretKinds';
 
@@ -57,7 +58,7 @@ export const SecurityEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('budget_override'),
     requestId: z.string().max(200).optional(),
-    task: TaskTypeSchema.optional(),
+    task: RecordedTaskSchema.optional(),
     /** Which limit the user chose to pass ("daily USD 5.00"). */
     limit: z.string().max(200),
     context: Context,

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
-import { PROVIDER_IDS, TASK_TYPES } from '../types';
+import { RECORDED_TASKS } from '../../shared/taskTypes';
+import { PROVIDER_IDS } from '../types';
 import { OUTCOMES } from './usageRecord';
 import { COLUMN_NAMES, COLUMN_TYPES, type RowBlock } from './ledgerIndex';
 
@@ -66,7 +67,7 @@ export async function writeSnapshot(ledgerPath: string, snapshot: Snapshot): Pro
       head,
       tail,
       providers: PROVIDER_IDS,
-      tasks: TASK_TYPES,
+      tasks: RECORDED_TASKS,
       outcomes: OUTCOMES,
       columns: COLUMN_NAMES.map((n) => [n, COLUMN_ARRAYS[n].BYTES_PER_ELEMENT]),
       targets: block.targets,
@@ -116,7 +117,7 @@ export async function readSnapshot(ledgerPath: string, ledgerSize: number): Prom
   }
   const sameNumbering =
     sameList(header.providers, PROVIDER_IDS) &&
-    sameList(header.tasks, TASK_TYPES) &&
+    sameList(header.tasks, RECORDED_TASKS) &&
     sameList(header.outcomes, OUTCOMES) &&
     sameList(
       header.columns.map(([n, size]) => `${n}:${size}`),

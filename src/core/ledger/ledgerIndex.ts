@@ -8,7 +8,8 @@
  * this month skips the rest of the year without looking at it.
  */
 import type { ModelTarget, UsageRecord } from '../pipeline';
-import { PROVIDER_IDS, TASK_TYPES, type ProviderId, type TaskType } from '../types';
+import { RECORDED_TASKS, type RecordedTask } from '../../shared/taskTypes';
+import { PROVIDER_IDS, type ProviderId } from '../types';
 import { OUTCOMES, type Outcome } from './usageRecord';
 
 export const FLAG_CACHE_HIT = 1;
@@ -18,7 +19,7 @@ export const FLAG_OVERRIDE = 4;
 export const FLAG_COST_REPORTED = 8;
 
 const providerIndex = new Map<ProviderId, number>(PROVIDER_IDS.map((p, i) => [p, i]));
-const taskIndex = new Map<TaskType, number>(TASK_TYPES.map((t, i) => [t, i]));
+const taskIndex = new Map<RecordedTask, number>(RECORDED_TASKS.map((t, i) => [t, i]));
 const outcomeIndex = new Map<Outcome, number>(OUTCOMES.map((o, i) => [o, i]));
 export const OUTCOME_OK = 0;
 
@@ -81,7 +82,7 @@ export class UsageRows {
   target = new Uint32Array(0);
   /** Index into PROVIDER_IDS. */
   provider = new Uint8Array(0);
-  /** Index into TASK_TYPES. */
+  /** Index into RECORDED_TASKS. */
   task = new Uint8Array(0);
   /** Index into OUTCOMES (0 = ok). */
   outcome = new Uint8Array(0);
@@ -183,21 +184,21 @@ export class UsageRows {
   providerAt(id: number): ProviderId {
     return PROVIDER_IDS[id] ?? 'openai';
   }
-  taskAt(id: number): TaskType {
-    return TASK_TYPES[id] ?? 'general';
+  taskAt(id: number): RecordedTask {
+    return RECORDED_TASKS[id] ?? 'general';
   }
   /** Column value for a provider, for fast filtering. */
   providerIndexOf(provider: ProviderId): number {
     return providerIndex.get(provider) ?? -1;
   }
-  taskIndexOf(task: TaskType): number {
+  taskIndexOf(task: RecordedTask): number {
     return taskIndex.get(task) ?? -1;
   }
 
   providerOf(row: number): ProviderId {
     return this.providerAt(this.provider[row] ?? 0);
   }
-  taskOf(row: number): TaskType {
+  taskOf(row: number): RecordedTask {
     return this.taskAt(this.task[row] ?? 0);
   }
   outcomeOf(row: number): Outcome {

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ERROR_KINDS, scrubSecrets } from '../errors';
-import { ProviderIdSchema, TaskTypeSchema } from '../types';
+import { RecordedTaskSchema } from '../../shared/taskTypes';
+import { ProviderIdSchema } from '../types';
 
 /** Longest error message kept; longer ones are cut (they are summaries, not logs). */
 export const MAX_ERROR_MESSAGE = 500;
@@ -28,7 +29,8 @@ export const UsageRecordSchema = z.object({
   requestId: z.string().min(1).max(200),
   provider: ProviderIdSchema,
   model: z.string().min(1).max(300),
-  task: TaskTypeSchema,
+  /** A record read back may carry a retired task (`general`, `refactor`). */
+  task: RecordedTaskSchema,
   promptTokens: count,
   completionTokens: count,
   cachedTokens: count,

@@ -8,7 +8,8 @@
  * that went to a model; cost sums known prices only, the rest is counted as unpriced.
  */
 import type { ErrorKind } from '../errors';
-import type { ProviderId, TaskType } from '../types';
+import type { RecordedTask } from '../../shared/taskTypes';
+import type { ProviderId } from '../types';
 import type {
   CostPerDay,
   ErrorKindRate,
@@ -46,7 +47,7 @@ export const RECENT_FAILURES = 20;
 export interface RowSelection extends TimeRange {
   provider?: ProviderId;
   model?: string;
-  task?: TaskType;
+  task?: RecordedTask;
 }
 
 export function emptyTotals(): UsageTotals {

@@ -4,7 +4,7 @@
  * GitHub Models follows the original design, in the catalog's publisher/model ids (see the wire
  * notes): code generation Codestral → GPT-4o → Llama 70B; optimization Codestral → Llama 405B;
  * documentation Command-R → Command-R+ → GPT-4o-mini; explanation Command-R → Mistral;
- * reasoning (review, fix, refactor) GPT-4o → Llama 405B → Mistral; quick questions GPT-4o-mini.
+ * reasoning (review, fix) GPT-4o → Llama 405B → Mistral; quick questions (prompt files) GPT-4o-mini.
  * Writing tests is code generation, so `test` uses the generation chain.
  *
  * Those ids exist only on GitHub Models, so every other preset gets chains of its own ids.
@@ -26,9 +26,7 @@ function byRole(roles: { generate: string[]; optimize: string[]; document: strin
     explain: roles.explain,
     review: roles.reason,
     fix: roles.reason,
-    refactor: roles.reason,
-    general: roles.quick,
-    // A team's prompt file may ask anything; the general chain is the closest fit when it names no model.
+    // A team's prompt file may ask anything: the quick, cheap chain when it names no model.
     prompt: roles.quick,
   };
 }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../analyticsReport';
 import { ProviderIdSchema } from '../providerIds';
-import { TaskTypeSchema } from '../taskTypes';
+import { RecordedTaskSchema } from '../taskTypes';
 
 /** The ledger's export formats plus the panel's self-contained HTML report. */
 export const PANEL_EXPORT_FORMATS = [...EXPORT_FORMATS, 'html'] as const;
@@ -26,7 +26,7 @@ export type PanelExportFormat = z.infer<typeof PanelExportFormatSchema>;
 export const FilterChoicesSchema = z.object({
   providers: z.array(ProviderIdSchema),
   models: z.array(z.object({ provider: ProviderIdSchema, model: z.string() })),
-  tasks: z.array(TaskTypeSchema),
+  tasks: z.array(RecordedTaskSchema),
 });
 export type FilterChoices = z.infer<typeof FilterChoicesSchema>;
 

@@ -72,8 +72,8 @@ describe('the audit trail of the pipeline', () => {
   it('notes the key source once per provider: GITHUB_TOKEN from the environment, never its value', async () => {
     await harness({ githubKey: null, env: { GITHUB_TOKEN } });
     h.server.script(reply.text('one'), reply.text('two'));
-    await h.orchestrator.run({ task: 'general', prompt: 'a', model: 'openai/gpt-4o' });
-    await h.orchestrator.run({ task: 'general', prompt: 'b', model: 'openai/gpt-4o' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'a', model: 'openai/gpt-4o' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'b', model: 'openai/gpt-4o' });
     const sources = (await audit.read()).lines.filter((l) => l.type === 'key_source');
     assert.deepEqual(sources.map((l) => l.type === 'key_source' && [l.provider, l.source]), [['github-models', 'environment']]);
     assert.deepEqual(logger.lines.filter((l) => /using the API key/.test(l)), ['GitHub Models: using the API key from the GITHUB_TOKEN environment variable (no key is stored).']);
@@ -81,7 +81,7 @@ describe('the audit trail of the pipeline', () => {
     // A key stored later takes over, and the change is noted.
     await h.keys.set('github-models', 'ghp_storedtoken0000000000000000000000000');
     h.server.script(reply.text('three'));
-    await h.orchestrator.run({ task: 'general', prompt: 'c', model: 'openai/gpt-4o' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'c', model: 'openai/gpt-4o' });
     const after = (await audit.read()).lines.filter((l) => l.type === 'key_source');
     assert.deepEqual(after.map((l) => l.type === 'key_source' && l.source), ['environment', 'secret_storage']);
   });

@@ -17,7 +17,7 @@ import { failure, type Harness, startHarness } from './harness';
 
 const MIN = 60_000;
 /** A forced model: only the retry loop, not a chain of fallbacks, decides how many requests go out. */
-const streamed: TaskRequest = { task: 'general', prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
+const streamed: TaskRequest = { task: 'prompt', prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
 const plain: TaskRequest = { ...streamed, stream: false };
 
 describe('orchestrator: the response cache stage, with a real cache on disk', () => {
@@ -193,11 +193,11 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
   });
 
   describe('default TTLs (aurelis.cache.ttlMinutes), on the orchestrator’s clock', () => {
-    // explain is listed at 60; review and general are not listed, so they take "default" (60).
+    // explain is listed at 60; review and prompt are not listed, so they take "default" (60).
     const defaults: Array<[TaskType, number]> = [
       ['explain', 60],
       ['review', 60],
-      ['general', 60],
+      ['prompt', 60],
       ['generate', 30],
       ['document', 120],
     ];

@@ -4,7 +4,7 @@ import { reply } from '../../fake-server';
 import { disposed, failure, githubSettings, type Harness, startHarness, HeldTimers } from './harness';
 import { settles } from '../../support/waitFor';
 
-const q = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: 'openai/gpt-4o-mini' });
+const q = (n: number) => ({ task: 'explain' as const, prompt: `q${n}`, model: 'openai/gpt-4o-mini' });
 
 describe('orchestrator: global concurrency, cancellation and timeouts', () => {
   let h: Harness;

@@ -60,7 +60,7 @@ describe('orchestrator: model catalog, key check and probe', () => {
 
   it('with an organization, chat goes to /orgs/{org}/inference and the catalog stays at the root', async () => {
     h.settings = githubSettings(h.server, { githubModels: { organization: 'acme' } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     await h.orchestrator.listModels();
     assert.equal(h.server.chatRequests[0]?.path, '/orgs/acme/inference/chat/completions');
     assert.equal(catalogRequests()[0]?.path, '/catalog/models');
@@ -88,7 +88,7 @@ describe('orchestrator: model catalog, key check and probe', () => {
   it('validateKey proves the key with a one-token request when the model list answers without any key', async () => {
     // A LiteLLM proxy or vLLM lists its models to anyone and checks the key only on chat.
     await h.keys.set('litellm', 'stored-before');
-    h.settings = settingsFrom({ provider: 'litellm', endpoints: { litellm: h.server.v1Url }, models: { general: ['gpt-4o-mini'] } });
+    h.settings = settingsFrom({ provider: 'litellm', endpoints: { litellm: h.server.v1Url }, models: { explain: ['gpt-4o-mini'] } });
     h.server.handle((r) => (r.headers['authorization'] === 'Bearer sk-right-key' ? reply.text('p') : reply.error(401, { error: { message: 'Authentication Error, Invalid proxy server token passed.', type: 'auth_error', code: '401' } })));
     const wrong = await h.orchestrator.validateKey('litellm', 'sk-wrong-key');
     assert.equal(!wrong.ok && wrong.error.kind, 'auth');
@@ -155,14 +155,14 @@ describe('orchestrator: what the catalog says feeds the size check and pacing', 
 
   it('a model’s input limit from the catalog refuses a prompt the built-in limits let through', async () => {
     const prompt = 'word '.repeat(2000);
-    await h.orchestrator.run({ task: 'general', prompt, model: TINY.id });
+    await h.orchestrator.run({ task: 'explain', prompt, model: TINY.id });
     assert.equal(h.server.chatRequests.length, 1, 'before the catalog is read, the prompt fits');
 
     await h.orchestrator.listModels();
     let kind: string | undefined;
     let message = '';
     try {
-      await h.orchestrator.run({ task: 'general', prompt, model: TINY.id });
+      await h.orchestrator.run({ task: 'explain', prompt, model: TINY.id });
     } catch (e) {
       if (!isAurelisError(e)) throw e;
       kind = e.kind;
@@ -174,7 +174,7 @@ describe('orchestrator: what the catalog says feeds the size check and pacing', 
   });
 
   it('a model’s rate tier from the catalog sets its pacing', async () => {
-    const quick = (n: number) => ({ task: 'general' as const, prompt: `q${n}`, model: MINI_AS_HIGH.id });
+    const quick = (n: number) => ({ task: 'explain' as const, prompt: `q${n}`, model: MINI_AS_HIGH.id });
     for (let i = 0; i < 11; i++) await h.orchestrator.run(quick(i));
     assert.deepEqual(h.timers.sleeps, [], 'by its name (low tier) 11 a minute go without waiting');
 

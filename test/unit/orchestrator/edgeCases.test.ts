@@ -7,14 +7,14 @@ import { failure, settingsFrom, startHarness, type Harness } from './harness';
 describe('orchestrator: stream and error edge cases', () => {
   let h: Harness;
   const MODEL = 'local-coder';
-  const ask = { task: 'general' as const, prompt: 'q' };
+  const ask = { task: 'explain' as const, prompt: 'q' };
   const streamed = { ...ask, stream: true };
   const breaker = () => h.orchestrator.breakerStates().find((s) => s.target.model === MODEL);
 
   beforeEach(async () => {
     h = await startHarness({ githubKey: null });
     await h.keys.set('custom', 'gw-key');
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: [MODEL] }, breaker: { failureThreshold: 2 } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: [MODEL] }, breaker: { failureThreshold: 2 } });
   });
   afterEach(() => h.close());
 
@@ -59,7 +59,7 @@ describe('orchestrator: stream and error edge cases', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `http://127.0.0.1:${port}/v1` }, models: { general: [MODEL] }, retry: { maxAttempts: 1 } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `http://127.0.0.1:${port}/v1` }, models: { explain: [MODEL] }, retry: { maxAttempts: 1 } });
     const e = await failure(h.orchestrator.run(ask));
     assert.match(e.message, /^Could not reach Custom endpoint at http:\/\/127\.0\.0\.1:\d+\/v1 \(ECONNREFUSED\)/);
   });
@@ -118,7 +118,7 @@ describe('orchestrator: stream and error edge cases', () => {
 
   it('server text is cut to the sentence that matters: no stack frames, no file paths', async () => {
     const trace = 'Traceback (most recent call last):\n  File "/srv/llm/app/server.py", line 812, in chat\n    out = engine.generate(req)\n  File "/srv/llm/app/engine.py", line 77, in generate\n    raise RuntimeError("CUDA out of memory while loading /models/coder.gguf")\nRuntimeError: CUDA out of memory while loading /models/coder.gguf';
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: [MODEL] }, retry: { maxAttempts: 1 } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: [MODEL] }, retry: { maxAttempts: 1 } });
     h.server.script(reply.error(500, { error: { message: trace } }));
     const e = await failure(h.orchestrator.run(ask));
     assert.match(e.message, /The server said: "RuntimeError: CUDA out of memory while loading …"/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { githubErrors, reply } from '../../fake-server';
 import { failure, githubSettings, type Harness, settingsFrom, startHarness, T0 } from './harness';
 
-const forced = { task: 'general' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
+const forced = { task: 'explain' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
 describe('orchestrator: every error says what happened and what to do', () => {
@@ -62,16 +62,16 @@ describe('orchestrator: every error says what happened and what to do', () => {
     await h.keys.set('openai', 'sk-test-key');
     h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url } });
     h.server.script(reply.error(410, { error: { code: 'model_not_available', message: 'The model gpt-4-0314 has been deprecated.' } }));
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi', model: 'gpt-4-0314' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'hi', model: 'gpt-4-0314' }));
     assert.equal(e.kind, 'unknown_model');
     assert.equal(e.status, 410);
     assert.equal(e.message, 'OpenAI says the model "gpt-4-0314" is gone (HTTP 410). Choose another model or provider.');
     assert.deepEqual(e.nextSteps, ['chooseModel', 'selectProvider']);
     assert.equal(h.server.chatRequests.length, 1);
     // Only that model is gone: the chain goes on to the provider's next model.
-    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { general: ['gpt-4-0314', 'gpt-4o'] } });
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { explain: ['gpt-4-0314', 'gpt-4o'] } });
     h.server.script(reply.error(410, { error: { code: 'model_not_available', message: 'gone' } }), reply.text('from gpt-4o'));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'hi again' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'hi again' });
     assert.equal(result.model, 'gpt-4o');
     assert.equal(result.content, 'from gpt-4o');
   });
@@ -139,7 +139,7 @@ describe('orchestrator: every error says what happened and what to do', () => {
   it('Azure AI Foundry without an endpoint is a config error that says which setting to set', async () => {
     await h.keys.set('azure-ai-foundry', 'azure-key');
     h.settings = settingsFrom({ provider: 'azure-ai-foundry' });
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'hi' }));
     assert.equal(e.kind, 'config');
     assert.match(e.message, /Azure AI Foundry needs an endpoint: set aurelis\.endpoints → "azure-ai-foundry"/);
     assert.deepEqual(e.nextSteps, ['openSettings', 'selectProvider']);
@@ -148,13 +148,13 @@ describe('orchestrator: every error says what happened and what to do', () => {
   it('an unreachable local provider says it may not be running', async () => {
     const port = await closedPort();
     h.settings = settingsFrom({ provider: 'ollama', endpoints: { ollama: `http://127.0.0.1:${port}/v1` }, retry: { maxAttempts: 1 } });
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'hi' }));
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /Could not reach Ollama at http:\/\/127\.0\.0\.1:\d+\/v1 \(ECONNREFUSED\)\. Is Ollama running\?/);
   });
 
   it('an invalid request is a bad_request error, before anything is sent', async () => {
-    const e = await failure(h.orchestrator.run({ task: 'general' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain' }));
     assert.equal(e.kind, 'bad_request');
     assert.match(e.message, /needs a prompt or at least one message/);
     assert.equal(h.server.chatRequests.length, 0);

@@ -55,7 +55,7 @@ describe('orchestrator against the fake server’s per-day limit', () => {
   afterEach(() => h.close());
 
   it('a day the server says is spent, though Aurelis counted none of it (another machine), skips the model until it resets', async () => {
-    h = await startHarness({ server: { limits: { requestsPerDay: 2 } }, settings: (s) => githubSettings(s, { models: { general: [MINI, GPT4O] } }) });
+    h = await startHarness({ server: { limits: { requestsPerDay: 2 } }, settings: (s) => githubSettings(s, { models: { explain: [MINI, GPT4O] } }) });
     for (let i = 0; i < 2; i++) {
       const elsewhere = await fetch(`${h.server.inferenceUrl}/chat/completions`, {
         method: 'POST',
@@ -66,10 +66,10 @@ describe('orchestrator against the fake server’s per-day limit', () => {
     }
     const before = h.server.chatRequests.length;
 
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.model, GPT4O);
     assert.deepEqual(h.timers.sleeps, [], 'a wait of a whole day is not waited out');
-    await h.orchestrator.run({ task: 'general', prompt: 'q again' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q again' });
     assert.deepEqual(
       h.server.chatRequests.slice(before).map((r) => r.model),
       [MINI, GPT4O, GPT4O],
@@ -77,6 +77,6 @@ describe('orchestrator against the fake server’s per-day limit', () => {
     );
 
     h.timers.advance(DAY_MS);
-    assert.equal((await h.orchestrator.run({ task: 'general', prompt: 'next day' })).model, MINI, 'tried again once the server’s day is over');
+    assert.equal((await h.orchestrator.run({ task: 'explain', prompt: 'next day' })).model, MINI, 'tried again once the server’s day is over');
   });
 });

@@ -57,10 +57,10 @@ describe('orchestrator: fallback along the chain', () => {
       await h.keys.set('openai', 'sk-test');
       h.settings = githubSettings(h.server, {
         endpoints: { 'github-models': h.server.inferenceUrl, openai: openai.v1Url },
-        models: { general: [GPT4O, 'openai/gpt-4o-mini', 'openai:gpt-4o-mini'] },
+        models: { explain: [GPT4O, 'openai/gpt-4o-mini', 'openai:gpt-4o-mini'] },
       });
       h.server.handle(() => githubErrors.unauthorized());
-      const result = await h.orchestrator.run({ task: 'general', prompt: 'x' });
+      const result = await h.orchestrator.run({ task: 'explain', prompt: 'x' });
       assert.equal(result.provider, 'openai');
       assert.equal(result.fallbackDepth, 2);
       assert.equal(h.server.chatRequests.length, 1, 'the second GitHub model was not tried with the same token');
@@ -173,7 +173,7 @@ describe('orchestrator: circuit breaker in the chain', () => {
   it('takes its thresholds from aurelis.breaker: failureThreshold 2 opens after 2, cooldownSeconds 10 half-opens after 10 s', async () => {
     h.settings = githubSettings(h.server, { retry: { maxAttempts: 1 }, breaker: { failureThreshold: 2, cooldownSeconds: 10 } });
     h.server.handle(() => reply.error(500));
-    const forced = { task: 'general' as const, prompt: 'x', model: CODESTRAL };
+    const forced = { task: 'explain' as const, prompt: 'x', model: CODESTRAL };
     const state = () => h.orchestrator.breakerStates().find((s) => s.target.model === CODESTRAL);
     await failure(h.orchestrator.run(forced));
     assert.equal(state()?.state, 'closed', 'one failure is not enough');
@@ -189,7 +189,7 @@ describe('orchestrator: circuit breaker in the chain', () => {
   it('a 429 never trips the breaker, however many come in a row (pacing and the quota handle those)', async () => {
     h.settings = githubSettings(h.server, { retry: { maxAttempts: 1 }, breaker: { failureThreshold: 2 } });
     h.server.handle(() => githubErrors.rateLimited({ type: 'UserByModelByMinute', limit: 15, waitSeconds: 1 }));
-    const forced = { task: 'general' as const, prompt: 'x', model: CODESTRAL };
+    const forced = { task: 'explain' as const, prompt: 'x', model: CODESTRAL };
     for (let i = 0; i < 4; i++) assert.equal((await failure(h.orchestrator.run(forced))).kind, 'rate_limited');
     assert.equal(h.server.chatRequests.length, 4, 'every request was sent: the breaker never skipped the model');
     assert.deepEqual(h.orchestrator.breakerStates().find((s) => s.target.model === CODESTRAL), { target: { provider: 'github-models', model: CODESTRAL }, state: 'closed', failures: 0 });
@@ -197,14 +197,14 @@ describe('orchestrator: circuit breaker in the chain', () => {
 
   it('4xx answers never open the breaker', async () => {
     h.server.handle(() => githubErrors.unknownModel(CODESTRAL));
-    for (let i = 0; i < 6; i++) await failure(h.orchestrator.run({ task: 'general', prompt: 'x', model: CODESTRAL }));
+    for (let i = 0; i < 6; i++) await failure(h.orchestrator.run({ task: 'explain', prompt: 'x', model: CODESTRAL }));
     assert.equal(h.orchestrator.breakerStates().find((s) => s.target.model === CODESTRAL)?.state, 'closed');
   });
 
   it('a breaker-skipped forced model explains when it will be tried again', async () => {
     h.server.handle(() => reply.error(500));
-    for (let i = 0; i < 5; i++) await failure(h.orchestrator.run({ task: 'general', prompt: 'x', model: CODESTRAL }));
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'x', model: CODESTRAL }));
+    for (let i = 0; i < 5; i++) await failure(h.orchestrator.run({ task: 'explain', prompt: 'x', model: CODESTRAL }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'x', model: CODESTRAL }));
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /paused after 5 failures in a row; Aurelis tries it again in 1 min/);
     assert.equal(h.server.chatRequests.length, 5);

@@ -138,7 +138,7 @@ describe('orchestrator: a key the provider echoes never leaves the provider laye
         await scenario.setup(h);
         h.orchestrator = h.restart();
         h.server.handle((r) => echo.reply(scenario.received(r) ?? 'nothing received'));
-        const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi', model: scenario.model, stream: echo.stream }));
+        const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'hi', model: scenario.model, stream: echo.stream }));
         assert.equal(scenario.received(h.server.chatRequests[0] as RecordedRequest), scenario.secret, 'the fake received the secret (and so echoed it)');
         assert.equal(e.kind, echo.kind, e.message);
         for (const [where, text] of views(e, logged, records)) {
@@ -162,7 +162,7 @@ describe('orchestrator: a key the provider echoes never leaves the provider laye
   it('keeps the rest of the server’s words, with the key marked as redacted', async () => {
     await scenarios[1]?.setup(h);
     h.server.script(reply.error(401, { error: { code: 'invalid_api_key', message: `Access denied: key ${AZURE_HEX} is not valid for this resource.` } }));
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'hi', model: 'gpt-4o' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'hi', model: 'gpt-4o' }));
     assert.match(e.message, /The server said: "Access denied: key \[redacted\] is not valid for this resource\."/);
   });
 });

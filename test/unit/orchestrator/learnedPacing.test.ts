@@ -11,9 +11,9 @@ describe('orchestrator: pacing learned from the server', () => {
   const start = async (bucket: FakeBucketLimit | undefined, extra: Record<string, unknown> = {}) => {
     h = await startHarness({ githubKey: null, server: bucket ? { bucket } : {} });
     await h.keys.set('openai', 'sk-test');
-    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { general: ['gpt-4o-mini'] }, cache: { enabled: false }, ...extra });
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { explain: ['gpt-4o-mini'] }, cache: { enabled: false }, ...extra });
   };
-  const batch = (n: number) => h.orchestrator.runBatch(Array.from({ length: n }, (_, i) => ({ task: 'general' as const, prompt: `q${i}` })));
+  const batch = (n: number) => h.orchestrator.runBatch(Array.from({ length: n }, (_, i) => ({ task: 'explain' as const, prompt: `q${i}` })));
 
   for (const announce of ['openai', 'anthropic'] as const) {
     it(`paces to a limit announced in ${announce === 'openai' ? 'OpenAI' : 'Anthropic'}'s headers: no 429s, one request per refill once the bucket is empty`, async () => {

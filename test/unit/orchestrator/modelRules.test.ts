@@ -41,8 +41,8 @@ describe('orchestrator: what each model accepts', () => {
   });
 
   it('recognises a reasoning model behind a publisher prefix (OpenRouter), whose usual parameter is max_tokens', async () => {
-    h.settings = settingsFrom({ provider: 'openrouter', endpoints: { openrouter: h.server.v1Url }, models: { general: ['openai/o4-mini'] } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q', temperature: 0.2 });
+    h.settings = settingsFrom({ provider: 'openrouter', endpoints: { openrouter: h.server.v1Url }, models: { explain: ['openai/o4-mini'] } });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q', temperature: 0.2 });
     const [body] = bodies();
     assert.equal('temperature' in (body as Body), false);
     assert.equal(body?.['max_completion_tokens'], 1000 + 8_000, 'medium effort when none is set');
@@ -50,27 +50,27 @@ describe('orchestrator: what each model accepts', () => {
   });
 
   it('a 400 naming an unsupported parameter is asked again once without it, and the model is not sent it again', async () => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: ['house-reasoner'] } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: ['house-reasoner'] } });
     h.server.script(
       reply.error(400, { error: { message: "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_value' } }),
       reply.text('first'),
       reply.text('second'),
     );
-    const first = await h.orchestrator.run({ task: 'general', prompt: 'q', temperature: 0.2 });
+    const first = await h.orchestrator.run({ task: 'explain', prompt: 'q', temperature: 0.2 });
     assert.equal(first.content, 'first');
     const [refused, again] = bodies();
     assert.equal(refused?.['temperature'], 0.2);
     assert.equal('temperature' in (again as Body), false);
     assert.deepEqual(again?.['messages'], refused?.['messages']);
-    await h.orchestrator.run({ task: 'general', prompt: 'q2', temperature: 0.2 });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q2', temperature: 0.2 });
     assert.equal(h.server.chatRequests.length, 3, 'remembered: no refused request the second time');
     assert.equal('temperature' in (bodies()[2] as Body), false);
   });
 
   it('a refused max_tokens is sent again as max_completion_tokens', async () => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: ['new-model'] } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: ['new-model'] } });
     h.server.script(reply.error(400, { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } }));
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     const [refused, again] = bodies();
     assert.equal(refused?.['max_tokens'], 1000);
     assert.equal(again?.['max_tokens'], undefined);
@@ -78,27 +78,27 @@ describe('orchestrator: what each model accepts', () => {
   });
 
   it('a body in pydantic’s shape ({"detail": [...]}) is read too', async () => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: ['strict-server'] } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: ['strict-server'] } });
     h.server.script(reply.error(422, { detail: [{ type: 'extra_forbidden', loc: ['body', 'temperature'], msg: 'Extra inputs are not permitted', input: 0.2 }] }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q', temperature: 0.2 });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q', temperature: 0.2 });
     assert.equal(result.content, 'Answer from strict-server.');
     assert.equal('temperature' in (bodies()[1] as Body), false);
   });
 
   it('the same field refused again is an error, not a loop', async () => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { general: ['odd-model'] } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: h.server.v1Url }, models: { explain: ['odd-model'] } });
     const refusal = reply.error(400, { error: { message: "Unsupported parameter: 'response_format' is not supported with this model.", param: 'response_format' } });
     h.server.script(refusal, refusal);
-    await assert.rejects(h.orchestrator.run({ task: 'general', prompt: 'q', responseFormat: { type: 'json_object' } }), /does not accept the request field "response_format"/);
+    await assert.rejects(h.orchestrator.run({ task: 'explain', prompt: 'q', responseFormat: { type: 'json_object' } }), /does not accept the request field "response_format"/);
     assert.equal(h.server.chatRequests.length, 2);
   });
 
   it('reasoning tokens are counted, recorded, and priced as output', async () => {
     const records: unknown[] = [];
     h.orchestrator = h.restart({ prices: new ModelPrices(() => h.settings), recorders: [{ record: (r) => Promise.resolve(void records.push(r)) }] });
-    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { general: ['o3'] } });
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { explain: ['o3'] } });
     h.server.script(reply.text('42', { usage: { prompt_tokens: 1000, completion_tokens: 1500, completion_tokens_details: { reasoning_tokens: 1400 } } }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.usage.completionTokens, 1500);
     assert.equal(result.usage.reasoningTokens, 1400);
     // o3: $2 in, $8 out per million.
@@ -108,9 +108,9 @@ describe('orchestrator: what each model accepts', () => {
 
   it('a server that reports reasoning tokens apart from completion tokens is billed for both', async () => {
     h.orchestrator = h.restart({ prices: new ModelPrices(() => h.settings) });
-    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { general: ['o3'] } });
+    h.settings = settingsFrom({ provider: 'openai', endpoints: { openai: h.server.v1Url }, models: { explain: ['o3'] } });
     h.server.script(reply.text('42', { usage: { prompt_tokens: 10, completion_tokens: 5, completion_tokens_details: { reasoning_tokens: 300 } } }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.usage.completionTokens, 305);
   });
 });

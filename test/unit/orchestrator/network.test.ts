@@ -76,14 +76,14 @@ describe('orchestrator: behind a proxy, with a private certificate authority', f
   afterEach(() => h.close());
 
   const use = (extra: Record<string, unknown> = {}) => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: tlsServer.v1Url }, models: { general: ['company-model'] }, retry: { maxAttempts: 2 }, ...extra });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: tlsServer.v1Url }, models: { explain: ['company-model'] }, retry: { maxAttempts: 2 }, ...extra });
   };
 
   it('goes through VS Code’s http.proxy to a server signed by the CA in aurelis.network.caFile, streamed and not', async () => {
     httpProxy = { proxy: proxyUrl, strictSSL: true };
     use({ network: { caFile } });
-    const plain = await h.orchestrator.run({ task: 'general', prompt: 'q' });
-    const streamed = await h.orchestrator.run({ task: 'general', prompt: 'q2', stream: true });
+    const plain = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
+    const streamed = await h.orchestrator.run({ task: 'explain', prompt: 'q2', stream: true });
     assert.equal(plain.content, 'Answer from company-model.');
     assert.equal(streamed.content, 'Answer from company-model.');
     assert.ok(tunnels.length >= 1 && tunnels.every((t) => t === new URL(tlsServer.baseUrl).host), `tunnels: ${tunnels.join(', ')}`);
@@ -94,7 +94,7 @@ describe('orchestrator: behind a proxy, with a private certificate authority', f
   it('without the CA, the certificate is refused with a message naming aurelis.network.caFile, and not retried', async () => {
     httpProxy = { proxy: proxyUrl, strictSSL: true };
     use();
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'q' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'q' }));
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /presented a certificate Aurelis does not trust \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)\. .*aurelis\.network\.caFile/);
     assert.deepEqual(e.nextSteps, ['openSettings', 'viewLog']);
@@ -104,19 +104,19 @@ describe('orchestrator: behind a proxy, with a private certificate authority', f
 
   it('the CA file works without a proxy too, and then nothing goes through the proxy', async () => {
     use({ network: { caFile } });
-    assert.equal((await h.orchestrator.run({ task: 'general', prompt: 'q' })).content, 'Answer from company-model.');
+    assert.equal((await h.orchestrator.run({ task: 'explain', prompt: 'q' })).content, 'Answer from company-model.');
     assert.equal(tunnels.length, 0);
   });
 
   it('http.proxyStrictSSL off accepts the certificate without the CA (as VS Code does)', async () => {
     httpProxy = { proxy: proxyUrl, strictSSL: false };
     use();
-    assert.equal((await h.orchestrator.run({ task: 'general', prompt: 'q' })).content, 'Answer from company-model.');
+    assert.equal((await h.orchestrator.run({ task: 'explain', prompt: 'q' })).content, 'Answer from company-model.');
   });
 
   it('an unreadable CA file is a settings error that says so', async () => {
     use({ network: { caFile: path.join(dir, 'missing.pem') } });
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'q' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'q' }));
     assert.equal(e.kind, 'config');
     assert.match(e.message, /could not use aurelis\.network\.caFile/);
     assert.doesNotMatch(e.message, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the path is the user’s own setting, not repeated');

@@ -7,8 +7,8 @@ import { reply } from '../../fake-server';
 import { disposed, failure, githubSettings, type Harness, startHarness, T0, HeldTimers } from './harness';
 import { settles } from '../../support/waitFor';
 
-/** `general` runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
-const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
+/** `prompt` with no model set runs on openai/gpt-4o-mini, a `low` tier model: 15 requests a minute, 5 at once on the free plan. */
+const quick = (n: number) => ({ task: 'prompt' as const, prompt: `question ${n}` });
 const MINI = 'openai/gpt-4o-mini';
 
 describe('orchestrator: pacing per model tier', () => {
@@ -38,7 +38,7 @@ describe('orchestrator: pacing per model tier', () => {
   it('holds a `high` tier model to 2 requests at once on the free plan', async () => {
     h = await startHarness({ server: { limits: { concurrent: 2 } } });
     h.server.handle(() => reply.text('ok', { delayMs: 15 }));
-    const results = await h.orchestrator.runBatch(Array.from({ length: 6 }, (_, i) => ({ task: 'general' as const, prompt: `${i}`, model: 'openai/gpt-4o' })));
+    const results = await h.orchestrator.runBatch(Array.from({ length: 6 }, (_, i) => ({ task: 'prompt' as const, prompt: `${i}`, model: 'openai/gpt-4o' })));
     assert.equal(results.filter(isAurelisError).length, 0);
     assert.equal(h.server.maxConcurrent, 2);
     assert.equal(h.server.rateLimited, 0);

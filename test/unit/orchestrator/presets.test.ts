@@ -48,7 +48,7 @@ describe('orchestrator: provider presets over one protocol', () => {
   it('github-models sends max_tokens (what its API reads)', async () => {
     await h.keys.set('github-models', 'ghp_x');
     h.settings = settingsFrom({ provider: 'github-models', endpoints: { 'github-models': h.server.inferenceUrl } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q', maxTokens: 50, responseFormat: { type: 'json_object' } });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q', maxTokens: 50, responseFormat: { type: 'json_object' } });
     const body = sent()?.body as Body;
     assert.equal(body['max_tokens'], 50);
     assert.deepEqual(body['response_format'], { type: 'json_object' });
@@ -79,20 +79,20 @@ describe('orchestrator: provider presets over one protocol', () => {
   });
 
   it('custom: the configured base URL and extra headers; a key only when one is stored', async () => {
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `${h.server.baseUrl}/gateway/v1` }, customHeaders: { 'X-Team': 'platform' }, models: { general: ['my-model'] } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `${h.server.baseUrl}/gateway/v1` }, customHeaders: { 'X-Team': 'platform' }, models: { explain: ['my-model'] } });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(sent()?.path, '/gateway/v1/chat/completions');
     assert.equal(sent()?.headers['x-team'], 'platform');
     assert.equal(sent()?.headers['authorization'], undefined);
     await h.keys.set('custom', 'gateway-key');
-    await h.orchestrator.run({ task: 'general', prompt: 'q2' });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q2' });
     assert.equal(h.server.chatRequests[1]?.headers['authorization'], 'Bearer gateway-key');
   });
 
   it('azure-ai-foundry: the endpoint from settings, the key as api-key and bearer', async () => {
     await h.keys.set('azure-ai-foundry', 'azure-key');
     h.settings = settingsFrom({ provider: 'azure-ai-foundry', endpoints: { 'azure-ai-foundry': `${h.server.baseUrl}/openai/v1` } });
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.model, 'gpt-4o-mini');
     assert.equal(sent()?.path, '/openai/v1/chat/completions');
     assert.equal(sent()?.headers['api-key'], 'azure-key');
@@ -113,7 +113,7 @@ describe('orchestrator: provider presets over one protocol', () => {
     try {
       await h.keys.set('github-models', 'ghp_x');
       h.settings = settingsFrom({ provider: 'github-models', endpoints: { 'github-models': h.server.inferenceUrl } });
-      await h.orchestrator.run({ task: 'general', prompt: 'q' });
+      await h.orchestrator.run({ task: 'explain', prompt: 'q' });
       assert.equal(sent()?.headers['openai-organization'], undefined);
       assert.equal(sent()?.headers['openai-project'], undefined);
     } finally {

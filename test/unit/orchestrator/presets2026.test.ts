@@ -45,7 +45,7 @@ describe('orchestrator: the presets people use in 2026', () => {
 
   it('a required key that is missing stops the request before anything is sent, naming where to get one', async () => {
     await use('groq', {}, null);
-    const e = await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch((err: unknown) => err);
+    const e = await h.orchestrator.run({ task: 'explain', prompt: 'q' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'no_key');
     assert.match(e.message, /No API key is set for Groq\. Run "Aurelis: Set API Key" and enter a Groq API key \(console\.groq\.com → API Keys\)\./);
     assert.equal(h.server.chatRequests.length, 0);
@@ -66,7 +66,7 @@ describe('orchestrator: the presets people use in 2026', () => {
 
   it('gemini: bearer key, max_tokens, a thinking model gets room to think and the effort; the catalog’s "models/" prefix is removed', async () => {
     await use('gemini', { reasoningEffort: { default: 'low' } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q', temperature: 0.2 });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q', temperature: 0.2 });
     assert.equal(sent()?.headers['authorization'], 'Bearer gemini-key-0123456789');
     assert.equal(body()['model'], 'gemini-2.5-flash-lite');
     assert.equal(body()['max_tokens'], 1000 + 4000);
@@ -96,17 +96,17 @@ describe('orchestrator: the presets people use in 2026', () => {
   });
 
   it('mistral: only max_tokens (it refuses max_completion_tokens as an unknown field), no stream_options', async () => {
-    await use('mistral', { models: { general: ['magistral-medium-latest', 'o3'] } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q', stream: true, model: 'o3' });
+    await use('mistral', { models: { explain: ['magistral-medium-latest', 'o3'] } });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q', stream: true, model: 'o3' });
     assert.equal(body()['max_tokens'], 1000 + 8000);
     assert.equal(body()['max_completion_tokens'], undefined);
     assert.equal(body()['stream_options'], undefined);
   });
 
   it('mistral: a 422 for an unknown field in its own error shape is read, and the field dropped', async () => {
-    await use('mistral', { models: { general: ['codestral-latest'] } });
+    await use('mistral', { models: { explain: ['codestral-latest'] } });
     h.server.script(reply.error(422, { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'response_format'], msg: 'Extra inputs are not permitted', input: { type: 'json_object' } }] }, type: 'invalid_request_message_error', param: null, code: null }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q', responseFormat: { type: 'json_object' } });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q', responseFormat: { type: 'json_object' } });
     assert.equal(result.content, 'Answer from codestral-latest.');
     assert.equal(body(1)['response_format'], undefined);
   });
@@ -151,8 +151,8 @@ describe('orchestrator: the presets people use in 2026', () => {
   });
 
   it('vllm started with --api-key: a stored key is sent', async () => {
-    await use('vllm', { models: { general: ['served'] } }, 'vllm-secret-0123');
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    await use('vllm', { models: { explain: ['served'] } }, 'vllm-secret-0123');
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(sent()?.headers['authorization'], 'Bearer vllm-secret-0123');
   });
 
@@ -160,30 +160,30 @@ describe('orchestrator: the presets people use in 2026', () => {
     await use('llamacpp', {}, null);
     h.orchestrator = h.restart({ prices: new ModelPrices(() => h.settings) });
     h.server.scriptCatalog(reply.json({ object: 'list', data: [{ id: 'qwen2.5-coder-7b-instruct-q4_k_m.gguf', object: 'model', owned_by: 'llamacpp', meta: { n_ctx_train: 32768 } }] }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.model, 'qwen2.5-coder-7b-instruct-q4_k_m.gguf');
     assert.equal(result.costUsd, 0);
   });
 
   it('litellm: a chain must be chosen (a proxy routes to many models); the virtual key as bearer', async () => {
     await use('litellm', {}, null);
-    const e = await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch((err: unknown) => err);
+    const e = await h.orchestrator.run({ task: 'explain', prompt: 'q' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'config');
-    assert.match(e.message, /No model is set for "general" requests on LiteLLM/);
-    await use('litellm', { models: { general: ['gpt-4o-mini'] } }, 'sk-litellm-virtual-key');
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    assert.match(e.message, /No model is set for "explain" requests on LiteLLM/);
+    await use('litellm', { models: { explain: ['gpt-4o-mini'] } }, 'sk-litellm-virtual-key');
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(sent()?.headers['authorization'], 'Bearer sk-litellm-virtual-key');
   });
 
   it('azure-ai-foundry: a deployment URL with api-version is reached at the deployment, with the version on every request', async () => {
     await h.keys.set('azure-ai-foundry', 'azure-key-0123456789');
-    h.settings = settingsFrom({ provider: 'azure-ai-foundry', endpoints: { 'azure-ai-foundry': `${h.server.baseUrl}/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21` }, models: { general: ['gpt-4o'] } });
-    await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    h.settings = settingsFrom({ provider: 'azure-ai-foundry', endpoints: { 'azure-ai-foundry': `${h.server.baseUrl}/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21` }, models: { explain: ['gpt-4o'] } });
+    await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(sent()?.path, '/openai/deployments/gpt4o-prod/chat/completions');
     assert.equal(sent()?.query, '?api-version=2024-10-21');
     assert.equal(sent()?.headers['api-key'], 'azure-key-0123456789');
-    h.settings = settingsFrom({ provider: 'azure-ai-foundry', endpoints: { 'azure-ai-foundry': `${h.server.baseUrl}/openai/deployments/gpt4o-prod` }, models: { general: ['gpt-4o'] } });
-    const e = await h.orchestrator.run({ task: 'general', prompt: 'q2' }).catch((err: unknown) => err);
+    h.settings = settingsFrom({ provider: 'azure-ai-foundry', endpoints: { 'azure-ai-foundry': `${h.server.baseUrl}/openai/deployments/gpt4o-prod` }, models: { explain: ['gpt-4o'] } });
+    const e = await h.orchestrator.run({ task: 'explain', prompt: 'q2' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'config');
     assert.match(e.message, /needs its api-version, for example .*\/openai\/deployments\/gpt4o-prod\/chat\/completions\?api-version=2024-10-21/);
   });
@@ -192,7 +192,7 @@ describe('orchestrator: the presets people use in 2026', () => {
     const prices = new ModelPrices(() => settingsFrom({}));
     for (const provider of ['anthropic', 'gemini', 'deepseek', 'mistral', 'groq', 'xai', 'together'] as const) {
       h.settings = settingsFrom({ provider });
-      for (const target of ['generate', 'review', 'explain', 'general'].flatMap((t) => h.orchestrator.chainFor(t as 'generate'))) {
+      for (const target of ['generate', 'review', 'explain', 'prompt'].flatMap((t) => h.orchestrator.chainFor(t as 'generate'))) {
         assert.notEqual(prices.priceOf(target), null, `${target.provider}:${target.model}`);
       }
     }

@@ -67,11 +67,11 @@ describe('orchestrator: right-sized budget reservations', () => {
 
   it('re-checks with the fallback model’s price before it is tried', async () => {
     // $0.10 a day, $0.09 spent: gpt-4o-mini fits, a gpt-4.1 fallback ($8 per million out) would not.
-    h.settings = openai({ budgets: { dailyUsd: 0.1, warnAt: 1, throttleAt: 1 }, models: { general: ['gpt-4o-mini', 'gpt-4.1'] }, maxOutputTokens: { general: 2000 } });
+    h.settings = openai({ budgets: { dailyUsd: 0.1, warnAt: 1, throttleAt: 1 }, models: { explain: ['gpt-4o-mini', 'gpt-4.1'] }, maxOutputTokens: { explain: 2000 } });
     rows.add(makeRecord({ ts: T0 - 60_000, costUsd: 0.09 }));
     h.server.script(reply.error(404, { error: { code: 'model_not_found', message: 'The model `gpt-4o-mini` does not exist.' } }));
     const notices: Notice[] = [];
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'q' }, { onNotice: (n) => notices.push(n) }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'q' }, { onNotice: (n) => notices.push(n) }));
     assert.equal(e.kind, 'budget_exceeded');
     assert.deepEqual(checks.map((c) => c.model), ['gpt-4o-mini', 'gpt-4.1']);
     assert.equal(h.server.chatRequests.length, 1, 'the fallback was never sent');

@@ -4,7 +4,7 @@ import { githubErrors, reply } from '../../fake-server';
 import { failure, githubSettings, type Harness, startHarness } from './harness';
 
 /** One forced model, so only the retry loop (not the chain) decides how many requests are sent. */
-const forced = { task: 'general' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
+const forced = { task: 'explain' as const, prompt: 'hi', model: 'openai/gpt-4o-mini' };
 
 describe('orchestrator: retries', () => {
   let h: Harness;

@@ -48,8 +48,8 @@ describe('orchestrator: the output limit a request asks for', () => {
   it('asks for no more than the model can write ("Retry with a larger limit" cannot overshoot into a refusal)', async () => {
     await h.orchestrator.listModels();
     h.server.script(reply.text('a'), reply.text('b'));
-    await h.orchestrator.run({ task: 'general', prompt: 'x', model: 'openai/gpt-4o-mini', maxTokens: 20_000 });
-    await h.orchestrator.run({ task: 'general', prompt: 'y', model: 'openai/gpt-4o-mini', maxTokens: 1000 });
+    await h.orchestrator.run({ task: 'explain', prompt: 'x', model: 'openai/gpt-4o-mini', maxTokens: 20_000 });
+    await h.orchestrator.run({ task: 'explain', prompt: 'y', model: 'openai/gpt-4o-mini', maxTokens: 1000 });
     const asked = h.server.chatRequests.map((r) => (r.body as { max_tokens?: number }).max_tokens);
     // GitHub Models' "low" rate tier allows 4000 output tokens a request (under the model's own 4096).
     assert.deepEqual(asked, [4000, 1000]);

@@ -70,7 +70,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
 
   it('guard → cache lookup → budget → provider → cache store → record', async () => {
     const seen = await setup();
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'my password is hunter2' }, { requestId: 'req-42' });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'my password is hunter2' }, { requestId: 'req-42' });
     assert.deepEqual(log, ['guard', 'cache.get', 'budget', 'provider', 'cache.set', 'record']);
 
     assert.deepEqual(seen.guard[0]?.target, { provider: 'github-models', model: 'openai/gpt-4o-mini' });
@@ -78,8 +78,8 @@ describe('orchestrator: the pipeline stages, in order', () => {
     assert.equal((h.server.chatRequests[0]?.body as { messages: Array<{ content: string }> }).messages[0]?.content, 'my password is [secret]', 'the guarded request is what is sent');
 
     assert.equal(seen.budget[0]?.promptTokens, countMessageTokens([{ role: 'user', content: 'my password is [secret]' }]));
-    assert.equal(seen.budget[0]?.maxOutputTokens, 1000, 'the task’s output allowance (aurelis.maxOutputTokens.general) when the request sets none');
-    assert.equal((h.server.chatRequests[0]?.body as { max_tokens?: number }).max_tokens, 1000, 'the allowance reserved is the maximum sent');
+    assert.equal(seen.budget[0]?.maxOutputTokens, 2000, 'the task’s output allowance (aurelis.maxOutputTokens.prompt) when the request sets none');
+    assert.equal((h.server.chatRequests[0]?.body as { max_tokens?: number }).max_tokens, 2000, 'the allowance reserved is the maximum sent');
     assert.equal(seen.budget[0]?.override, false);
 
     assert.equal(result.costUsd, 0.12);
@@ -90,7 +90,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
       requestId: 'req-42',
       provider: 'github-models',
       model: 'openai/gpt-4o-mini',
-      task: 'general',
+      task: 'prompt',
       workspace: 'f'.repeat(64),
       promptTokens: 100,
       completionTokens: 20,
@@ -109,7 +109,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
     const hit: CachedAnswer = { content: 'cached answer', provider: 'github-models', model: 'openai/gpt-4o-mini', usage: { promptTokens: 7, completionTokens: 3, cachedTokens: 0, estimated: false }, finishReason: 'stop', storedAt: T0 - 1000 };
     const seen = await setup({ hit });
     const deltas: string[] = [];
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q', stream: true }, { onDelta: (d) => deltas.push(d) });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q', stream: true }, { onDelta: (d) => deltas.push(d) });
     assert.deepEqual(log, ['guard', 'cache.get', 'record'], 'a cached answer costs nothing: the budget is not consulted');
     assert.equal(result.cached, true);
     assert.equal(result.content, 'cached answer');
@@ -121,28 +121,28 @@ describe('orchestrator: the pipeline stages, in order', () => {
 
   it('bypassCache skips the lookup but stores the fresh answer', async () => {
     await setup({ hit: { content: 'stale', provider: 'github-models', model: 'm', usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, estimated: false }, finishReason: 'stop', storedAt: T0 } });
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q', bypassCache: true });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q', bypassCache: true });
     assert.equal(result.content, 'answer');
     assert.deepEqual(log, ['guard', 'budget', 'provider', 'cache.set', 'record']);
   });
 
   it('a failing cache lookup is a miss, not a failure', async () => {
     await setup({ cacheThrows: true });
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q' });
     assert.equal(result.content, 'answer');
   });
 
   it('only complete answers are cached: a cut-off one is not', async () => {
     await setup();
     h.server.handle(() => reply.text('half', { finishReason: 'length' }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q' });
     assert.equal(result.finishReason, 'length');
     assert.ok(!log.includes('cache.set'));
   });
 
   it('a budget refusal stops before the provider and is recorded', async () => {
     const seen = await setup({ refuse: true });
-    const e = await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch((err: unknown) => err);
+    const e = await h.orchestrator.run({ task: 'prompt', prompt: 'q' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'budget_exceeded');
     assert.deepEqual(e.nextSteps, ['raiseBudget', 'allowOnce']);
     assert.deepEqual(log, ['guard', 'cache.get', 'budget', 'record']);
@@ -153,7 +153,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
 
   it('"Allow once" reaches the gate and the record', async () => {
     const seen = await setup();
-    await h.orchestrator.run({ task: 'general', prompt: 'q', budgetOverride: true });
+    await h.orchestrator.run({ task: 'prompt', prompt: 'q', budgetOverride: true });
     assert.equal(seen.budget[0]?.override, true);
     assert.equal(seen.records[0]?.budgetOverride, true);
   });
@@ -161,7 +161,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
   it('a warning is passed on as a notice and the request goes ahead', async () => {
     await setup({ decision: { action: 'warn', message: '80% of the daily budget is used.' } });
     const notices: Notice[] = [];
-    await h.orchestrator.run({ task: 'general', prompt: 'q' }, { onNotice: (n) => notices.push(n) });
+    await h.orchestrator.run({ task: 'prompt', prompt: 'q' }, { onNotice: (n) => notices.push(n) });
     assert.deepEqual(notices, [{ kind: 'budget_warn', message: '80% of the daily budget is used.' }]);
   });
 
@@ -177,7 +177,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
   it('every failure is recorded with its kind, no tokens and no cost', async () => {
     const seen = await setup();
     h.server.handle(() => githubErrors.unknownModel('openai/gpt-4o-mini'));
-    await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch(() => undefined);
+    await h.orchestrator.run({ task: 'prompt', prompt: 'q' }).catch(() => undefined);
     const r = seen.records[0];
     assert.equal(r?.outcome, 'unknown_model');
     assert.match(r?.errorMessage ?? '', /has no model/);
@@ -193,7 +193,7 @@ describe('orchestrator: the pipeline stages, in order', () => {
       throw new AurelisError('secret_blocked', 'The prompt contains an AWS key.');
     };
     h = await startHarness({ deps: s.deps });
-    const e = await h.orchestrator.run({ task: 'general', prompt: 'q' }).catch((err: unknown) => err);
+    const e = await h.orchestrator.run({ task: 'prompt', prompt: 'q' }).catch((err: unknown) => err);
     assert.ok(isAurelisError(e) && e.kind === 'secret_blocked');
     assert.deepEqual(log, ['guard', 'record']);
     assert.equal(s.seen.records[0]?.outcome, 'secret_blocked');
@@ -203,13 +203,13 @@ describe('orchestrator: the pipeline stages, in order', () => {
     log = [];
     const s = stages(log);
     h = await startHarness({ deps: { ...s.deps, recorders: [{ record: async () => Promise.reject(new Error('disk full')) }] } });
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q' });
     assert.equal(result.cached, false);
   });
 
   it('without a PriceBook the cost is null (unknown), never $0', async () => {
     h = await startHarness();
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'prompt', prompt: 'q' });
     assert.equal(result.costUsd, null);
   });
 });

@@ -4,7 +4,7 @@ import { countTokens } from '../../../src/core/tokens';
 import { reply } from '../../fake-server';
 import { failure, type Harness, startHarness } from './harness';
 
-const streamed = { task: 'general' as const, prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
+const streamed = { task: 'explain' as const, prompt: 'tell me', model: 'openai/gpt-4o-mini', stream: true };
 
 describe('orchestrator: streaming', () => {
   let h: Harness;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import { AnalyticsReportSchema, StatusSummarySchema } from '../../../src/shared/analyticsReport';
+import { taskTable } from '../../../src/shared/analytics-view/summary';
+import { RECORDED_TASKS, TASK_TYPES } from '../../../src/shared/taskTypes';
 import { percentile } from '../../../src/core/reports/latencyDistribution';
 import { UsageAnalytics } from '../../../src/core/reports/usageAnalytics';
 import { UsageLedger } from '../../../src/core/ledger/usageLedger';
@@ -151,6 +153,29 @@ describe('UsageAnalytics', () => {
     assert.equal((await analytics.totals({ period: today, model: 'gpt-4o', task: 'review' })).requests, 1);
     assert.equal((await analytics.totals({ period: { kind: 'thisMonth' }, model: 'gpt-4.1' })).costUsd, 0.5);
     assert.equal((await analytics.totals({ period: { kind: 'last30Days' } })).requests, 9);
+  });
+
+  it('reads, counts, filters and names records of the retired general and refactor tasks', async () => {
+    await ledger.record(makeRecord({ requestId: 'old-1', ts: local(2025, 3, 12, 8), task: 'general', costUsd: 0.25 }));
+    await ledger.record(makeRecord({ requestId: 'old-2', ts: local(2025, 3, 12, 8, 30), task: 'refactor', costUsd: 0.5 }));
+    ledger.close();
+    // A fresh window reads them back from disk, as after an upgrade.
+    ledger = new UsageLedger({ storageDir: tmp.path, settings: settings.get, clock });
+    analytics = new UsageAnalytics({ ledger, settings: settings.get, clock });
+    const report = await analytics.report({ period: { kind: 'today' } });
+    assert.deepEqual(
+      report.byTask.filter((t) => t.task === 'general' || t.task === 'refactor').map((t) => [t.task, t.totals.requests, t.totals.costUsd]).sort(),
+      [['general', 1, 0.25], ['refactor', 1, 0.5]],
+    );
+    assert.equal((await analytics.totals({ period: { kind: 'today' }, task: 'general' })).requests, 1);
+    const rows = taskTable(report).rows.map((r) => r[0]);
+    assert.ok(rows.includes('General (retired)') && rows.includes('Refactor (retired)'), JSON.stringify(rows));
+    assert.ok(AnalyticsReportSchema.safeParse(report).success, 'the report with retired tasks still crosses to the webview');
+  });
+
+  it('keeps every recorded task at its snapshot index (appended to, never reordered)', () => {
+    assert.deepEqual([...RECORDED_TASKS], ['generate', 'review', 'explain', 'optimize', 'document', 'test', 'fix', 'refactor', 'general', 'prompt']);
+    assert.ok(!(TASK_TYPES as readonly string[]).includes('general') && !(TASK_TYPES as readonly string[]).includes('refactor'));
   });
 
   it('charts a custom range of years from the first day with data', async () => {

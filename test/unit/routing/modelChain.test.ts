@@ -26,8 +26,8 @@ describe('task chains', () => {
     assert.deepEqual(ids('optimize'), ['mistral-ai/codestral-2501', 'meta/meta-llama-3.1-405b-instruct']);
     assert.deepEqual(ids('document'), ['cohere/cohere-command-r-08-2024', 'cohere/cohere-command-r-plus-08-2024', 'openai/gpt-4o-mini']);
     assert.deepEqual(ids('explain'), ['cohere/cohere-command-r-08-2024', 'mistral-ai/mistral-medium-2505']);
-    for (const t of ['review', 'fix', 'refactor'] as const) assert.deepEqual(ids(t), ['openai/gpt-4o', 'meta/meta-llama-3.1-405b-instruct', 'mistral-ai/mistral-medium-2505']);
-    assert.deepEqual(ids('general'), ['openai/gpt-4o-mini']);
+    for (const t of ['review', 'fix'] as const) assert.deepEqual(ids(t), ['openai/gpt-4o', 'meta/meta-llama-3.1-405b-instruct', 'mistral-ai/mistral-medium-2505']);
+    assert.deepEqual(ids('prompt'), ['openai/gpt-4o-mini']);
     assert.deepEqual(ids('test'), ids('generate'));
   });
 

@@ -123,7 +123,7 @@ describe('SecretGuard: secrets in an outgoing prompt', () => {
   it('scans the system prompt and every message, redacting each in place', async () => {
     const { events, inspect } = guardWith('redact');
     const sent = await inspect({
-      task: 'general',
+      task: 'explain',
       systemPrompt: `Use ${GITHUB_TOKEN} to call the API.`,
       messages: [
         { role: 'user', content: 'hello' },

@@ -14,11 +14,11 @@ const allow: BudgetGate = { check: async () => ({ action: 'allow' }) };
 const target = { provider: 'openai' as const, model: 'gpt-4o' };
 
 function check(requestId: string, override = false): BudgetCheck {
-  return { requestId, task: 'general', target, promptTokens: 0, maxOutputTokens: 1000, override };
+  return { requestId, task: 'explain', target, promptTokens: 0, maxOutputTokens: 1000, override };
 }
 
 function record(requestId: string, costUsd: number | null, outcome: UsageRecord['outcome'] = 'ok'): UsageRecord {
-  return { ts: 0, requestId, provider: 'openai', model: 'gpt-4o', task: 'general', promptTokens: 0, completionTokens: 0, cachedTokens: 0, tokensEstimated: false, costUsd, latencyMs: 1, outcome, cacheHit: false, fallbackDepth: 0, workspace: '' };
+  return { ts: 0, requestId, provider: 'openai', model: 'gpt-4o', task: 'explain', promptTokens: 0, completionTokens: 0, cachedTokens: 0, tokensEstimated: false, costUsd, latencyMs: 1, outcome, cacheHit: false, fallbackDepth: 0, workspace: '' };
 }
 
 async function outcome(p: Promise<BudgetDecision>): Promise<BudgetDecision | AurelisError> {

@@ -5,8 +5,8 @@ import { FakeOpenAIServer, reply } from '../../fake-server';
 import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
 import { startMember, useRedis, type Member } from './teamHarness';
 
-/** `general` runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
-const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
+/** `prompt` with no model set runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
+const quick = (n: number) => ({ task: 'prompt' as const, prompt: `question ${n}` });
 const MINI = 'openai/gpt-4o-mini';
 const windowKey = `aurelis:acme:pace:github-models:${MINI}:window`;
 

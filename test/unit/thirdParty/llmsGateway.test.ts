@@ -61,13 +61,13 @@ describe('third-party server: @musistudio/llms gateway', function () {
     upstream.reset();
     h = await startHarness({ githubKey: null });
     await h.keys.set('custom', 'sk-client-key');
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: gateway }, models: { general: [MODEL] }, retry: { maxAttempts: 2 } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: gateway }, models: { explain: [MODEL] }, retry: { maxAttempts: 2 } });
   });
   afterEach(() => h.close());
 
   it('passes a plain request through with its usage; the upstream sees its own key and the bare model id', async () => {
     upstream.script(reply.text('def f(): pass', { usage: { prompt_tokens: 12, completion_tokens: 5 } }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'write f', temperature: 0.2 });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'write f', temperature: 0.2 });
     assert.equal(result.content, 'def f(): pass');
     assert.deepEqual([result.usage.promptTokens, result.usage.completionTokens, result.usage.estimated], [12, 5, false]);
     const seen = upstream.chatRequests[0];
@@ -79,7 +79,7 @@ describe('third-party server: @musistudio/llms gateway', function () {
   it('streams through it, usage chunk included', async () => {
     upstream.script(reply.text('', { chunks: ['def ', 'f(): ', 'pass'], usage: { prompt_tokens: 12, completion_tokens: 5 } }));
     const deltas: string[] = [];
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'write f', stream: true }, { onDelta: (d) => deltas.push(d) });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'write f', stream: true }, { onDelta: (d) => deltas.push(d) });
     assert.equal(result.content, 'def f(): pass');
     assert.deepEqual(deltas, ['def ', 'f(): ', 'pass']);
     assert.equal(result.usage.estimated, false);
@@ -88,7 +88,7 @@ describe('third-party server: @musistudio/llms gateway', function () {
 
   it('an upstream 401 reaches Aurelis as an auth error, not retried', async () => {
     upstream.script(reply.error(401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } }));
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'q' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'q' }));
     assert.equal(e.kind, 'auth');
     assert.equal(upstream.chatRequests.length, 1);
     assert.match(e.message, /Incorrect API key provided/);
@@ -97,7 +97,7 @@ describe('third-party server: @musistudio/llms gateway', function () {
 
   it('an upstream 429 arrives without its retry-after (the gateway drops it): retried after a backoff of our own, then answered', async () => {
     upstream.script(reply.error(429, { error: { message: 'Rate limit reached.', code: 'rate_limit_exceeded' } }, { 'retry-after': '3' }), reply.text('later'));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'q' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
     assert.equal(result.content, 'later');
     assert.equal(upstream.chatRequests.length, 2);
     assert.ok(!h.timers.sleeps.includes(3000), `waits: ${h.timers.sleeps.join(', ')}`);
@@ -105,14 +105,14 @@ describe('third-party server: @musistudio/llms gateway', function () {
 
   it('an upstream context overflow is "too large", never retried', async () => {
     upstream.script(reply.error(400, { error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' } }));
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'q' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'q' }));
     assert.equal(e.kind, 'too_large');
     assert.equal(upstream.chatRequests.length, 1);
   });
 
   it('an upstream refusal of response_format is asked again without it through the gateway', async () => {
     upstream.script(reply.error(400, { error: { message: "Invalid parameter: 'response_format' of type 'json_object' is not supported with this model.", param: 'response_format' } }));
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'json please', responseFormat: { type: 'json_object' } });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'json please', responseFormat: { type: 'json_object' } });
     assert.equal(result.content, 'Answer from fake-coder.');
     assert.equal((upstream.chatRequests[1]?.body as { response_format?: unknown }).response_format, undefined);
   });

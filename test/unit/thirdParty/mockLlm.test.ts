@@ -91,12 +91,12 @@ describe('third-party server: @dwmkerr/mock-llm', function () {
   beforeEach(async () => {
     h = await startHarness({ githubKey: null });
     await h.keys.set('custom', 'sk-mock');
-    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `${url}/v1` }, models: { general: ['mock-coder'] }, retry: { maxAttempts: 2 } });
+    h.settings = settingsFrom({ provider: 'custom', endpoints: { custom: `${url}/v1` }, models: { explain: ['mock-coder'] }, retry: { maxAttempts: 2 } });
   });
   afterEach(() => h.close());
 
   it('answers a plain request; with no usage from the server, tokens are estimated and marked so', async () => {
-    const result = await h.orchestrator.run({ task: 'general', prompt: 'hello there' });
+    const result = await h.orchestrator.run({ task: 'explain', prompt: 'hello there' });
     assert.equal(result.content, 'Echo: hello there');
     assert.equal(result.finishReason, 'stop');
     assert.equal(result.usage.estimated, true);
@@ -106,7 +106,7 @@ describe('third-party server: @dwmkerr/mock-llm', function () {
   it('streams: 50-character chunks put back together, ended by [DONE]', async () => {
     const prompt = 'a streamed question that is long enough to arrive in more than one chunk of fifty characters';
     const deltas: string[] = [];
-    const result = await h.orchestrator.run({ task: 'general', prompt, stream: true }, { onDelta: (d) => deltas.push(d) });
+    const result = await h.orchestrator.run({ task: 'explain', prompt, stream: true }, { onDelta: (d) => deltas.push(d) });
     assert.equal(result.content, `Echo: ${prompt}`);
     assert.ok(deltas.length >= 2, `${deltas.length} deltas`);
     assert.equal(result.usage.estimated, true);
@@ -118,22 +118,22 @@ describe('third-party server: @dwmkerr/mock-llm', function () {
   });
 
   it('an auth error, plain or inside a stream (a 200 with an error event), is an auth error and never retried', async () => {
-    const plain = await failure(h.orchestrator.run({ task: 'general', prompt: 'bad key' }));
+    const plain = await failure(h.orchestrator.run({ task: 'explain', prompt: 'bad key' }));
     assert.equal(plain.kind, 'auth');
-    const streamed = await failure(h.orchestrator.run({ task: 'general', prompt: 'bad key', stream: true }));
+    const streamed = await failure(h.orchestrator.run({ task: 'explain', prompt: 'bad key', stream: true }));
     assert.equal(streamed.kind, 'auth');
     assert.match(streamed.message, /Incorrect API key provided/);
   });
 
   it('a context overflow, plain and streamed, is too large and not retried', async () => {
     for (const stream of [false, true]) {
-      const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'too long', stream }));
+      const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'too long', stream }));
       assert.equal(e.kind, 'too_large', `stream: ${stream}`);
     }
   });
 
   it('a prompt its template cannot hold (a double quote breaks its JSON) is its 500 in its own error shape, read and quoted', async () => {
-    const e = await failure(h.orchestrator.run({ task: 'general', prompt: 'say "hi"' }));
+    const e = await failure(h.orchestrator.run({ task: 'explain', prompt: 'say "hi"' }));
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /HTTP 500\)\. The server said: "[^"]*JSON[^"]*"/);
     assert.match(e.message, /Aurelis tried 2 times/);
