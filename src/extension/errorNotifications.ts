@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AurelisError, isAurelisError, type NextStep } from '../core/errors';
 import type { Logger } from '../core/host';
 import { errorMessage } from '../shared/errorMessage';
+import { fromAurelis } from './fromAurelis';
 
 /** What the notification can do beyond opening commands and settings. */
 export interface ErrorActions {
@@ -45,7 +46,7 @@ export async function showError(error: unknown, log: Logger, actions: ErrorActio
   log.error(isAurelisError(error) ? `${e.kind}: ${e.message}` : (error instanceof Error ? error : e));
   // Allow Once is offered by the budget modal while the request waits; here it could only mislead.
   const steps = e.nextSteps.filter((s) => s !== 'allowOnce' && (s !== 'retry' || actions.retry !== undefined) && (s !== 'retryLarger' || actions.retryLarger !== undefined));
-  const message = `Aurelis: ${e.message}${e.partialText ? ' (the part that arrived is kept)' : ''}`;
+  const message = fromAurelis(`${e.message}${e.partialText ? ' (the part that arrived is kept)' : ''}`);
   const show = WARNING_KINDS.has(e.kind) ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   const choice = await show(message, ...steps.map((s) => STEP_LABELS[s]));
   const step = steps.find((s) => STEP_LABELS[s] === choice);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { AurelisError, isAurelisError } from '../core/errors';
+import { fromAurelis } from './fromAurelis';
 
 /** What a slow piece of work tells its notification: a line of text, and how far it has come. */
 export type ProgressReport = vscode.Progress<{ message?: string; increment?: number }>;
@@ -12,7 +13,7 @@ export type ProgressReport = vscode.Progress<{ message?: string; increment?: num
  */
 export function withCancel<T>(title: string, work: (signal: AbortSignal, progress: ProgressReport) => Promise<T>, controller = new AbortController()): Promise<T> {
   return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Aurelis: ${title}`, cancellable: true }, async (progress, token) => {
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: fromAurelis(title), cancellable: true }, async (progress, token) => {
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
         return await work(controller.signal, progress);

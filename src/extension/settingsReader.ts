@@ -4,6 +4,7 @@ import { parseSettings, type SettingProblem, type Settings } from '../core/setti
 import { ignoredWarning, mergeSetting, policyOf, type IgnoredWorkspaceValue } from '../core/settingsPolicy';
 import { readWorkspaceProjectFiles, watchProjectFiles, type FolderRules } from './projectFileRules';
 import { aurelisSettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceSettingsFiles';
+import { fromAurelis } from './fromAurelis';
 
 /** One `aurelis.*` setting as package.json contributes it. */
 export interface ContributedSetting {
@@ -127,7 +128,7 @@ export class SettingsReader implements vscode.Disposable {
         if (this.shown.has(id)) continue;
         this.shown.add(id);
         this.log.warn(problem);
-        void vscode.window.showWarningMessage(`Aurelis: ${problem}`, 'Open .aurelis.yaml').then((choice) => choice && vscode.window.showTextDocument(file));
+        void vscode.window.showWarningMessage(fromAurelis(problem), 'Open .aurelis.yaml').then((choice) => choice && vscode.window.showTextDocument(file));
       }
     }
     // Forget problems that were fixed, so breaking the same setting again warns again.

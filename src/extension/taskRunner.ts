@@ -9,6 +9,7 @@ import { recordSecurityEvent } from './securityEvents';
 import { withCancel, type ProgressReport } from './progress';
 import { requestChoices } from './requestChoices';
 import type { AnswerCheck, RunOptions, SentRedactions, TaskRequest, TaskResult, TaskType } from '../core/types';
+import { fromAurelis } from './fromAurelis';
 
 /** The part of the orchestrator a command needs to send one request. */
 export interface RequestSender {
@@ -206,8 +207,8 @@ export class TaskRunner {
   private notice(notice: Notice, progress: ProgressReport): void {
     this.log.info(`${notice.kind}: ${notice.message}`);
     progress.report({ message: notice.message });
-    if (notice.kind === 'budget_warn' || notice.kind === 'budget_throttle') void vscode.window.showWarningMessage(`Aurelis: ${notice.message}`, 'Open Budget Settings').then(openBudgets);
-    else if (notice.kind === 'secret_redacted') void vscode.window.showInformationMessage(`Aurelis: ${notice.message}`);
+    if (notice.kind === 'budget_warn' || notice.kind === 'budget_throttle') void vscode.window.showWarningMessage(fromAurelis(notice.message), 'Open Budget Settings').then(openBudgets);
+    else if (notice.kind === 'secret_redacted') void vscode.window.showInformationMessage(fromAurelis(notice.message));
   }
 
   private async allowOnce(e: AurelisError): Promise<boolean> {

@@ -7,13 +7,14 @@ import type { Core, CoreDeps } from '../core/composition';
 import type { Settings } from '../core/settings';
 import type { SpendFigures } from './budgetStatusBar';
 import { teamPassword } from './teamPassword';
+import { fromAurelis } from './fromAurelis';
 
 export function teamHost(context: vscode.ExtensionContext): NonNullable<CoreDeps['team']> {
   return {
     password: () => teamPassword(context),
     onNotice: (notice) => {
-      if (notice.kind === 'team_down') void vscode.window.showWarningMessage(`Aurelis: ${notice.message}`);
-      else void vscode.window.showInformationMessage(`Aurelis: ${notice.message}`);
+      if (notice.kind === 'team_down') void vscode.window.showWarningMessage(fromAurelis(notice.message));
+      else void vscode.window.showInformationMessage(fromAurelis(notice.message));
     },
   };
 }

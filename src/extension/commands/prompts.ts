@@ -18,6 +18,7 @@ import type { ProposalSummary } from '../proposedChanges';
 import { succeeds } from './edits';
 import { resultFooter } from './resultFooter';
 import { errorMessage } from '../../shared/errorMessage';
+import { fromAurelis } from '../fromAurelis';
 
 export interface PromptArgs {
   /** The prompt file's URI; asked for (a list by name) when absent. */
@@ -192,7 +193,7 @@ async function modelFor(parts: EditorParts, prompt: PromptFile): Promise<ModelCh
   const choice = chooseModel(prompt, available, providerLabel(settings.provider), (model) => isAllowedModel({ provider: settings.provider, model }, settings), core.models.chainFor('prompt'));
   if (choice.notice) {
     parts.log.info(choice.notice);
-    void vscode.window.showInformationMessage(`Aurelis: ${choice.notice}`);
+    void vscode.window.showInformationMessage(fromAurelis(choice.notice));
   }
   return choice;
 }

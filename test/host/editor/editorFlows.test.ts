@@ -147,7 +147,7 @@ describe('Editor flows', () => {
       // An argument of the wrong shape reaches code that does not expect it: a bug, reported as such.
       await vscode.commands.executeCommand('aurelis.fix', { uri: 'not a uri', diagnostic: null });
       await waitFor('the error notification', () => errors.calls.length > 0);
-      assert.match(errors.calls[0]?.message ?? '', /^Aurelis: Aurelis ran into an unexpected problem: .*The log has the details\.$/);
+      assert.match(errors.calls[0]?.message ?? '', /^Aurelis ran into an unexpected problem: .*The log has the details\.$/);
       assert.deepEqual(errors.calls[0]?.items, ['View Log']);
       await waitFor('View Log to run', () => ran.includes('aurelis.showLog'));
     } finally {
