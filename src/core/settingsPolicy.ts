@@ -203,5 +203,3 @@ export function ignoredWarning(values: readonly IgnoredWorkspaceValue[], trusted
   return `Aurelis ignores this workspace's ${values.length > 1 ? 'values' : 'value'} for ${parts.join('; ')}.`;
 }
 
-/** Every tighten-only and extra user-only key, for the manifest test and the README. */
-export const POLICY_TABLE = { tightenOnly: [...Object.keys(TIGHTEN_ONLY), RATE_LIMIT_OVERRIDES], userOnly: [...USER_ONLY] } as const;

@@ -39,7 +39,6 @@ export const RequestMetadataSchema = z.object({
   /** Path relative to the workspace; never an absolute path. */
   file: z.string().optional(),
 });
-export type RequestMetadata = z.infer<typeof RequestMetadataSchema>;
 
 /**
  * A model reference: `"<model>"` uses the active provider; `"<provider>:<model>"` names

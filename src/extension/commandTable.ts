@@ -44,8 +44,6 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.showLog': async () => (parts: EditorParts) => parts.channel.show(),
 };
 
-export const COMMAND_IDS = Object.keys(COMMANDS);
-
 /**
  * Every installed extension can run these commands, and inside one extension host a command's
  * result is handed over as the live object. Only a plain copy (JSON values) leaves Aurelis, so no

@@ -136,7 +136,6 @@ export const CacheRateSchema = z.object({
   /** hits / answered; null when nothing was answered. */
   hitRate: z.number().min(0).max(1).nullable(),
 });
-export type CacheRate = z.infer<typeof CacheRateSchema>;
 
 /** Cost per local day, split by model for a stacked chart. All arrays run parallel to `days`. */
 export const CostPerDaySchema = z.object({
@@ -151,7 +150,6 @@ export type CostPerDay = z.infer<typeof CostPerDaySchema>;
 
 /** Requests per local hour of the day, index 0 = 00:00–00:59. */
 export const RequestsByHourSchema = z.array(count).length(24);
-export type RequestsByHour = z.infer<typeof RequestsByHourSchema>;
 
 /** A failed request, newest first. Never prompt or response content. */
 export const RecentFailureSchema = z.object({

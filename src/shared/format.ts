@@ -79,10 +79,6 @@ export function formatDateTime(ts: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function formatDate(ts: number): string {
-  return formatDateTime(ts).slice(0, 10);
-}
-
 /** `09:00` for hour 9. */
 export function formatHour(hour: number): string {
   return `${pad(hour)}:00`;

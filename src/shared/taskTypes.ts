@@ -17,7 +17,3 @@ type RetiredTask = (typeof RETIRED_TASKS)[number];
 export const TASK_TYPES = RECORDED_TASKS.filter((t): t is Exclude<RecordedTask, RetiredTask> => !(RETIRED_TASKS as readonly string[]).includes(t));
 export const TaskTypeSchema = z.enum(TASK_TYPES);
 export type TaskType = z.infer<typeof TaskTypeSchema>;
-
-export function isRetiredTask(task: string): boolean {
-  return (RETIRED_TASKS as readonly string[]).includes(task);
-}

@@ -26,6 +26,3 @@ export function targetKey(target: ModelTarget): string {
   return `${target.provider}:${target.model.toLowerCase()}`;
 }
 
-export function sameTarget(a: ModelTarget, b: ModelTarget): boolean {
-  return targetKey(a) === targetKey(b);
-}

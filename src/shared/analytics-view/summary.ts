@@ -5,7 +5,7 @@
 import type { AnalyticsReport, BudgetStatus, LatencyStats, UsageTotals } from '../analyticsReport';
 import type { ProviderId } from '../providerIds';
 import { NO_VALUE, formatCompact, formatCount, formatDateTime, formatMs, formatPercent, formatSpentOf, formatUnitCost, formatUsd } from '../format';
-import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES } from '../labels';
+import { BUDGET_PERIOD_NAMES, ERROR_KIND_NAMES, PROVIDER_NAMES, TASK_NAMES, modelLabel } from '../labels';
 
 export interface SummaryCard {
   id: 'requests' | 'tokens' | 'cost' | 'cacheHitRate' | 'errorRate' | 'latency';
@@ -209,7 +209,7 @@ export function recentFailuresTable(report: AnalyticsReport): Table {
   return {
     caption: 'Recent failures',
     columns: [col('Time', false), col('Model', false), col('Task', false), col('Error', false), col('Message', false)],
-    rows: report.recentFailures.map((f) => [formatDateTime(f.ts), `${f.model} (${PROVIDER_NAMES[f.provider]})`, TASK_NAMES[f.task], ERROR_KIND_NAMES[f.kind], f.message ?? NO_VALUE]),
+    rows: report.recentFailures.map((f) => [formatDateTime(f.ts), modelLabel(f.provider, f.model), TASK_NAMES[f.task], ERROR_KIND_NAMES[f.kind], f.message ?? NO_VALUE]),
     empty: 'No failures in this period.',
   };
 }
@@ -224,17 +224,8 @@ export function costPerDayTable(report: AnalyticsReport): Table {
   };
 }
 
-export function requestsByHourTable(report: AnalyticsReport): Table {
-  return {
-    caption: 'Requests by hour of day',
-    columns: [col('Hour', false), col('Requests')],
-    rows: report.requestsByHour.map((n, h) => [`${String(h).padStart(2, '0')}:00`, formatCount(n)]),
-    empty: 'No requests in this period.',
-  };
-}
-
 /** Short legend text for a model series: the provider only when two models share a name. */
 export function seriesLabels(series: readonly { provider: ProviderId; model: string }[]): string[] {
   const names = series.map((s) => s.model);
-  return series.map((s) => (names.filter((n) => n === s.model).length > 1 ? `${s.model} (${PROVIDER_NAMES[s.provider]})` : s.model));
+  return series.map((s) => (names.filter((n) => n === s.model).length > 1 ? modelLabel(s.provider, s.model) : s.model));
 }

@@ -22,10 +22,6 @@ export function severityCounts(report: BatchReviewReport): Record<ReviewSeverity
   return counts;
 }
 
-export function findingTotal(report: BatchReviewReport): number {
-  return report.files.reduce((n, f) => n + f.findings.length, 0);
-}
-
 /** "1 error, 2 warnings" — severities with findings only; "no findings" when there are none. */
 export function countsText(report: BatchReviewReport): string {
   const counts = severityCounts(report);

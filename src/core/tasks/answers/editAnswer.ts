@@ -48,16 +48,6 @@ export function readEdit(answer: ModelAnswer, target: EditTarget): EditReading {
   return { kind: 'code', code: trimmed };
 }
 
-/** Whether an answer can be kept in the cache: it holds one complete edit. */
-export function isUsableEdit(answer: ModelAnswer, target: EditTarget): boolean {
-  try {
-    readEdit(answer, target);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function noCode(): AurelisError {
   return new AurelisError('invalid_response', 'The model answered without any code. Regenerate, or choose another model (Aurelis: Models).', { nextSteps: ['retry', 'chooseModel'] });
 }

@@ -52,18 +52,6 @@ function dedent(line: string, indent: number): string {
   return line.slice(i);
 }
 
-/** The answer with every fenced block taken out: what the model said around its code. */
-export function proseAround(answer: string, blocks: readonly FencedBlock[]): string {
-  const text = answer.replace(/\r\n/g, '\n');
-  let out = '';
-  let at = 0;
-  for (const b of blocks) {
-    out += text.slice(at, b.start);
-    at = b.end;
-  }
-  return out + text.slice(at);
-}
-
 /** Names models put on fences for each editor language id (JavaScript and TypeScript are often swapped). */
 const JS_FAMILY = ['ts', 'typescript', 'tsx', 'mts', 'cts', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'node', 'typescriptreact', 'javascriptreact'];
 const LANGUAGE_ALIASES: Record<string, readonly string[]> = {
