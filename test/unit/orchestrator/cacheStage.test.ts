@@ -12,7 +12,7 @@ import { TieredResponseCache } from '../../../src/core/cache/responseCache';
 import { type AurelisError } from '../../../src/core/errors';
 import type { UsageRecord } from '../../../src/core/pipeline';
 import type { TaskRequest, TaskType } from '../../../src/core/types';
-import { reply, type FakeReply } from '../../fake-server';
+import { reply, type FakeReply, type RecordedRequest } from '../../fake-server';
 import { failure, type Harness, startHarness } from './harness';
 
 const MIN = 60_000;
@@ -152,11 +152,13 @@ describe('orchestrator: the response cache stage, with a real cache on disk', ()
 
     it('runBatch checks each request with its own check: only the usable answers are stored', async () => {
       const other: TaskRequest = { ...plain, prompt: 'tell me more' };
-      h.server.script(reply.text('```js\nfirst()\n```'), reply.text('no code here'));
+      // The batch sends both at once, so the server answers by prompt, not by arrival order.
+      const asksForMore = (r: RecordedRequest) => JSON.stringify(r.body).includes('tell me more');
+      h.server.handle((r) => (asksForMore(r) ? reply.text('no code here') : reply.text('```js\nfirst()\n```')));
       const outcomes = await h.orchestrator.runBatch([plain, other], {}, undefined, (index) => (index === 0 ? usable : () => false));
       assert.equal(outcomes.length, 2);
       assert.equal(h.server.chatRequests.length, 2);
-      h.server.script(reply.text('asked again'));
+      h.server.handle((r) => (asksForMore(r) ? reply.text('asked again') : reply.text('not asked: cached')));
       const again = await h.orchestrator.runBatch([plain, other], {}, undefined, (index) => (index === 0 ? usable : () => false));
       assert.deepEqual(
         again.map((o) => ('cached' in o ? o.cached : o.kind)),
