@@ -7,22 +7,13 @@
  * the caller saw, and compare the wall time with the least the limit allows: the full bucket
  * at once, then one request per refill.
  */
-import { performance } from 'node:perf_hooks';
 import { FakeOpenAIServer, reply, type FakeBucketLimit } from '../test/fake-server';
-import { benchRequest } from './overhead';
+import { timedBatch, type BatchRun } from './batchRun';
 import { benchSettings, startPipeline } from './pipeline';
 import { ScaledTimers } from './scaledTime';
-import { errorsOf, ratio, round } from './stats';
+import { round } from './stats';
 
-export interface LearnedPacingRun {
-  server_429s: number;
-  caller_errors: number;
-  error_kinds: Record<string, number>;
-  wall_ms: number;
-  /** Wall time over the least the limit allows. */
-  wall_ratio: number;
-  server_requests: number;
-}
+export type LearnedPacingRun = BatchRun;
 
 export interface LearnedPacingFigures {
   requests: number;
@@ -71,19 +62,7 @@ async function burst(opts: LearnedPacingOptions, announce: FakeBucketLimit['anno
   const settings = benchSettings(server, { cache: { enabled: false }, requestTimeoutSeconds: 3600 });
   const pipeline = await startPipeline(server, settings, { timers });
   try {
-    const requests = Array.from({ length: opts.requests }, (_, i) => benchRequest(30_000_000 + i, false));
-    const t0 = performance.now();
-    const results = await pipeline.orchestrator.runBatch(requests);
-    const wall = performance.now() - t0;
-    const errors = errorsOf(results);
-    return {
-      server_429s: server.rateLimited,
-      caller_errors: errors.count,
-      error_kinds: errors.kinds,
-      wall_ms: round(wall, 1),
-      wall_ratio: ratio(wall, minimumMs),
-      server_requests: server.chatRequests.length,
-    };
+    return await timedBatch(pipeline, server, opts.requests, 30_000_000, minimumMs);
   } finally {
     await pipeline.close();
     await server.stop();

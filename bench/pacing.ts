@@ -7,22 +7,14 @@
  * caller saw, and compare the wall time with the least the limit allows. Then the same with
  * pacing off and retries on (the defaults: 4 attempts, honouring retry-after).
  */
-import { performance } from 'node:perf_hooks';
 import { FakeOpenAIServer, reply } from '../test/fake-server';
-import { benchRequest } from './overhead';
+import { timedBatch, type BatchRun } from './batchRun';
 import { BENCH_MODEL, benchSettings, startPipeline } from './pipeline';
 import { ScaledTimers } from './scaledTime';
-import { errorsOf, minimumWallMs, ratio, round, type RateLimit } from './stats';
+import { minimumWallMs, round, type RateLimit } from './stats';
 
-export interface PacingRun {
-  server_429s: number;
-  caller_errors: number;
-  wall_ratio: number;
-  wall_ms: number;
-  /** What the callers' errors were, by kind. */
-  error_kinds: Record<string, number>;
+export interface PacingRun extends BatchRun {
   server_max_concurrent: number;
-  server_requests: number;
 }
 
 export interface PacingFigures extends PacingRun {
@@ -77,20 +69,7 @@ async function burst(opts: PacingOptions, pacing: boolean, minimumMs: number): P
   });
   const pipeline = await startPipeline(server, settings, { timers });
   try {
-    const requests = Array.from({ length: opts.requests }, (_, i) => benchRequest(20_000_000 + i, false));
-    const t0 = performance.now();
-    const results = await pipeline.orchestrator.runBatch(requests);
-    const wall = performance.now() - t0;
-    const errors = errorsOf(results);
-    return {
-      server_429s: server.rateLimited,
-      caller_errors: errors.count,
-      wall_ratio: ratio(wall, minimumMs),
-      wall_ms: round(wall, 1),
-      error_kinds: errors.kinds,
-      server_max_concurrent: server.maxConcurrent,
-      server_requests: server.chatRequests.length,
-    };
+    return { ...(await timedBatch(pipeline, server, opts.requests, 20_000_000, minimumMs)), server_max_concurrent: server.maxConcurrent };
   } finally {
     await pipeline.close();
     await server.stop();

@@ -7,11 +7,11 @@
  * safe however long the request took to reach the server: any request the server saw inside
  * one of its windows is still counted here when the next one is let through.
  */
-import { ChangeSignal } from './changeSignal';
 import { LearnedPace } from './learnedPace';
 import type { AnnouncedLimits } from './rateHeaders';
 import type { PaceLimits } from './rateTiers';
-import { throwIfAborted, type Timers } from './timers';
+import type { Timers } from './timers';
+import { TurnQueue } from './turnQueue';
 
 export const PACING_WINDOW_MS = 60_000;
 
@@ -40,7 +40,7 @@ export interface PaceRequest {
   learned: boolean;
 }
 
-const PLAIN_REQUEST: PaceRequest = { tokens: 0, retry: false, learned: false };
+export const PLAIN_REQUEST: PaceRequest = { tokens: 0, retry: false, learned: false };
 
 /** What the orchestrator asks of one model's pacer (local here; team-wide in src/core/team). */
 export interface Pacer {
@@ -56,45 +56,29 @@ export class ModelPacer implements Pacer {
   private readonly learned = new LearnedPace();
   /** When recent requests finished, oldest first. */
   private finishedAt: number[] = [];
-  private readonly queue: Array<{ retry: boolean }> = [];
-  private readonly changed = new ChangeSignal();
+  private readonly line = new TurnQueue();
 
   constructor(private readonly timers: Timers) {}
 
   /** Waits until this request may go; `onWait` hears about a timed wait once, before it starts. */
   async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request: PaceRequest = PLAIN_REQUEST): Promise<PacePermit> {
-    const ticket = { retry: request.retry };
-    if (request.retry) {
-      const firstNew = this.queue.findIndex((t) => !t.retry);
-      this.queue.splice(firstNew < 0 ? this.queue.length : firstNew, 0, ticket);
-    } else this.queue.push(ticket);
     let told = false;
-    try {
-      for (;;) {
-        throwIfAborted(signal);
-        if (this.queue[0] !== ticket) {
-          await this.changed.wait(signal);
-          continue;
-        }
-        const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(request.tokens, this.inFlight, this.timers.now()) : 0);
-        if (wait === 0) {
-          this.inFlight++;
-          this.learned.sent(request.tokens, this.timers.now());
-          const seq = ++this.sequence;
-          this.sentOrder.set(seq, request.tokens);
-          return this.permit(seq);
-        }
-        if (!told && Number.isFinite(wait)) {
-          told = true;
-          onWait?.(wait);
-        }
-        await this.pause(wait, signal);
+    return this.line.take(request.retry, signal, async () => {
+      const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(request.tokens, this.inFlight, this.timers.now()) : 0);
+      if (wait === 0) {
+        this.inFlight++;
+        this.learned.sent(request.tokens, this.timers.now());
+        const seq = ++this.sequence;
+        this.sentOrder.set(seq, request.tokens);
+        return { result: this.permit(seq) };
       }
-    } finally {
-      const index = this.queue.indexOf(ticket);
-      if (index >= 0) this.queue.splice(index, 1);
-      this.changed.notify();
-    }
+      if (!told && Number.isFinite(wait)) {
+        told = true;
+        onWait?.(wait);
+      }
+      await this.pause(wait, signal);
+      return undefined;
+    });
   }
 
   /** Requests let through and not yet finished, plus those finished within the window. */
@@ -129,7 +113,7 @@ export class ModelPacer implements Pacer {
     const forward = (): void => stop.abort();
     signal?.addEventListener('abort', forward, { once: true });
     // Both sides settle quietly: whichever loses is stopped below, and a cancel is seen by the loop.
-    const woken = this.changed.wait(stop.signal).catch(() => undefined);
+    const woken = this.line.changed.wait(stop.signal).catch(() => undefined);
     const slept = Number.isFinite(ms) ? this.timers.sleep(ms, stop.signal).catch(() => undefined) : woken;
     try {
       await Promise.race([slept, woken]);
@@ -157,7 +141,7 @@ export class ModelPacer implements Pacer {
         if (outcome.result === 'ok') this.learned.succeeded(now);
         else if (outcome.result === 'rate_limited') this.learned.rateLimited(outcome.waitMs, this.inFlight, now);
         else if (outcome.result === 'overloaded') this.learned.overloaded(this.inFlight);
-        this.changed.notify();
+        this.line.changed.notify();
       },
       release: () => {
         if (released) return;
@@ -165,7 +149,7 @@ export class ModelPacer implements Pacer {
         this.inFlight--;
         this.sentOrder.delete(seq);
         this.finishedAt.push(this.timers.now());
-        this.changed.notify();
+        this.line.changed.notify();
       },
     };
   }

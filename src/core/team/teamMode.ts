@@ -12,7 +12,6 @@ import type { Clock, Logger } from '../host';
 import type { BudgetGate, ModelTarget, PriceBook } from '../pipeline';
 import type { Pacer } from '../resilience/modelPacer';
 import type { Timers } from '../resilience/timers';
-import { targetKey } from '../routing/modelRef';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { Settings } from '../settings';
 import { SharedAnswerCache } from './sharedCache';
@@ -64,7 +63,7 @@ export class TeamMode implements TeamChannel {
   }
 
   /** The orchestrator's `sharedPacer`: team-wide windows while Redis answers, the local pacer otherwise. */
-  readonly sharedPacer = (target: ModelTarget, local: Pacer, timers: Timers): Pacer => new TeamPacer(targetKey(target), this.windows, local, timers);
+  readonly sharedPacer = (target: ModelTarget, local: Pacer, timers: Timers): Pacer => new TeamPacer(target, this.windows, local, timers, () => this.options.settings().team.name);
 
   /** The personal gate wrapped with the team budgets (also a usage recorder: add it to the recorders). */
   budgetGate(local: BudgetGate, prices: PriceBook, events?: SecurityEventSink): TeamBudgetGate {
