@@ -1,11 +1,11 @@
-// The Debian packages code-server's native modules, the UI tests and the team-mode tests (redis-server) need. As root on Debian they
+// The Debian packages code-server's native modules, the UI tests and the team-mode tests (redis-server, and openssl for the TLS test's certificates) need. As root on Debian they
 // are installed with apt-get; anywhere else the run stops and says exactly what to install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromiumPath } from './paths.mjs';
 
-export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'build-essential', 'python3', 'redis-server'];
+export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'build-essential', 'python3', 'redis-server', 'openssl'];
 
 function missingDebianPackages() {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...DEBIAN_PACKAGES], { encoding: 'utf8' });
@@ -29,11 +29,11 @@ function run(command, args) {
 export function ensureSystemPackages() {
   const isDebian = existsSync('/etc/debian_version') && spawnSync('dpkg-query', ['--version']).status === 0;
   if (!isDebian) {
-    if (existsSync(chromiumPath()) && existsSync('/usr/bin/rg') && existsSync(process.env.AURELIS_REDIS_SERVER ?? '/usr/bin/redis-server')) return;
+    if (existsSync(chromiumPath()) && existsSync('/usr/bin/rg') && existsSync(process.env.AURELIS_REDIS_SERVER ?? '/usr/bin/redis-server') && spawnSync('openssl', ['version']).status === 0) return;
     throw new Error(
       'Host and UI tests need, besides Node 20: Chromium (at /usr/bin/chromium, or set AURELIS_CHROMIUM to its path), ' +
         'ripgrep at /usr/bin/rg, the Kerberos, X11, xkbfile and libsecret development headers, pkg-config, a C/C++ ' +
-        'toolchain, python3 and redis-server (at /usr/bin/redis-server, or set AURELIS_REDIS_SERVER) (on Debian/Ubuntu: apt-get install ' + DEBIAN_PACKAGES.join(' ') + ').',
+        'toolchain, python3, redis-server (at /usr/bin/redis-server, or set AURELIS_REDIS_SERVER) and openssl (on Debian/Ubuntu: apt-get install ' + DEBIAN_PACKAGES.join(' ') + ').',
     );
   }
   const missing = missingDebianPackages();

@@ -44,6 +44,29 @@ describe('aurelis in team mode (AURELIS_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT)'
     assert.match(warnings[0] ?? '', /aurelis warning: Team mode: cannot reach Redis at 127\.0\.0\.1:1 \(.+\)\. Rate limits, team budgets and the cache are local until it is back; work goes on\./);
   });
 
+  it('rediss:// (TLS) to a server whose certificate comes from the team\'s own CA, trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const tlsRedis = await RedisServer.start({ password: PASSWORD, tls: true });
+    try {
+      t.write('src/risky.js', RISKY);
+      const url = `rediss://:${PASSWORD}@127.0.0.1:${tlsRedis.port}`;
+      const trusted = await t.run(['review', 'src', '--fail-on', 'never', '--verbose'], { env: { ...t.env, AURELIS_REDIS_URL: url, NODE_EXTRA_CA_CERTS: tlsRedis.caFile } });
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.match(trusted.stderr, /Team mode: connected to Redis at 127\.0\.0\.1:\d+ \(TLS\)/);
+      const inspect = await tlsRedis.client();
+      assert.ok((await inspect.keys('aurelis:*')).length > 0, 'the job shared its windows and answers over TLS');
+      await inspect.close();
+      // Without the CA the job goes on alone and says how to trust the server.
+      const untrusted = await t.run(['review', 'src', '--fail-on', 'never'], { env: { ...t.env, AURELIS_REDIS_URL: url } });
+      assert.equal(untrusted.code, 0, untrusted.stderr);
+      const warnings = untrusted.stderr.split('\n').filter((l) => l.includes('Team mode'));
+      assert.equal(warnings.length, 1, untrusted.stderr);
+      assert.match(warnings[0] ?? '', /cannot reach Redis at 127\.0\.0\.1:\d+ \(TLS\) \(.*certificate.*NODE_EXTRA_CA_CERTS/);
+      for (const text of [trusted.stdout, trusted.stderr, untrusted.stdout, untrusted.stderr]) assert.ok(!text.includes(PASSWORD), 'the Redis password was written out');
+    } finally {
+      await tlsRedis.stop();
+    }
+  });
+
   it('OTEL_EXPORTER_OTLP_ENDPOINT: the run exports its usage before it exits, as aurelis-cli', async () => {
     t.write('src/risky.js', RISKY);
     const receiver = await startReceiver();

@@ -47,7 +47,8 @@ function dispatcherFor(options: NetworkOptions): Dispatcher {
   return options.proxy === undefined ? new Agent({ connect: tls }) : new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: tls });
 }
 
-function readCa(file: string): string {
+/** The PEM text of aurelis.network.caFile; a config error naming the setting when it is unusable. */
+export function readCa(file: string): string {
   try {
     const pem = readFileSync(file, 'utf8');
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('it holds no PEM certificate');

@@ -6,6 +6,7 @@
  * The first such failure of an outage is told once (with its reason); when Redis answers
  * again the link rejoins, and says that once too.
  */
+import { rootCertificates } from 'node:tls';
 import { createClient, type RedisClientType } from 'redis';
 import { scrubSecrets } from '../errors';
 import type { Clock, Logger } from '../host';
@@ -16,6 +17,8 @@ import { errorMessage } from '../../shared/errorMessage';
 export const OPERATION_TIMEOUT_MS = 50;
 /** After a slow or failed operation, local for this long before Redis is asked again. */
 export const RETRY_AFTER_MS = 2000;
+/** Node's codes for a certificate chain it does not trust. */
+const CERTIFICATE_CODES = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED']);
 /** How long the first connection (and each reconnection) may take. */
 const CONNECT_TIMEOUT_MS = 1000;
 
@@ -31,6 +34,8 @@ export interface TeamLinkOptions {
   url: string;
   /** From secret storage (editor) or the URL in AURELIS_REDIS_URL (CLI). */
   password?: string;
+  /** PEM of certificate authorities to trust besides the system's, for `rediss://` (aurelis.network.caFile). */
+  ca?: string;
   logger: Logger;
   /** Hears each change between shared and local, once per change. */
   onNotice: (notice: TeamNotice) => void;
@@ -78,15 +83,16 @@ export class TeamLink implements TeamChannel {
       // A command while disconnected fails at once instead of queueing behind the reconnection.
       disableOfflineQueue: true,
       socket: {
+        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
         connectTimeout: CONNECT_TIMEOUT_MS,
         // Keep trying, at most every 2 s: rejoining when Redis is back needs no user action.
         reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
       },
     });
     // Without a listener, node-redis's connection errors would be thrown; they are a reason to go local.
-    this.client.on('error', (err: unknown) => this.wentLocal(reasonOf(err)));
+    this.client.on('error', (err: unknown) => this.wentLocal(this.reasonOf(err)));
     this.client.on('ready', () => this.rejoined());
-    this.client.connect().catch((err: unknown) => this.wentLocal(reasonOf(err)));
+    this.client.connect().catch((err: unknown) => this.wentLocal(this.reasonOf(err)));
   }
 
   /** Whether requests share the team's windows, budgets and cache right now. */
@@ -124,7 +130,7 @@ export class TeamLink implements TeamChannel {
       if (this.state !== 'shared') this.rejoined();
       return outcome;
     } catch (err) {
-      this.wentLocal(`${what} failed: ${reasonOf(err)}`);
+      this.wentLocal(`${what} failed: ${this.reasonOf(err)}`);
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -140,6 +146,14 @@ export class TeamLink implements TeamChannel {
     } catch {
       this.client.destroy();
     }
+  }
+
+  /** Why Redis could not be used; a certificate the machine does not trust says how to trust it. */
+  private reasonOf(err: unknown): string {
+    const reason = reasonOf(err);
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+    if (!CERTIFICATE_CODES.has(code) && !/certificate/i.test(reason)) return reason;
+    return `${reason}; if the server's certificate comes from your team's own certificate authority, point aurelis.network.caFile (or, for the command line, NODE_EXTRA_CA_CERTS) at that CA's PEM file`;
   }
 
   private wentLocal(reason: string): void {

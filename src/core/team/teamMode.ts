@@ -10,6 +10,7 @@
  */
 import type { Clock, Logger } from '../host';
 import type { BudgetGate, ModelTarget, PriceBook } from '../pipeline';
+import { readCa } from '../providers/network';
 import type { Pacer } from '../resilience/modelPacer';
 import type { Timers } from '../resilience/timers';
 import type { SecurityEventSink } from '../audit/auditEvents';
@@ -17,7 +18,7 @@ import type { Settings } from '../settings';
 import { SharedAnswerCache } from './sharedCache';
 import { SharedWindows, TeamPacer } from './sharedPacing';
 import { TeamBudgetGate } from './teamBudget';
-import { TeamLink, type TeamChannel, type TeamClient, type TeamNotice } from './teamLink';
+import { describeServer, TeamLink, type TeamChannel, type TeamClient, type TeamNotice } from './teamLink';
 
 export interface TeamModeOptions {
   settings: () => Settings;
@@ -91,21 +92,27 @@ export class TeamMode implements TeamChannel {
     await this.closeLink();
   }
 
-  /** Opens (or replaces) the link when the URL differs from the one it was opened for. */
+  /** Opens (or replaces) the link when the URL (or the CA file it trusts) differs from the one it was opened for. */
   private refresh(): void {
-    const url = this.options.settings().team.redisUrl;
-    if (this.closed || url === this.linkFor || this.connecting) return;
-    this.linkFor = url;
+    const settings = this.options.settings();
+    const url = settings.team.redisUrl;
+    const caFile = url.startsWith('rediss:') ? settings.network.caFile : undefined;
+    const linkFor = `${url}\n${caFile ?? ''}`;
+    if (this.closed || linkFor === this.linkFor || this.connecting) return;
+    this.linkFor = linkFor;
     const previous = this.link;
     this.link = undefined;
     this.connecting = (async () => {
       await previous?.close();
       if (url === '') return;
+      const ca = this.trustedCa(url, caFile);
+      if (ca === false) return;
       const password = await this.options.password().catch(() => undefined);
       // Settings may have changed while the password was read; the next refresh catches up.
       this.link = new TeamLink({
         url,
         ...(password ? { password } : {}),
+        ...(ca === undefined ? {} : { ca }),
         logger: this.options.logger,
         onNotice: this.options.onNotice,
         ...(this.options.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: this.options.operationTimeoutMs }),
@@ -114,6 +121,22 @@ export class TeamMode implements TeamChannel {
     })().finally(() => {
       this.connecting = undefined;
     });
+  }
+
+  /**
+   * The CA a `rediss://` connection trusts besides the system's; `false` when aurelis.network.caFile
+   * is unusable (said once; team mode stays local until the setting changes or Reconnect).
+   */
+  private trustedCa(url: string, caFile: string | undefined): string | undefined | false {
+    if (caFile === undefined) return undefined;
+    try {
+      return readCa(caFile);
+    } catch (err) {
+      const message = `Team mode: cannot connect to Redis at ${describeServer(url)}: ${err instanceof Error ? err.message : String(err)} Rate limits, team budgets and the cache are local until it is fixed; work goes on.`;
+      this.options.logger.warn(message);
+      this.options.onNotice({ kind: 'team_down', message });
+      return false;
+    }
   }
 
   private async closeLink(): Promise<void> {

@@ -107,7 +107,7 @@ export async function startMember(options: MemberOptions): Promise<Member> {
 }
 
 /** One redis-server for the suite (started before, stopped after), emptied after each test. */
-export function useRedis(options: { password?: string } = {}): { readonly server: RedisServer } {
+export function useRedis(options: { password?: string; tls?: boolean } = {}): { readonly server: RedisServer } {
   const holder = {} as { server: RedisServer };
   before(async () => {
     holder.server = await RedisServer.start(options);
