@@ -117,7 +117,20 @@ function teamRows(t: TeamFigures | undefined, x: (v: number) => string): Row[] {
     { measurement: `Team (${t.members} processes, Redis): errors callers saw`, figure: String(t.caller_errors), detail: `${t.requests} requests, one model at ${t.requests_per_minute}/min (window ${t.window_real_ms} ms real); server 429s: ${t.server_429s}; notices: ${t.notices}`, target: { equals: 0 }, value: t.caller_errors },
     { measurement: 'Team: wall time ÷ minimum', figure: x(t.wall_ratio), detail: `${(t.wall_ms / 1000).toFixed(2)} s vs ${(t.minimum_wall_ms / 1000).toFixed(2)} s`, target: { max: 1.15 }, value: t.wall_ratio },
     { measurement: 'Team without Redis: 429s / errors', figure: `${w.server_429s} / ${w.caller_errors}`, detail: `each process paced alone; ${w.server_requests} requests sent; errors: ${describeKinds(w.error_kinds)}; wall ${x(w.wall_ratio)}` },
+    ...learnedTeamRows(t, x),
     { measurement: 'Team budget: spent beyond the limit', figure: `$${b.overshoot_usd.toFixed(4)}`, detail: `$${b.spent_usd.toFixed(2)} of $${b.limit_usd.toFixed(2)}; requests in flight could add $${b.in_flight_bound_usd.toFixed(2)}; ${b.answered} answered, ${b.refused} refused`, target: { max: b.in_flight_bound_usd }, value: b.overshoot_usd },
+  ];
+}
+
+/** Absent in results written before learned limits were shared. */
+function learnedTeamRows(t: TeamFigures, x: (v: number) => string): Row[] {
+  const l = t.learned;
+  const w = t.learned_without_redis;
+  if (!l || !w) return [];
+  return [
+    { measurement: 'Team, limit learned from headers (Redis): errors callers saw', figure: String(l.caller_errors), detail: `a ${t.requests_per_minute}/min bucket only announced in x-ratelimit-* headers; server 429s: ${l.server_429s}; ${l.server_requests} requests sent`, target: { equals: 0 }, value: l.caller_errors },
+    { measurement: 'Team, limit learned from headers: wall time ÷ minimum', figure: x(l.wall_ratio), detail: `${(l.wall_ms / 1000).toFixed(2)} s vs ${(l.minimum_wall_ms / 1000).toFixed(2)} s (the bucket at once, then one per refill)`, target: { max: 1.2 }, value: l.wall_ratio },
+    { measurement: 'Team, limit learned from headers, without Redis: 429s / errors', figure: `${w.server_429s} / ${w.caller_errors}`, detail: `each process learned alone; ${w.server_requests} requests sent; errors: ${describeKinds(w.error_kinds)}; wall ${x(w.wall_ratio)}` },
   ];
 }
 

@@ -5,6 +5,8 @@
  *   npm run bench                 full run (under ten minutes)
  *   npm run bench -- --quick      smaller counts, no host run, no 1M-record ledger (under two)
  *   npm run bench -- --markdown   print bench/results.json as the README's Markdown table
+ *   npm run bench -- --only team  one part (overhead, cache, pacing, batchReview, learnedPacing,
+ *                                 team, ledger, extension): its figures printed, results.json untouched
  *
  * Timing targets are checked here and shown in the table, never asserted in tests.
  */
@@ -82,6 +84,23 @@ async function main(): Promise<void> {
   }
   const mode = process.argv.includes('--quick') ? 'quick' : 'full';
   const plan = MODES[mode];
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  if (process.argv.includes('--only')) {
+    const parts: Record<string, () => Promise<unknown>> = {
+      overhead: () => measureOverhead(plan.overhead),
+      cache: () => measureCache(plan.cache),
+      pacing: () => measurePacing(plan.pacing),
+      batchReview: () => measureBatchReview(plan.batchReview),
+      learnedPacing: () => measureLearnedPacing(plan.learnedPacing),
+      team: () => measureTeam(plan.team),
+      ledger: () => measureLedger(plan.ledger),
+      extension: () => measureExtension({ hostRuns: plan.hostRuns }),
+    };
+    const part = only === undefined ? undefined : parts[only];
+    if (!part) throw new Error(`--only needs one of: ${Object.keys(parts).join(', ')}`);
+    console.log(JSON.stringify(await step(`${only} (${mode})`, part), null, 2));
+    return;
+  }
   const started = performance.now();
   const earlier = earlierRun();
   say(`${mode} run on ${cpus().length} CPU(s), Node ${process.version}`);

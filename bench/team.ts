@@ -4,8 +4,11 @@
  * Debian redis-server on 127.0.0.1. Time runs `factor` times faster for the server and every
  * member (same origin). We count the errors any caller saw and the 429s the server sent, and
  * compare the wall time with the least the limit allows; then the same members without Redis,
- * each pacing alone. Last, a team budget under 8 concurrent members: the team's spend in Redis
- * at the end against the limit, and the most the requests in flight could have added.
+ * each pacing alone. Then the same again where nobody told the members the limit: the server
+ * keeps an OpenAI-style bucket of 60 a minute and announces it in `x-ratelimit-*` headers, which
+ * the members learn and (with Redis) share. Last, a team budget under 8 concurrent members: the
+ * team's spend in Redis at the end against the limit, and the most the requests in flight could
+ * have added.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { RedisServer } from '../test/support/redisServer';
 import { ratio, round, minimumWallMs } from './stats';
 import { SharedScaledTimers } from './scaledTime';
 import { WARMUP_MODEL } from './pipeline';
+import { minimumBucketWallMs } from './learnedPacing';
 import type { MemberPlan, MemberReport } from './teamMember';
 
 export interface TeamRun {
@@ -50,6 +54,9 @@ export interface TeamFigures extends TeamRun {
   server_delay_ms: number;
   minimum_wall_ms: number;
   without_redis: TeamRun;
+  /** The limit only announced in the server's headers (a bucket refilling over the minute); absent in older results. */
+  learned?: TeamRun & { minimum_wall_ms: number };
+  learned_without_redis?: TeamRun;
   budget: TeamBudgetRun;
 }
 
@@ -70,8 +77,12 @@ export async function measureTeam(opts: TeamOptions): Promise<TeamFigures> {
     const total = opts.members * opts.perMember;
     // Members share the team's pacing, each with its own 5 requests at once (the default).
     const minimum = minimumWallMs(total, { perWindow: opts.requestsPerMinute, windowMs: 60_000 / opts.timeFactor, concurrent: opts.members * 5 }, opts.serverDelayMs);
-    const shared = await teamRun(opts, redis.url, minimum);
-    const alone = await teamRun(opts, '', minimum);
+    const shared = await teamRun(opts, redis.url, minimum, 'told');
+    const alone = await teamRun(opts, '', minimum, 'told');
+    const bucketMinimum = minimumBucketWallMs(total, opts.requestsPerMinute, 60_000 / opts.timeFactor, opts.serverDelayMs);
+    await redis.flush();
+    const learned = await teamRun(opts, redis.url, bucketMinimum, 'learned');
+    const learnedAlone = await teamRun(opts, '', bucketMinimum, 'learned');
     const budget = await budgetRun(opts, redis);
     return {
       ...shared,
@@ -83,6 +94,8 @@ export async function measureTeam(opts: TeamOptions): Promise<TeamFigures> {
       server_delay_ms: opts.serverDelayMs,
       minimum_wall_ms: round(minimum, 1),
       without_redis: alone,
+      learned: { ...learned, minimum_wall_ms: round(bucketMinimum, 1) },
+      learned_without_redis: learnedAlone,
       budget,
     };
   } finally {
@@ -90,10 +103,13 @@ export async function measureTeam(opts: TeamOptions): Promise<TeamFigures> {
   }
 }
 
-async function teamRun(opts: TeamOptions, redisUrl: string, minimumMs: number): Promise<TeamRun> {
+/** `told`: the members' settings give the limit the server enforces; `learned`: only its headers do. */
+async function teamRun(opts: TeamOptions, redisUrl: string, minimumMs: number, limit: 'told' | 'learned'): Promise<TeamRun> {
   const originMs = Date.now();
   const clock = new SharedScaledTimers(originMs, opts.timeFactor);
-  const server = await FakeOpenAIServer.start({ clock, limits: { requestsPerMinute: opts.requestsPerMinute } });
+  const server = await FakeOpenAIServer.start(
+    limit === 'told' ? { clock, limits: { requestsPerMinute: opts.requestsPerMinute } } : { clock, bucket: { requests: opts.requestsPerMinute, windowMs: 60_000, announce: 'openai' } },
+  );
   server.handle(() => reply.text('Shared answer.', { delayMs: opts.serverDelayMs }));
   try {
     const plans = Array.from({ length: opts.members }, (_, m): MemberPlan => ({
@@ -104,7 +120,7 @@ async function teamRun(opts: TeamOptions, redisUrl: string, minimumMs: number): 
       stream: m % 2 === 0,
       originMs,
       factor: opts.timeFactor,
-      requestsPerMinute: opts.requestsPerMinute,
+      ...(limit === 'told' ? { requestsPerMinute: opts.requestsPerMinute } : {}),
     }));
     const { reports, wallMs } = await runMembers(plans);
     const kinds: Record<string, number> = {};

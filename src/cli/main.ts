@@ -132,8 +132,9 @@ export function buildProgram(run: (job: (command: Command) => Promise<ExitCode>)
   const cache = program.command('cache').description('the response cache');
   cache
     .command('clear')
-    .description('remove every cached answer (memory and disk)')
-    .action(run((cmd) => withSession(cmd, (s) => cacheClear(s))));
+    .description("remove every cached answer (memory and disk); with --team, the team's answers in Redis instead")
+    .option('--team', "clear the team's cache in Redis (AURELIS_REDIS_URL): every member's answers")
+    .action(run((cmd) => withSession(cmd, (s, interrupt) => cacheClear(s, cmd.opts(), interrupt))));
 
   program
     .command('logs')

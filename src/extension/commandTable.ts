@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'aurelis.setApiKey': () => import('./keyCommands').then((m) => m.setApiKey),
   'aurelis.clearApiKey': () => import('./keyCommands').then((m) => m.clearApiKey),
   'aurelis.setTeamRedisPassword': () => import('./teamPassword').then((m) => m.setTeamRedisPassword),
+  'aurelis.clearTeamCache': () => import('./teamCache').then((m) => m.clearTeamCache),
   'aurelis.models': () => import('./commands/models').then((m) => m.models),
   'aurelis.healthCheck': () => import('./commands/healthCheck').then((m) => m.healthCheck),
   'aurelis.clearCache': () => import('./commands/usage').then((m) => m.clearCache),

@@ -8,6 +8,7 @@ import type { ModelTarget } from '../core/pipeline';
 import type { BatchRunner } from '../core/review/batchReview';
 import type { AuditExportResult } from '../core/audit/auditLog';
 import type { SecurityEventSink } from '../core/audit/auditEvents';
+import type { TeamMode } from '../core/team/teamMode';
 import type { ProviderId, TaskType } from '../core/types';
 import type { AnalyticsSource } from './analytics/analyticsSource';
 import type { SpendFigures } from './budgetStatusBar';
@@ -52,6 +53,8 @@ export interface CoreServices {
   clearCache(): Promise<CacheClearReport>;
   /** Connects to the team's Redis again (after Set Team Redis Password). */
   reconnectTeam(): Promise<void>;
+  /** Clear Team Cache: which team and server, and emptying its Redis cache level. */
+  readonly team: Pick<TeamMode, 'describe' | 'clearCache'>;
   readonly audit: AuditAccess;
   dispose(): Promise<void>;
 }

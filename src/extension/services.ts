@@ -55,6 +55,7 @@ export async function createCoreServices(deps: ServiceDeps): Promise<CoreService
     analytics: ledgerAnalyticsSource(core.ledger, core.analytics),
     clearCache: () => core.cache.clear(),
     reconnectTeam: () => core.team.reconnect(),
+    team: core.team,
     audit: core.audit,
     dispose: core.dispose,
   };

@@ -67,6 +67,25 @@ describe('aurelis in team mode (AURELIS_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT)'
     }
   });
 
+  it("cache clear --team empties the team's answers in Redis and says how many; without AURELIS_REDIS_URL it says what is missing", async () => {
+    t.write('src/risky.js', RISKY);
+    const team = { AURELIS_REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${redis.port}`, AURELIS_TEAM_NAME: 'clearing' };
+    const review = await t.run(['review', 'src', '--fail-on', 'never'], { env: { ...t.env, ...team } });
+    assert.equal(review.code, 0, review.stderr);
+    const inspect = await redis.client();
+    const stored = (await inspect.keys('aurelis:clearing:cache:answer:*')).length;
+    assert.ok(stored > 0, 'the review stored its answers in the team cache');
+    const cleared = await t.run(['cache', 'clear', '--team'], { env: { ...t.env, ...team } });
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.match(`${cleared.stdout}${cleared.stderr}`, new RegExp(`Removed ${stored} cached answers? \\([\\d.]+ MB\\) from the cache of team "clearing" \\(Redis at 127\\.0\\.0\\.1:${redis.port}\\)\\.`));
+    assert.deepEqual(await inspect.keys('aurelis:clearing:cache:*'), []);
+    await inspect.close();
+    assert.ok(!`${cleared.stdout}${cleared.stderr}`.includes(PASSWORD));
+    const off = await t.run(['cache', 'clear', '--team'], { env: { ...t.env, AURELIS_REDIS_URL: undefined } });
+    assert.equal(off.code, 2, off.stderr);
+    assert.match(off.stderr, /aurelis cache clear --team: team mode is off\. Set AURELIS_REDIS_URL to the team's Redis/);
+  });
+
   it('OTEL_EXPORTER_OTLP_ENDPOINT: the run exports its usage before it exits, as aurelis-cli', async () => {
     t.write('src/risky.js', RISKY);
     const receiver = await startReceiver();

@@ -1,12 +1,25 @@
-/** `aurelis cache clear` and `aurelis logs [--since <when>]`. */
+/** `aurelis cache clear [--team]` and `aurelis logs [--since <when>]`. */
 import { EXIT, CliError, type ExitCode } from '../exitCodes';
+import type { Interrupt } from '../interrupt';
 import type { Session } from '../session';
 import { emit, say } from '../terminal';
 
-export async function cacheClear(session: Session): Promise<ExitCode> {
+/** This machine's cache, or with `--team` the team's answers in Redis (AURELIS_REDIS_URL). */
+export async function cacheClear(session: Session, options: { team?: boolean }, interrupt: Interrupt): Promise<ExitCode> {
+  if (options.team) {
+    if (!session.core.team.enabled) throw new CliError("aurelis cache clear --team: team mode is off. Set AURELIS_REDIS_URL to the team's Redis (redis://host:port or rediss://host:port) and run again.");
+    const { name, where } = session.core.team.describe();
+    const cleared = await session.core.team.clearCache(undefined, interrupt.signal);
+    say(`Removed ${answers(cleared.entries)} (${(cleared.bytes / 1_048_576).toFixed(1)} MB) from the cache of team "${name}" (Redis at ${where}).`);
+    return EXIT.ok;
+  }
   const cleared = await session.core.cache.clear();
-  say(`Removed ${cleared.entries} cached ${cleared.entries === 1 ? 'answer' : 'answers'} (${(cleared.bytes / 1_048_576).toFixed(1)} MB).`);
+  say(`Removed ${answers(cleared.entries)} (${(cleared.bytes / 1_048_576).toFixed(1)} MB).`);
   return EXIT.ok;
+}
+
+function answers(n: number): string {
+  return `${n} cached ${n === 1 ? 'answer' : 'answers'}`;
 }
 
 /** Audit log lines (JSON Lines, oldest first) since a moment. */

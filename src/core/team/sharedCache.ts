@@ -9,6 +9,8 @@
  */
 import { CacheEntrySchema, type CacheEntry } from '../cache/cacheEntry';
 import type { SharedCacheLevel } from '../cache/responseCache';
+import { AurelisError } from '../errors';
+import { throwIfAborted } from '../resilience/timers';
 import type { Settings } from '../settings';
 import { LuaScript, teamKey } from './luaScript';
 import type { TeamChannel } from './teamLink';
@@ -34,11 +36,44 @@ while total > tonumber(ARGV[4]) do
   redis.call('DEL', prefix .. oldest)
   redis.call('HDEL', KEYS[3], oldest)
   redis.call('ZREM', KEYS[2], oldest)
-  total = tonumber(redis.call('INCRBY', KEYS[4], -size))
+  if size > 0 then total = tonumber(redis.call('INCRBY', KEYS[4], 0 - size)) end
   evicted = evicted + 1
 end
 return evicted
 `);
+
+/**
+ * KEYS: order, sizes, total. ARGV: the answers' key prefix, how many to take. Removes the oldest
+ * answers of the team cache; returns {answers removed, their bytes, answers left}. Answers whose
+ * TTL already removed them leave the index without being counted.
+ */
+const CLEAR_BATCH = new LuaScript(`
+local popped = redis.call('ZPOPMIN', KEYS[1], tonumber(ARGV[2]))
+local entries, bytes = 0, 0
+for i = 1, #popped, 2 do
+  local member = popped[i]
+  local size = tonumber(redis.call('HGET', KEYS[2], member)) or 0
+  if redis.call('DEL', ARGV[1] .. member) == 1 then
+    entries = entries + 1
+    bytes = bytes + size
+  end
+  redis.call('HDEL', KEYS[2], member)
+  -- Lua's -0 reads as "-0", which INCRBY refuses.
+  if size > 0 then redis.call('INCRBY', KEYS[3], 0 - size) end
+end
+local left = redis.call('ZCARD', KEYS[1])
+if left == 0 then redis.call('DEL', KEYS[2], KEYS[3]) end
+return {entries, bytes, left}
+`);
+/** Answers removed per script run: Redis is never held for long. */
+const CLEAR_BATCH_SIZE = 200;
+/** A batch the user asked for may take this long (the first one also loads the script). */
+const CLEAR_TIMEOUT_MS = 5000;
+
+export interface TeamCacheCleared {
+  entries: number;
+  bytes: number;
+}
 
 export class SharedAnswerCache implements SharedCacheLevel {
   constructor(
@@ -64,6 +99,31 @@ export class SharedAnswerCache implements SharedCacheLevel {
     const maxBytes = Math.floor(team.cacheMaxMB * MB);
     const keys = [this.answerKey(entry.key), teamKey(team.name, 'cache', 'order'), teamKey(team.name, 'cache', 'sizes'), teamKey(team.name, 'cache', 'bytes')];
     await this.link.run('storing in the team cache', (client) => STORE.run(client, keys, [entry.key, JSON.stringify(entry), Math.max(1, Math.floor(ttlMs)), maxBytes]));
+  }
+
+  /**
+   * Empties the team's cache level in Redis (every member's answers; each machine's own cache
+   * stays), a batch at a time so Redis is never held for long. `onProgress` hears the running
+   * count. Throws when Redis stops answering; what was removed by then stays removed.
+   */
+  async clear(where: string, onProgress?: (removed: number, left: number) => void, signal?: AbortSignal): Promise<TeamCacheCleared> {
+    const team = this.settings().team.name;
+    const keys = [teamKey(team, 'cache', 'order'), teamKey(team, 'cache', 'sizes'), teamKey(team, 'cache', 'bytes')];
+    const prefix = teamKey(team, 'cache', 'answer', '');
+    const cleared = { entries: 0, bytes: 0 };
+    for (;;) {
+      throwIfAborted(signal);
+      const reply = await this.link.run('clearing the team cache', (client) => CLEAR_BATCH.run(client, keys, [prefix, CLEAR_BATCH_SIZE]), { timeoutMs: CLEAR_TIMEOUT_MS });
+      if (!Array.isArray(reply) || reply.length !== 3 || !reply.every((n) => typeof n === 'number')) {
+        const done = cleared.entries > 0 ? ` (${cleared.entries} answers were removed before that)` : '';
+        throw new AurelisError('unavailable', `The team cache was not cleared: Redis at ${where} did not answer${done}. The log says why; try again when team mode is back.`, { nextSteps: ['retry', 'viewLog'] });
+      }
+      const [entries, bytes, left] = reply as [number, number, number];
+      cleared.entries += entries;
+      cleared.bytes += bytes;
+      onProgress?.(cleared.entries, left);
+      if (left === 0) return cleared;
+    }
   }
 
   private answerKey(key: string): string {

@@ -46,10 +46,18 @@ export interface TeamLinkOptions {
 
 export type TeamClient = RedisClientType;
 
+export interface RunOptions {
+  /** Longer than the usual limit, for maintenance the user asked for. */
+  timeoutMs?: number;
+}
+
 /** What the shared pacing, budgets and cache need of the link. */
 export interface TeamChannel {
-  /** Runs one Redis operation; `undefined` means "do it locally" (Redis away, slow or wrong). */
-  run<T>(what: string, op: (client: TeamClient) => Promise<T>): Promise<T | undefined>;
+  /**
+   * Runs one Redis operation; `undefined` means "do it locally" (Redis away, slow or wrong).
+   * `timeoutMs`: for a command the user asked for (Clear Team Cache), not a request's way through.
+   */
+  run<T>(what: string, op: (client: TeamClient) => Promise<T>, options?: RunOptions): Promise<T | undefined>;
   /** Whether requests share the team's windows, budgets and cache right now. */
   readonly shared: boolean;
 }
@@ -108,14 +116,15 @@ export class TeamLink implements TeamChannel {
    * Runs one Redis operation; `undefined` means "do it locally" (Redis away, slow or wrong).
    * `what` names the operation in the log.
    */
-  async run<T>(what: string, op: (client: TeamClient) => Promise<T>): Promise<T | undefined> {
+  async run<T>(what: string, op: (client: TeamClient) => Promise<T>, options: RunOptions = {}): Promise<T | undefined> {
     if (this.closed || !this.client.isReady) return undefined;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     if (this.state === 'local' && this.clock.now() < this.localUntil) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<'slow'>((resolve) => {
       // Timers run before I/O in Node's event loop: after a stall (a busy machine), the timeout
       // would fire ahead of a reply that is already waiting. setImmediate lets that reply in first.
-      timer = setTimeout(() => setImmediate(() => resolve('slow')), this.timeoutMs);
+      timer = setTimeout(() => setImmediate(() => resolve('slow')), timeoutMs);
       timer.unref();
     });
     try {
@@ -124,7 +133,7 @@ export class TeamLink implements TeamChannel {
       attempt.catch(() => undefined);
       const outcome = await Promise.race([attempt, slow]);
       if (outcome === 'slow') {
-        this.wentLocal(`${what} took longer than ${this.timeoutMs} ms`);
+        this.wentLocal(`${what} took longer than ${timeoutMs} ms`);
         return undefined;
       }
       if (this.state !== 'shared') this.rejoined();

@@ -8,6 +8,7 @@
  * Settings are read live: a changed URL or team name reconnects; `reconnect()` does it after
  * the password changed.
  */
+import { AurelisError } from '../errors';
 import type { Clock, Logger } from '../host';
 import type { BudgetGate, ModelTarget, PriceBook } from '../pipeline';
 import { readCa } from '../providers/network';
@@ -15,10 +16,10 @@ import type { Pacer } from '../resilience/modelPacer';
 import type { Timers } from '../resilience/timers';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { Settings } from '../settings';
-import { SharedAnswerCache } from './sharedCache';
+import { SharedAnswerCache, type TeamCacheCleared } from './sharedCache';
 import { SharedWindows, TeamPacer } from './sharedPacing';
 import { TeamBudgetGate } from './teamBudget';
-import { describeServer, TeamLink, type TeamChannel, type TeamClient, type TeamNotice } from './teamLink';
+import { describeServer, TeamLink, type RunOptions, type TeamChannel, type TeamClient, type TeamNotice } from './teamLink';
 
 export interface TeamModeOptions {
   settings: () => Settings;
@@ -58,9 +59,9 @@ export class TeamMode implements TeamChannel {
     return this.link?.shared ?? false;
   }
 
-  async run<T>(what: string, op: (client: TeamClient) => Promise<T>): Promise<T | undefined> {
+  async run<T>(what: string, op: (client: TeamClient) => Promise<T>, options?: RunOptions): Promise<T | undefined> {
     this.refresh();
-    return this.link ? this.link.run(what, op) : undefined;
+    return this.link ? this.link.run(what, op, options) : undefined;
   }
 
   /** The orchestrator's `sharedPacer`: team-wide windows while Redis answers, the local pacer otherwise. */
@@ -69,6 +70,25 @@ export class TeamMode implements TeamChannel {
   /** The personal gate wrapped with the team budgets (also a usage recorder: add it to the recorders). */
   budgetGate(local: BudgetGate, prices: PriceBook, events?: SecurityEventSink): TeamBudgetGate {
     return new TeamBudgetGate({ local, link: this, settings: this.options.settings, prices, logger: this.options.logger, ...(events ? { events } : {}) });
+  }
+
+  /** The team and where its Redis is (host and port only), for messages; refused when team mode is off. */
+  describe(): { name: string; where: string } {
+    const team = this.options.settings().team;
+    if (team.redisUrl === '') {
+      throw new AurelisError('config', "Team mode is off (aurelis.team.redisUrl is not set), so there is no team cache to clear. Clear Cache empties this machine's cache.", { nextSteps: ['openSettings'] });
+    }
+    return { name: team.name, where: describeServer(team.redisUrl) };
+  }
+
+  /**
+   * Clear Team Cache: empties the team's answers in Redis (every member's; each machine's own
+   * cache stays). Refused when team mode is off; throws when Redis does not answer.
+   */
+  async clearCache(onProgress?: (removed: number, left: number) => void, signal?: AbortSignal): Promise<TeamCacheCleared> {
+    const { where } = this.describe();
+    await this.ready();
+    return this.sharedCache.clear(where, onProgress, signal);
   }
 
   /** Connects again with the current settings and password (after Set Team Redis Password). */

@@ -80,4 +80,53 @@ describe('team mode: the Redis cache level', function () {
     assert.equal(result.cached, false);
     assert.equal(server.chatRequests.length, 2);
   });
+
+  it('Clear Team Cache removes every member\'s answers from Redis, in batches, with a running count', async () => {
+    const [a, b] = members as [Member, Member];
+    // More answers than one batch (200): the count runs up across batches.
+    const client = await r.server.client();
+    for (let i = 0; i < 3; i++) await a.orchestrator.run({ ...explain, prompt: `question ${i}` });
+    await b.orchestrator.run({ ...explain, prompt: 'question b' });
+    for (let i = 0; i < 250; i++) await client.zAdd('aurelis:acme:cache:order', { score: i, value: `gone-${i}` });
+    const liveBytes = (await Promise.all((await client.keys('aurelis:acme:cache:answer:*')).map((k) => client.strLen(k)))).reduce((x, y) => x + y, 0);
+    const progress: Array<[number, number]> = [];
+    const cleared = await b.team.clearCache((removed, left) => progress.push([removed, left]));
+    assert.deepEqual(cleared, { entries: 4, bytes: liveBytes }, 'answers whose TTL had run out are not counted');
+    assert.equal(progress.length, 2);
+    assert.deepEqual(progress[progress.length - 1], [4, 0]);
+    assert.deepEqual(await client.keys('aurelis:acme:cache:*'), []);
+    await client.close();
+    // A member that had not seen the answer asks the model again; a's own cache still has it.
+    const c = await startMember({ settings: () => settings, timers });
+    members.push(c);
+    const sent = server.chatRequests.length;
+    assert.equal((await c.orchestrator.run({ ...explain, prompt: 'question 0' })).cached, false);
+    assert.equal((await a.orchestrator.run({ ...explain, prompt: 'question 1' })).cached, true);
+    assert.equal(server.chatRequests.length, sent + 1);
+    // c's answer went to Redis: one answer left to clear.
+    const size = await sizeOfOne();
+    assert.ok(size > 0);
+    assert.deepEqual(await b.team.clearCache(), { entries: 1, bytes: size });
+  });
+
+  it('Clear Team Cache: refused in team words when team mode is off, or when Redis does not answer', async () => {
+    const off = await startMember({ settings: () => ({ ...settings, team: { ...settings.team, redisUrl: '' } }), timers });
+    members.push(off);
+    await assert.rejects(off.team.clearCache(), (e: Error & { kind?: string }) => e.kind === 'config' && /Team mode is off \(aurelis\.team\.redisUrl is not set\), so there is no team cache to clear\./.test(e.message));
+    await r.server.kill();
+    try {
+      await assert.rejects((members[0] as Member).team.clearCache(), (e: Error & { kind?: string }) => e.kind === 'unavailable' && /^The team cache was not cleared: Redis at 127\.0\.0\.1:\d+ did not answer\. The log says why; try again when team mode is back\.$/.test(e.message));
+    } finally {
+      await r.server.restart();
+    }
+  });
+
+  /** The size of the one answer in the team cache now. */
+  async function sizeOfOne(): Promise<number> {
+    const client = await r.server.client();
+    const keys = await client.keys('aurelis:acme:cache:answer:*');
+    const size = keys.length === 1 ? await client.strLen(keys[0] as string) : -1;
+    await client.close();
+    return size;
+  }
 });
