@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect as netConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -111,7 +111,7 @@ export class RedisServer {
       });
     });
     failed.catch(() => undefined);
-    await Promise.race([this.tls ? waitForTls(this.port, readFileSync(this.caFile, 'utf8')) : waitForPort(this.port), failed]);
+    await Promise.race([waitForPort(this.port, this.tls ? readFileSync(this.caFile, 'utf8') : undefined), failed]);
   }
 }
 
@@ -147,13 +147,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when the port accepts a connection and answers PING with PONG or NOAUTH. */
-async function waitForPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
+/**
+ * Resolves when the port accepts a connection (with `ca`: completes a TLS handshake trusting it)
+ * and answers PING with PONG or NOAUTH.
+ */
+async function waitForPort(port: number, ca?: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const answered = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => socket.write('PING\r\n'));
+      const socket = ca === undefined ? netConnect(port, '127.0.0.1') : tlsConnect({ port, host: '127.0.0.1', ca });
+      socket.once(ca === undefined ? 'connect' : 'secureConnect', () => socket.write('PING\r\n'));
       socket.once('data', (data) => {
         socket.destroy();
         resolve(/PONG|NOAUTH/.test(data.toString()));
@@ -163,23 +165,5 @@ async function waitForPort(port: number): Promise<void> {
     if (answered) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`redis-server did not answer on port ${port}`);
-}
-
-/** Resolves when the TLS port completes a handshake (trusting `ca`) and answers PING. */
-async function waitForTls(port: number, ca: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const answered = await new Promise<boolean>((resolve) => {
-      const socket = tlsConnect({ port, host: '127.0.0.1', ca });
-      socket.once('secureConnect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(/PONG|NOAUTH/.test(data.toString()));
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (answered) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`redis-server did not answer TLS on port ${port}`);
+  throw new Error(`redis-server did not answer${ca === undefined ? '' : ' TLS'} on port ${port}`);
 }

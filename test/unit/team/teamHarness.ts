@@ -15,7 +15,7 @@ import type { TeamNotice } from '../../../src/core/team/teamLink';
 import { TeamMode } from '../../../src/core/team/teamMode';
 import type { Timers } from '../../../src/core/resilience/timers';
 import { RedisServer } from '../../support/redisServer';
-import { disposed } from '../orchestrator/harness';
+import { disposed, FakeTimers, T0 } from '../orchestrator/harness';
 
 /** Every line logged, at any level, with its arguments. */
 export class KeptLog implements Logger {
@@ -114,5 +114,24 @@ export function useRedis(options: { password?: string; tls?: boolean } = {}): { 
   });
   afterEach(() => holder.server.flush());
   after(() => holder.server.stop());
+  return holder;
+}
+
+/** Members made in a test (on the test's fake timers, fresh for each test) and closed after it. */
+export function useMembers(): { readonly timers: FakeTimers; member(settings: Settings, options?: Partial<MemberOptions>): Promise<Member> } {
+  let members: Member[] = [];
+  const holder = {
+    timers: new FakeTimers(T0),
+    async member(settings: Settings, options: Partial<MemberOptions> = {}): Promise<Member> {
+      const m = await startMember({ settings: () => settings, timers: holder.timers, ...options });
+      members.push(m);
+      return m;
+    },
+  };
+  beforeEach(() => {
+    holder.timers = new FakeTimers(T0);
+    members = [];
+  });
+  afterEach(() => Promise.all(members.map((m) => m.close())));
   return holder;
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Settings } from '../../../src/core/settings';
 import { FakeOpenAIServer, reply } from '../../fake-server';
-import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
-import { startMember, useRedis, type Member } from './teamHarness';
+import { githubSettings } from '../orchestrator/harness';
+import { useMembers, useRedis, type Member } from './teamHarness';
 
 const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
 const windowKey = 'aurelis:acme:pace:github-models:openai/gpt-4o-mini:window';
@@ -12,20 +12,14 @@ describe('team mode over TLS (rediss://) with a team certificate authority', fun
   this.timeout(30_000);
   // TLS only (--port 0), its certificate signed by a CA made for this run that no system trusts.
   const r = useRedis({ tls: true });
+  const team = useMembers();
   let server: FakeOpenAIServer;
-  let timers: FakeTimers;
-  let members: Member[];
 
   beforeEach(async () => {
-    timers = new FakeTimers(T0);
-    members = [];
-    server = await FakeOpenAIServer.start({ clock: timers });
+    server = await FakeOpenAIServer.start({ clock: team.timers });
     server.handle(() => reply.text('ok'));
   });
-  afterEach(async () => {
-    await Promise.all(members.map((m) => m.close()));
-    await server.stop();
-  });
+  afterEach(() => server.stop());
 
   function settings(caFile: string | undefined): Settings {
     return githubSettings(server, {
@@ -36,11 +30,7 @@ describe('team mode over TLS (rediss://) with a team certificate authority', fun
     });
   }
 
-  async function member(s: Settings): Promise<Member> {
-    const m = await startMember({ settings: () => s, timers });
-    members.push(m);
-    return m;
-  }
+  const member = (s: Settings): Promise<Member> => team.member(s);
 
   it('trusting the CA in aurelis.network.caFile, members share their windows over TLS', async () => {
     assert.match(r.server.url, /^rediss:\/\/127\.0\.0\.1:\d+$/);
