@@ -133,7 +133,9 @@ return 1
  * KEYS: learned. ARGV: request limit, remaining, reset ms; token limit, remaining, reset ms
  * ('' where not announced); '1' if the answer was a 429; the wait it asked for ('' if none);
  * windowMs; ttlMs; now. "Nothing remaining" pauses the team for one request's share of the
- * time to reset; a 429 for what it asked, else one request's share of the window.
+ * time to reset; a 429 for what it asked, else one request's share of the window. A pause is
+ * at most one window: a longer wait is a spent quota (a day's), which each member meets on its
+ * own next request and answers by moving to the next model, instead of waiting for hours.
  */
 const LEARN = new LuaScript(`
 ${nowFrom(11)}
@@ -144,7 +146,7 @@ local function learn(field, limit, remaining, reset)
   redis.call('HSET', KEYS[1], field, limit)
   if remaining and remaining < 1 then
     local one = reset and reset / math.max(1, limit - remaining) or windowMs / limit
-    pausedUntil = math.max(pausedUntil, now + math.ceil(one))
+    pausedUntil = math.max(pausedUntil, now + math.min(windowMs, math.ceil(one)))
   end
 end
 learn('rpm', tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
@@ -155,7 +157,7 @@ if ARGV[7] == '1' then
     local rpm = tonumber(redis.call('HGET', KEYS[1], 'rpm'))
     wait = rpm and math.ceil(windowMs / rpm) or ${BLIND_PAUSE_MS}
   end
-  pausedUntil = math.max(pausedUntil, now + wait)
+  pausedUntil = math.max(pausedUntil, now + math.min(windowMs, wait))
 end
 if pausedUntil > now then redis.call('HSET', KEYS[1], 'until', math.floor(pausedUntil)) end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[10]))

@@ -113,6 +113,13 @@ describe('team mode: limits learned from rate-limit headers, tokens and the dail
     assert.deepEqual(await windows.tryAcquire(MODEL, {}, { tokens: 0, retry: false, learned: true }, 'x'), { kind: 'wait', waitMs: 3_000, exact: true });
   });
 
+  it('a 429 asking for hours (a spent daily quota) holds teammates for at most a minute, not the hours', async () => {
+    const a = await member(teamSettings(await startIdle()));
+    const windows = new SharedWindows(a.team, () => 'acme', () => 120_000, timers);
+    await windows.learn(MODEL, { result: 'rate_limited', waitMs: 5_631_000 });
+    assert.deepEqual(await windows.tryAcquire(MODEL, {}, { tokens: 0, retry: false, learned: true }, 'x'), { kind: 'wait', waitMs: 60_000, exact: true });
+  });
+
   it("the daily request quota is the team's: once the members together used it, the next request is refused in team words", async () => {
     const s = (server = await FakeOpenAIServer.start({ clock: timers }));
     s.handle(() => reply.text('ok'));
