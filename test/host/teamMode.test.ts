@@ -69,7 +69,7 @@ describe('Team mode in the editor', () => {
           modal: true,
           detail: `Every cached answer of the team in Redis at 127.0.0.1:${redis.port} is removed, for every member of the team. This machine's own cache stays (Clear Cache empties it).`,
         });
-        if (!decline) await eventually('the result message', () => info.calls.length > 0);
+        if (!decline) await waitFor('the result message', () => info.calls.length > 0);
         assert.deepEqual(info.calls.map((c) => c.message), decline ? [] : ['Aurelis: removed 3 cached answers (1 KB) from the cache of team "host-team".']);
         return result;
       } finally {
@@ -82,7 +82,7 @@ describe('Team mode in the editor', () => {
       assert.equal((await client.keys('aurelis:host-team:cache:answer:*')).length, 3);
       assert.deepEqual(await seed(false), { entries: 3, bytes: 'first answer'.length + 'second answer'.length + 'third answer'.length });
       assert.deepEqual(await client.keys('aurelis:host-team:cache:*'), []);
-      await eventually('the log line', () => aurelisLogText().includes('Team cache of "host-team" cleared: 3 entries'));
+      await waitFor('the log line', () => aurelisLogText().includes('Team cache of "host-team" cleared: 3 entries'));
     } finally {
       await client.close();
     }

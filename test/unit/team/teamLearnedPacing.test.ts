@@ -4,6 +4,7 @@ import type { Settings } from '../../../src/core/settings';
 import { SharedWindows } from '../../../src/core/team/sharedPacing';
 import { FakeOpenAIServer, githubErrors, reply } from '../../fake-server';
 import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
+import { waitFor } from '../../support/waitFor';
 import { startMember, useRedis, type Member } from './teamHarness';
 
 /** `general` runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
@@ -137,15 +138,10 @@ describe('team mode: limits learned from rate-limit headers, tokens and the dail
   });
 
   /** The team's learned requests-per-minute, once the member's report (sent after its answer) has landed. */
-  async function learnedLimit(): Promise<string | null> {
+  async function learnedLimit(): Promise<string> {
     const inspect = await r.server.client();
     try {
-      for (let i = 0; i < 200; i++) {
-        const rpm = await inspect.hGet(learnedKey, 'rpm');
-        if (rpm !== null) return rpm;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return null;
+      return await waitFor('the learned limit in Redis', () => inspect.hGet(learnedKey, 'rpm'));
     } finally {
       await inspect.close();
     }
