@@ -5,6 +5,7 @@
  * Clear Cache's business.
  */
 import * as vscode from 'vscode';
+import { formatBytes } from '../shared/format';
 import type { TeamCacheCleared } from '../core/team/sharedCache';
 import type { EditorParts } from './editorParts';
 import { withCancel } from './progress';
@@ -22,9 +23,9 @@ export async function clearTeamCache(parts: EditorParts): Promise<TeamCacheClear
   );
   if (answer !== CONFIRM) return undefined;
   const cleared = await withCancel(`clearing the cache of team "${name}"…`, (signal, report) =>
-    core.team.clearCache((removed, left) => report(`${removed} answer${removed === 1 ? '' : 's'} removed${left > 0 ? `, ${left} to go` : ''}`), signal),
+    core.team.clearCache((removed, left) => report.report({ message: `${removed} answer${removed === 1 ? '' : 's'} removed${left > 0 ? `, ${left} to go` : ''}` }), signal),
   );
-  const size = cleared.bytes >= 1024 * 1024 ? `${(cleared.bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(cleared.bytes / 1024)} KB`;
+  const size = formatBytes(cleared.bytes);
   parts.log.info(`Team cache of "${name}" cleared: ${cleared.entries} entries, ${cleared.bytes} bytes.`);
   void vscode.window.showInformationMessage(
     cleared.entries === 0

@@ -33,6 +33,12 @@ export function formatUnitCost(usd: number): string {
   return `$${Number(usd.toPrecision(3))}`;
 }
 
+/** A size on disk or in Redis: `12 KB`, `3.4 MB` (whole kilobytes rounded up, so nothing reads as 0 KB). */
+export function formatBytes(bytes: number): string {
+  const MB = 1024 * 1024;
+  return bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
 /** `12,345 tokens`. */
 export function formatTokens(tokens: number): string {
   return `${grouped.format(Math.round(tokens))} tokens`;

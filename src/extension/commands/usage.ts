@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { formatBytes } from '../../shared/format';
 import type { EditorParts } from '../editorParts';
 
 /** Aurelis: Clear Cache — empties the response cache (memory and disk) and says how much it removed. */
 export async function clearCache(parts: EditorParts): Promise<{ entries: number; bytes: number }> {
   const core = await parts.core();
   const cleared = await core.clearCache();
-  const size = cleared.bytes >= 1024 * 1024 ? `${(cleared.bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(cleared.bytes / 1024)} KB`;
+  const size = formatBytes(cleared.bytes);
   parts.log.info(`Cache cleared: ${cleared.entries} entries, ${cleared.bytes} bytes.`);
   void vscode.window.showInformationMessage(
     cleared.entries === 0 ? 'Aurelis: the response cache was already empty.' : `Aurelis: removed ${cleared.entries} cached answer${cleared.entries === 1 ? '' : 's'} (${size}).`,

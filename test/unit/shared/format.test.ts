@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatAmount, formatCompact, formatCount, formatMs, formatPercent, formatSpentOf, formatTokens, formatUnitCost, formatUsd } from '../../../src/shared/format';
+import { formatAmount, formatBytes, formatCompact, formatCount, formatMs, formatPercent, formatSpentOf, formatTokens, formatUnitCost, formatUsd } from '../../../src/shared/format';
 import { usd } from '../../../src/core/review/formats/summary';
 
 // The one formatter every surface uses (panel, HTML report, status bar, messages, CLI).
@@ -46,5 +46,12 @@ describe('figures as users read them', () => {
     assert.equal(formatPercent(0.9996), '99.9 %');
     assert.equal(formatPercent(1.5), '150 %');
     assert.equal(formatPercent(null), '—');
+  });
+
+  it('writes sizes in whole kilobytes rounded up, megabytes with one decimal', () => {
+    assert.equal(formatBytes(1), '1 KB');
+    assert.equal(formatBytes(2048), '2 KB');
+    assert.equal(formatBytes(1024 * 1024), '1.0 MB');
+    assert.equal(formatBytes(3.45 * 1024 * 1024), '3.5 MB');
   });
 });

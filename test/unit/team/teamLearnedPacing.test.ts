@@ -7,8 +7,8 @@ import { FakeTimers, githubSettings, T0 } from '../orchestrator/harness';
 import { waitFor } from '../../support/waitFor';
 import { startMember, useRedis, type Member } from './teamHarness';
 
-/** `general` runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
-const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
+/** `prompt` runs on openai/gpt-4o-mini, a `low` tier model on GitHub Models. */
+const quick = (n: number) => ({ task: 'prompt' as const, prompt: `question ${n}` });
 const MODEL = 'github-models:openai/gpt-4o-mini';
 const learnedKey = `aurelis:acme:pace:${MODEL}:learned`;
 

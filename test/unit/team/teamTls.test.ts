@@ -5,7 +5,7 @@ import { FakeOpenAIServer, reply } from '../../fake-server';
 import { githubSettings } from '../orchestrator/harness';
 import { useMembers, useRedis, type Member } from './teamHarness';
 
-const quick = (n: number) => ({ task: 'general' as const, prompt: `question ${n}` });
+const quick = (n: number) => ({ task: 'prompt' as const, prompt: `question ${n}` });
 const windowKey = 'aurelis:acme:pace:github-models:openai/gpt-4o-mini:window';
 
 describe('team mode over TLS (rediss://) with a team certificate authority', function () {
