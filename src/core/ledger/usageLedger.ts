@@ -200,13 +200,8 @@ export class UsageLedger implements UsageRecorder {
       // A file holds records from its UTC month only; skip months wholly outside the range.
       if (end <= from || monthStart(end) >= to) continue;
       const file = path.join(this.dir, name);
-      let size: number;
-      try {
-        size = (await stat(file)).size;
-      } catch (e) {
-        if (isMissing(e)) continue;
-        throw e;
-      }
+      const size = await sizeOf(file);
+      if (size === undefined) continue;
       for await (const slice of readSlices(file, 0, size)) {
         for (const r of slice.records) if (r.ts >= from && r.ts < to) yield r;
       }
@@ -386,13 +381,8 @@ export class UsageLedger implements UsageRecorder {
     if ([...this.offsets.keys()].some((n) => !names.includes(n))) this.resetIndex();
     for (const name of names) {
       const file = path.join(this.dir, name);
-      let size: number;
-      try {
-        size = (await stat(file)).size;
-      } catch (e) {
-        if (isMissing(e)) continue;
-        throw e;
-      }
+      const size = await sizeOf(file);
+      if (size === undefined) continue;
       const offset = this.offsets.get(name);
       if (offset !== undefined && size < offset) {
         // Append-only files never shrink; one that did was replaced. Read everything again.
@@ -488,6 +478,16 @@ async function lastByte(file: string, size: number): Promise<number | undefined>
 function monthStart(end: number): number {
   const d = new Date(end);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1);
+}
+
+/** The file's size, or undefined when another window's retention removed it meanwhile. */
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).size;
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
 }
 
 function isMissing(e: unknown): boolean {
