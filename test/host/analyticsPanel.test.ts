@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -137,18 +137,22 @@ describe('the analytics panel', function () {
 
   it('exports a CSV whose rows are exactly the ledger records of the filter', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aurelis-export-'));
-    const target = path.join(dir, 'usage.csv');
-    const filter: AnalyticsFilter = { period: { kind: 'last7Days' }, task: 'review' };
-    const result = await vscode.commands.executeCommand<{ path: string; bytes: number } | undefined>('aurelis.exportAnalytics', { format: 'csv', filter, target });
-    assert.equal(result?.path, target);
-    const [header, ...lines] = readFileSync(target, 'utf8').trimEnd().split('\n');
-    const columns = (header ?? '').split(',');
-    const idColumn = columns.indexOf('request_id');
-    assert.ok(idColumn >= 0, header);
-    const report = await nextReportFor(filter);
-    const expected = matching(report);
-    assert.ok(expected.length > 20);
-    assert.deepEqual(lines.map((l) => l.split(',')[idColumn]).sort(), expected.map((r) => r.requestId).sort());
+    try {
+      const target = path.join(dir, 'usage.csv');
+      const filter: AnalyticsFilter = { period: { kind: 'last7Days' }, task: 'review' };
+      const result = await vscode.commands.executeCommand<{ path: string; bytes: number } | undefined>('aurelis.exportAnalytics', { format: 'csv', filter, target });
+      assert.equal(result?.path, target);
+      const [header, ...lines] = readFileSync(target, 'utf8').trimEnd().split('\n');
+      const columns = (header ?? '').split(',');
+      const idColumn = columns.indexOf('request_id');
+      assert.ok(idColumn >= 0, header);
+      const report = await nextReportFor(filter);
+      const expected = matching(report);
+      assert.ok(expected.length > 20);
+      assert.deepEqual(lines.map((l) => l.split(',')[idColumn]).sort(), expected.map((r) => r.requestId).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   /** The report of a filter, through the panel like the user would get it. */
@@ -187,6 +191,7 @@ describe('the analytics panel', function () {
       assert.equal(total, matching(report).length);
     } finally {
       vscode.window.showSaveDialog = original;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
