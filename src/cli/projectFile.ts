@@ -22,7 +22,8 @@ import { CliError } from './exitCodes';
 export const PROJECT_FILE = '.aurelis.yaml';
 
 const S = SettingsSchema.shape;
-const inner = <T extends z.ZodType>(schema: { unwrap(): T }): T => schema.unwrap();
+// The settings schema is zod/mini (it is read at start-up): its wrappers are opened through `def`.
+const inner = <T extends z.core.$ZodType>(schema: { def: { innerType: T } }): T => schema.def.innerType;
 const cache = inner(S.cache).shape;
 const budgets = inner(S.budgets).shape;
 const security = inner(S.security).shape;
@@ -35,46 +36,46 @@ const ProjectSchema = z.strictObject({
   github_models: z.strictObject({ organization: z.string().regex(/^[A-Za-z0-9-]+$/).optional(), plan: z.enum(['free', 'pro', 'business', 'enterprise']).optional() }).optional(),
   cache: z
     .strictObject({
-      enabled: inner(cache.enabled).optional(),
+      enabled: z.optional(inner(cache.enabled)),
       ttl_minutes: z.number().positive().optional(),
-      disk_max_mb: inner(cache.diskMaxMB).optional(),
+      disk_max_mb: z.optional(inner(cache.diskMaxMB)),
     })
     .optional(),
   processing: z
     .strictObject({
-      max_concurrent: inner(S.maxConcurrentRequests).optional(),
+      max_concurrent: z.optional(inner(S.maxConcurrentRequests)),
       max_retries: z.number().int().min(0).max(9).optional(),
-      timeout: inner(S.requestTimeoutSeconds).optional(),
+      timeout: z.optional(inner(S.requestTimeoutSeconds)),
       chunk_size: z.number().int().min(200).max(1_000_000).optional(),
       rate_limits: z.record(z.string(), TierLimitSchema).optional(),
     })
     .optional(),
   cost_management: z
     .strictObject({
-      daily_budget: budgets.dailyUsd.optional(),
-      weekly_budget: budgets.weeklyUsd.optional(),
-      monthly_budget: budgets.monthlyUsd.optional(),
-      daily_tokens: budgets.dailyTokens.optional(),
-      warn_at: inner(budgets.warnAt).optional(),
-      throttle_at: inner(budgets.throttleAt).optional(),
-      stop_at: inner(budgets.stopAt).optional(),
+      daily_budget: budgets.dailyUsd,
+      weekly_budget: budgets.weeklyUsd,
+      monthly_budget: budgets.monthlyUsd,
+      daily_tokens: budgets.dailyTokens,
+      warn_at: z.optional(inner(budgets.warnAt)),
+      throttle_at: z.optional(inner(budgets.throttleAt)),
+      stop_at: z.optional(inner(budgets.stopAt)),
     })
     .optional(),
   /** Team mode (the Redis server itself comes from AURELIS_REDIS_URL, never from this file). */
   team: z
     .strictObject({
-      name: inner(inner(S.team).shape.name).optional(),
-      daily_budget: inner(S.team).shape.budgets.unwrap().shape.dailyUsd.optional(),
-      weekly_budget: inner(S.team).shape.budgets.unwrap().shape.weeklyUsd.optional(),
-      monthly_budget: inner(S.team).shape.budgets.unwrap().shape.monthlyUsd.optional(),
+      name: z.optional(inner(inner(S.team).shape.name)),
+      daily_budget: inner(inner(S.team).shape.budgets).shape.dailyUsd,
+      weekly_budget: inner(inner(S.team).shape.budgets).shape.weeklyUsd,
+      monthly_budget: inner(inner(S.team).shape.budgets).shape.monthlyUsd,
     })
     .optional(),
   /** USD per million tokens, per model id, added to or overriding the built-in table. */
   prices: z.record(z.string(), PriceSchema).optional(),
   security: z
     .strictObject({
-      secret_scan: inner(security.secretScan).optional(),
-      max_file_kb: inner(security.maxFileKB).optional(),
+      secret_scan: z.optional(inner(security.secretScan)),
+      max_file_kb: z.optional(inner(security.maxFileKB)),
     })
     .optional(),
   /** The team's standards: they steer review, documentation and tests (see teamStandards.ts). */

@@ -2,7 +2,7 @@
  * The request and result shapes every stage of the pipeline speaks.
  * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
  */
-import { z } from 'zod';
+import { z } from '../shared/zodMini';
 import { ProviderIdSchema } from '../shared/providerIds';
 import { TaskTypeSchema } from '../shared/taskTypes';
 import type { Notice } from './pipeline';
@@ -22,22 +22,22 @@ export const ResponseFormatSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('json_object') }),
   z.object({
     type: z.literal('json_schema'),
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     schema: z.record(z.string(), z.unknown()),
-    strict: z.boolean().optional(),
+    strict: z.optional(z.boolean()),
   }),
 ]);
 export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
 
 /** Facts about the code that change the answer (and so are part of the cache key). */
 export const RequestMetadataSchema = z.object({
-  language: z.string().optional(),
-  framework: z.string().optional(),
-  style: z.string().optional(),
+  language: z.optional(z.string()),
+  framework: z.optional(z.string()),
+  style: z.optional(z.string()),
   /** The prompt file a `prompt` request comes from (its name), for the log and the audit trail. */
-  prompt: z.string().optional(),
+  prompt: z.optional(z.string()),
   /** Path relative to the workspace; never an absolute path. */
-  file: z.string().optional(),
+  file: z.optional(z.string()),
 });
 
 /**
@@ -45,31 +45,33 @@ export const RequestMetadataSchema = z.object({
  * another provider, so a chain can fall back from a hosted model to a local one
  * (e.g. `"ollama:qwen2.5-coder"`).
  */
-export const ModelRefSchema = z.string().min(1);
+export const ModelRefSchema = z.string().check(z.minLength(1));
 
 export const TaskRequestSchema = z
   .object({
     task: TaskTypeSchema,
-    prompt: z.string().optional(),
-    systemPrompt: z.string().optional(),
-    messages: z.array(ChatMessageSchema).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: z.number().int().positive().optional(),
+    prompt: z.optional(z.string()),
+    systemPrompt: z.optional(z.string()),
+    messages: z.optional(z.array(ChatMessageSchema)),
+    temperature: z.optional(z.number().check(z.gte(0), z.lte(2))),
+    maxTokens: z.optional(z.int().check(z.positive())),
     /** Nucleus sampling (a prompt file's modelParameters.topP). */
-    topP: z.number().min(0).max(1).optional(),
-    responseFormat: ResponseFormatSchema.optional(),
-    metadata: RequestMetadataSchema.optional(),
+    topP: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    responseFormat: z.optional(ResponseFormatSchema),
+    metadata: z.optional(RequestMetadataSchema),
     /** Force one model (skips the task's chain). */
-    model: ModelRefSchema.optional(),
-    stream: z.boolean().optional(),
+    model: z.optional(ModelRefSchema),
+    stream: z.optional(z.boolean()),
     /** "Regenerate": skip the cache lookup (the fresh result is still stored). */
-    bypassCache: z.boolean().optional(),
+    bypassCache: z.optional(z.boolean()),
     /** The user chose "Allow once" on a budget refusal; recorded in the ledger and audit log. */
-    budgetOverride: z.boolean().optional(),
+    budgetOverride: z.optional(z.boolean()),
   })
-  .refine((r) => (r.prompt !== undefined && r.prompt.length > 0) || (r.messages !== undefined && r.messages.length > 0), {
-    message: 'A request needs a prompt or at least one message.',
-  });
+  .check(
+    z.refine((r) => (r.prompt !== undefined && r.prompt.length > 0) || (r.messages !== undefined && r.messages.length > 0), {
+      message: 'A request needs a prompt or at least one message.',
+    }),
+  );
 export type TaskRequest = z.infer<typeof TaskRequestSchema>;
 
 /** Per-call options that are not data: cancellation and streaming callbacks. */
@@ -105,11 +107,11 @@ export interface SentRedactions {
 export type AnswerCheck = (answer: { content: string; finishReason: FinishReason }) => boolean;
 
 export const TokenUsageSchema = z.object({
-  promptTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-  cachedTokens: z.number().int().nonnegative(),
+  promptTokens: z.int().check(z.nonnegative()),
+  completionTokens: z.int().check(z.nonnegative()),
+  cachedTokens: z.int().check(z.nonnegative()),
   /** Tokens a reasoning model spent thinking, when the server said; included in completionTokens. */
-  reasoningTokens: z.number().int().nonnegative().optional(),
+  reasoningTokens: z.optional(z.int().check(z.nonnegative())),
   /** True when the server reported no usage and the numbers come from our tokenizer. */
   estimated: z.boolean(),
 });
@@ -123,22 +125,22 @@ export type FinishReason = z.infer<typeof FinishReasonSchema>;
  * way out; the schema is for whoever receives it across a boundary (a CLI's JSON output, tests).
  */
 export const TaskResultSchema = z.object({
-  requestId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
   content: z.string(),
   /** The model that actually answered (after fallback). */
-  model: z.string().min(1),
+  model: z.string().check(z.minLength(1)),
   provider: ProviderIdSchema,
   usage: TokenUsageSchema,
-  latencyMs: z.number().nonnegative(),
+  latencyMs: z.number().check(z.nonnegative()),
   /** Time to first token, for streamed requests. */
-  ttftMs: z.number().nonnegative().optional(),
+  ttftMs: z.optional(z.number().check(z.nonnegative())),
   finishReason: FinishReasonSchema,
   /** 0 when the first model of the chain answered. */
-  fallbackDepth: z.number().int().nonnegative(),
+  fallbackDepth: z.int().check(z.nonnegative()),
   cached: z.boolean(),
   /** Estimated cost in USD, or null when the model's price is unknown (never shown as $0). */
-  costUsd: z.number().nonnegative().nullable(),
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
   /** `provider` when the provider said what the request cost (OpenRouter, LiteLLM); `estimate` from prices. */
-  costSource: z.enum(['provider', 'estimate']).optional(),
+  costSource: z.optional(z.enum(['provider', 'estimate'])),
 });
 export type TaskResult = z.infer<typeof TaskResultSchema>;

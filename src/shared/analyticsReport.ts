@@ -13,16 +13,16 @@
  * - "Errors" are all outcomes other than `ok`, including cancellations and budget refusals;
  *   `errorsByKind` tells them apart.
  */
-import { z } from 'zod';
+import { z } from './zodMini';
 import { ERROR_KINDS } from './errorKinds';
 import { ProviderIdSchema } from './providerIds';
 import { RecordedTaskSchema } from './taskTypes';
 
-const count = z.number().int().nonnegative();
-const usd = z.number().nonnegative();
-const epochMs = z.number().finite();
+const count = z.int().check(z.nonnegative());
+const usd = z.number().check(z.nonnegative());
+const epochMs = z.number();
 /** Null when there were no samples. */
-const optionalMs = z.number().nonnegative().nullable();
+const optionalMs = z.nullable(z.number().check(z.nonnegative()));
 
 // ── Filters ────────────────────────────────────────────────────────────────────────────────
 
@@ -38,15 +38,15 @@ export const AnalyticsPeriodSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('thisMonth') }),
   z
     .object({ kind: z.literal('custom'), from: epochMs, to: epochMs })
-    .refine((p) => p.from < p.to, { message: 'The custom range must end after it starts.' }),
+    .check(z.refine((p) => p.from < p.to, { message: 'The custom range must end after it starts.' })),
 ]);
 export type AnalyticsPeriod = z.infer<typeof AnalyticsPeriodSchema>;
 
 export const AnalyticsFilterSchema = z.object({
   period: AnalyticsPeriodSchema,
-  provider: ProviderIdSchema.optional(),
-  model: z.string().min(1).optional(),
-  task: RecordedTaskSchema.optional(),
+  provider: z.optional(ProviderIdSchema),
+  model: z.optional(z.string().check(z.minLength(1))),
+  task: z.optional(RecordedTaskSchema),
 });
 export type AnalyticsFilter = z.infer<typeof AnalyticsFilterSchema>;
 
@@ -103,8 +103,8 @@ export const LATENCY_HISTOGRAM_BOUNDS_MS = [250, 500, 1000, 2000, 5000, 10_000, 
  * `boundsMs[i]` (and more than the bound before); the last count is those above every bound.
  */
 export const LatencyHistogramSchema = z
-  .object({ boundsMs: z.array(z.number().positive()), counts: z.array(count) })
-  .refine((h) => h.counts.length === h.boundsMs.length + 1, { message: 'A histogram has one count more than bounds.' });
+  .object({ boundsMs: z.array(z.number().check(z.positive())), counts: z.array(count) })
+  .check(z.refine((h) => h.counts.length === h.boundsMs.length + 1, { message: 'A histogram has one count more than bounds.' }));
 export type LatencyHistogram = z.infer<typeof LatencyHistogramSchema>;
 
 const breakdownRow = {
@@ -125,7 +125,7 @@ export const ErrorKindRateSchema = z.object({
   kind: z.enum(ERROR_KINDS),
   count,
   /** count / all requests in the slice. */
-  rate: z.number().min(0).max(1),
+  rate: z.number().check(z.gte(0), z.lte(1)),
 });
 export type ErrorKindRate = z.infer<typeof ErrorKindRateSchema>;
 
@@ -134,13 +134,13 @@ export const CacheRateSchema = z.object({
   /** Answered requests (outcome `ok`): the denominator of the hit rate. */
   answered: count,
   /** hits / answered; null when nothing was answered. */
-  hitRate: z.number().min(0).max(1).nullable(),
+  hitRate: z.nullable(z.number().check(z.gte(0), z.lte(1))),
 });
 
 /** Cost per local day, split by model for a stacked chart. All arrays run parallel to `days`. */
 export const CostPerDaySchema = z.object({
   /** Local calendar days `YYYY-MM-DD`, oldest first, every day of the range (empty days included). */
-  days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  days: z.array(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
   totalUsd: z.array(usd),
   /** Requests per day whose cost is unknown. */
   unpricedRequests: z.array(count),
@@ -149,7 +149,7 @@ export const CostPerDaySchema = z.object({
 export type CostPerDay = z.infer<typeof CostPerDaySchema>;
 
 /** Requests per local hour of the day, index 0 = 00:00–00:59. */
-export const RequestsByHourSchema = z.array(count).length(24);
+export const RequestsByHourSchema = z.array(count).check(z.length(24));
 
 /** A failed request, newest first. Never prompt or response content. */
 export const RecentFailureSchema = z.object({
@@ -159,7 +159,7 @@ export const RecentFailureSchema = z.object({
   task: RecordedTaskSchema,
   kind: z.enum(ERROR_KINDS),
   /** The scrubbed one-line summary recorded with the failure. */
-  message: z.string().nullable(),
+  message: z.nullable(z.string()),
 });
 export type RecentFailure = z.infer<typeof RecentFailureSchema>;
 
@@ -176,13 +176,13 @@ export type BudgetUnit = z.infer<typeof BudgetUnitSchema>;
 export const BudgetStatusSchema = z.object({
   period: BudgetPeriodSchema,
   unit: BudgetUnitSchema,
-  limit: z.number().positive(),
-  spent: z.number().nonnegative(),
+  limit: z.number().check(z.positive()),
+  spent: z.number().check(z.nonnegative()),
   /** spent / limit (may exceed 1 after overrides). */
-  fraction: z.number().nonnegative(),
-  warnAt: z.number().nonnegative(),
-  throttleAt: z.number().nonnegative(),
-  stopAt: z.number().nonnegative(),
+  fraction: z.number().check(z.nonnegative()),
+  warnAt: z.number().check(z.nonnegative()),
+  throttleAt: z.number().check(z.nonnegative()),
+  stopAt: z.number().check(z.nonnegative()),
   periodStart: epochMs,
   /** Start of the next period. */
   periodEnd: epochMs,
@@ -213,7 +213,7 @@ export const AnalyticsReportSchema = z.object({
   costPerDay: CostPerDaySchema,
   requestsByHour: RequestsByHourSchema,
   latencyHistogram: LatencyHistogramSchema,
-  recentFailures: z.array(RecentFailureSchema).max(50),
+  recentFailures: z.array(RecentFailureSchema).check(z.maxLength(50)),
   /** Budgets are about the current periods, whatever the filter says. */
   budgets: z.array(BudgetStatusSchema),
 });
@@ -226,7 +226,7 @@ export const StatusSummarySchema = z.object({
   thisMonth: UsageTotalsSchema,
   budgets: z.array(BudgetStatusSchema),
   /** The budget closest to (or furthest past) its limit; null when no budget is set. */
-  tightestBudget: BudgetStatusSchema.nullable(),
+  tightestBudget: z.nullable(BudgetStatusSchema),
 });
 export type StatusSummary = z.infer<typeof StatusSummarySchema>;
 

@@ -20,12 +20,12 @@ const contributed = manifest.contributes.configuration.properties;
 
 interface Leaf {
   path: string[];
-  schema: z.ZodType;
+  schema: z.core.$ZodType;
 }
-type Def = { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType>; catchall?: z.ZodType; keyType?: z.ZodType; entries?: Record<string, string> };
-const def = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+type Def = { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; catchall?: z.core.$ZodType; keyType?: z.core.$ZodType; entries?: Record<string, string> };
+const def = (s: z.core.$ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
-function unwrap(s: z.ZodType): z.ZodType {
+function unwrap(s: z.core.$ZodType): z.core.$ZodType {
   let d = def(s);
   while ((d.type === 'default' || d.type === 'prefault' || d.type === 'optional' || d.type === 'nullable') && d.innerType) {
     s = d.innerType;
@@ -35,7 +35,7 @@ function unwrap(s: z.ZodType): z.ZodType {
 }
 
 /** Settings the Settings editor shows one by one: object fields, and records keyed by an enum. */
-function leaves(schema: z.ZodType, prefix: string[] = []): Leaf[] {
+function leaves(schema: z.core.$ZodType, prefix: string[] = []): Leaf[] {
   const inner = unwrap(schema);
   const d = def(inner);
   if (d.type === 'object' && d.shape && (!d.catchall || def(d.catchall).type === 'never')) {

@@ -48,7 +48,7 @@ export const SecurityEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('secret_detected'),
     requestId: z.string().min(1).max(200),
-    provider: ProviderIdSchema.optional(),
+    provider: z.optional(ProviderIdSchema),
     model: z.string().max(300).optional(),
     policy: z.enum(['ask', 'redact', 'block']),
     choice: SecretChoiceSchema,
@@ -58,14 +58,14 @@ export const SecurityEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('budget_override'),
     requestId: z.string().max(200).optional(),
-    task: RecordedTaskSchema.optional(),
+    task: z.optional(RecordedTaskSchema),
     /** Which limit the user chose to pass ("daily USD 5.00"). */
     limit: z.string().max(200),
     context: Context,
   }),
   z.object({
     type: z.literal('provider_change'),
-    from: ProviderIdSchema.optional(),
+    from: z.optional(ProviderIdSchema),
     to: ProviderIdSchema,
     context: Context,
   }),
@@ -86,7 +86,7 @@ const count = z.number().int().nonnegative();
  * A request's line: its usage record (the one schema, ledger/usageRecord.ts), with the line's
  * `time` in place of the record's epoch `ts`.
  */
-export const RequestLineSchema = UsageRecordSchema.omit({ ts: true }).extend({ type: z.literal('request') });
+export const RequestLineSchema = z.object(UsageRecordSchema.shape).omit({ ts: true }).extend({ type: z.literal('request') });
 
 /** Prompt or response text, written only with `aurelis.audit.includeContent`, always scanned and redacted. */
 export const ContentLineSchema = z.object({

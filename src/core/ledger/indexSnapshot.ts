@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { z } from 'zod';
+import { z } from '../../shared/zodMini';
 import { RECORDED_TASKS } from '../../shared/taskTypes';
 import { PROVIDER_IDS } from '../types';
 import { OUTCOMES } from './usageRecord';
@@ -27,9 +27,9 @@ const FINGERPRINT_BYTES = 4096;
 const COLUMN_ARRAYS = COLUMN_TYPES;
 
 const HeaderSchema = z.object({
-  covered: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative(),
+  covered: z.int().check(z.nonnegative()),
+  skipped: z.int().check(z.nonnegative()),
+  rows: z.int().check(z.nonnegative()),
   head: z.string(),
   tail: z.string(),
   // The numbering of these lists is baked into the columns; a snapshot from a version that
@@ -37,11 +37,11 @@ const HeaderSchema = z.object({
   providers: z.array(z.string()),
   tasks: z.array(z.string()),
   outcomes: z.array(z.string()),
-  columns: z.array(z.tuple([z.string(), z.number().int().positive()])),
+  columns: z.array(z.tuple([z.string(), z.int().check(z.positive())])),
   targets: z.array(z.object({ provider: z.enum(PROVIDER_IDS), model: z.string() })),
   workspaces: z.array(z.string()),
   prompts: z.array(z.string()),
-  errorMessages: z.array(z.tuple([z.number().int().nonnegative(), z.string()])),
+  errorMessages: z.array(z.tuple([z.int().check(z.nonnegative()), z.string()])),
 });
 
 export interface Snapshot {

@@ -4,7 +4,7 @@
  * loudly now, not vanish later) and when it is read (files on disk are an edge: a torn or
  * hand-edited line is skipped, never trusted).
  */
-import { z } from 'zod';
+import { z } from '../../shared/zodMini';
 import { UsageRecordSchema, tidyRecord, type UsageRecord } from './usageRecord';
 
 export const LEDGER_FORMAT_VERSION = 1;
@@ -16,7 +16,7 @@ export const LEDGER_FORMAT_VERSION = 1;
  */
 export const RECORD_PREFIX = `{"v":${LEDGER_FORMAT_VERSION},`;
 
-const LedgerLineSchema = UsageRecordSchema.extend({ v: z.literal(LEDGER_FORMAT_VERSION) });
+const LedgerLineSchema = z.extend(UsageRecordSchema, { v: z.literal(LEDGER_FORMAT_VERSION) });
 
 /**
  * Serialises a record as one ledger line (with its newline). Error messages are scrubbed again

@@ -4,7 +4,7 @@
  * log's request line (audit/auditEvents.ts) and the pipeline's `UsageRecord` type all derive
  * from this schema, so they cannot drift apart.
  */
-import { z } from 'zod';
+import { z } from '../../shared/zodMini';
 import { ERROR_KINDS, scrubSecrets } from '../errors';
 import { RecordedTaskSchema } from '../../shared/taskTypes';
 import { ProviderIdSchema } from '../types';
@@ -20,38 +20,38 @@ export const CostSourceSchema = z.enum(['provider', 'estimate']);
 /** Who says what the request cost: the provider (OpenRouter, LiteLLM) or our estimate from prices. */
 export type CostSource = z.infer<typeof CostSourceSchema>;
 
-const count = z.number().int().nonnegative();
-const millis = z.number().finite().nonnegative();
+const count = z.int().check(z.nonnegative());
+const millis = z.number().check(z.nonnegative());
 
 export const UsageRecordSchema = z.object({
   /** Epoch ms when the request started. */
   ts: millis,
-  requestId: z.string().min(1).max(200),
+  requestId: z.string().check(z.minLength(1), z.maxLength(200)),
   provider: ProviderIdSchema,
-  model: z.string().min(1).max(300),
+  model: z.string().check(z.minLength(1), z.maxLength(300)),
   /** A record read back may carry a retired task (`general`, `refactor`). */
   task: RecordedTaskSchema,
   promptTokens: count,
   completionTokens: count,
   cachedTokens: count,
   /** Of completionTokens, those a reasoning model spent thinking (when the server said). */
-  reasoningTokens: count.optional(),
+  reasoningTokens: z.optional(count),
   tokensEstimated: z.boolean(),
   /** null: the model's price is unknown (never shown as $0). */
-  costUsd: z.number().finite().nonnegative().nullable(),
-  costSource: CostSourceSchema.optional(),
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
+  costSource: z.optional(CostSourceSchema),
   latencyMs: millis,
-  ttftMs: millis.optional(),
+  ttftMs: z.optional(millis),
   outcome: OutcomeSchema,
   /** Short, scrubbed, never prompt or response text. */
-  errorMessage: z.string().max(MAX_ERROR_MESSAGE).optional(),
+  errorMessage: z.optional(z.string().check(z.maxLength(MAX_ERROR_MESSAGE))),
   cacheHit: z.boolean(),
-  fallbackDepth: z.number().int().min(0).max(255),
+  fallbackDepth: z.int().check(z.gte(0), z.lte(255)),
   /** SHA-256 of the workspace identity, never its path. */
-  workspace: z.string().max(128),
-  budgetOverride: z.boolean().optional(),
+  workspace: z.string().check(z.maxLength(128)),
+  budgetOverride: z.optional(z.boolean()),
   /** The prompt file a `prompt` request ran (its name), for per-prompt figures. */
-  prompt: z.string().min(1).max(200).optional(),
+  prompt: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 export type UsageRecord = z.infer<typeof UsageRecordSchema>;

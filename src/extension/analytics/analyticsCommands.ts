@@ -18,7 +18,7 @@ export function analyticsDeps(parts: EditorParts): AnalyticsPanelDeps {
 }
 
 /** A keybinding or another extension passed something else than the command takes. */
-function invalidArgument(command: string, error: z.ZodError): AurelisError {
+function invalidArgument(command: string, error: z.core.$ZodError): AurelisError {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'argument';
   return new AurelisError(
@@ -41,7 +41,7 @@ export function showAnalytics(parts: EditorParts, filter?: unknown): void {
 
 const ExportArgumentSchema = z.object({
   format: PanelExportFormatSchema,
-  filter: AnalyticsFilterSchema.optional(),
+  filter: z.optional(AnalyticsFilterSchema),
   /** A file path or a URI string; without it the save dialog asks. */
   target: z.string().min(1).optional(),
 });

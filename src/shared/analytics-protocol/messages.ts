@@ -9,7 +9,7 @@
  *
  * Browser-safe: no `vscode`, no Node built-ins — the webview bundle imports this file too.
  */
-import { z } from 'zod';
+import { z } from '../zodMini';
 import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../analyticsReport';
 import { ProviderIdSchema } from '../providerIds';
 import { RecordedTaskSchema } from '../taskTypes';
@@ -30,7 +30,7 @@ export const FilterChoicesSchema = z.object({
 });
 export type FilterChoices = z.infer<typeof FilterChoicesSchema>;
 
-const epochMs = z.number().finite();
+const epochMs = z.number();
 
 /** Requests from the webview: method → params and result. */
 export const PANEL_REQUESTS = {
@@ -51,7 +51,7 @@ export const PANEL_REQUESTS = {
   exportReport: {
     params: z.object({ filter: AnalyticsFilterSchema, format: PanelExportFormatSchema }),
     /** `fileName` is the base name written; absent when the user cancelled the dialog. */
-    result: z.object({ saved: z.boolean(), fileName: z.string().optional() }),
+    result: z.object({ saved: z.boolean(), fileName: z.optional(z.string()) }),
   },
 } as const;
 
@@ -63,9 +63,9 @@ export const PANEL_EVENTS = {
    * The first report after a load has been painted. `at` is the wall clock when painting ended,
    * `sinceLoadMs` the time since the webview document started loading.
    */
-  rendered: z.object({ at: epochMs, sinceLoadMs: z.number().nonnegative(), generatedAt: epochMs }),
+  rendered: z.object({ at: epochMs, sinceLoadMs: z.number().check(z.nonnegative()), generatedAt: epochMs }),
   /** Something in the webview went wrong (a failed request, a blocked resource); the host logs it. */
-  problem: z.object({ message: z.string().max(2000) }),
+  problem: z.object({ message: z.string().check(z.maxLength(2000)) }),
 } as const;
 
 /** One-way messages from the host. */
@@ -90,7 +90,7 @@ const REQUEST_METHODS = Object.keys(PANEL_REQUESTS) as [RequestMethod, ...Reques
 const PANEL_EVENT_NAMES = Object.keys(PANEL_EVENTS) as [PanelEventName, ...PanelEventName[]];
 const HOST_EVENT_NAMES = Object.keys(HOST_EVENTS) as [HostEventName, ...HostEventName[]];
 
-const requestId = z.number().int().positive();
+const requestId = z.int().check(z.positive());
 
 // ── Envelopes ──────────────────────────────────────────────────────────────────────────────
 
@@ -161,7 +161,7 @@ export function hostEvent<N extends HostEventName>(name: N, payload: HostEventPa
   return { kind: 'event', name, payload } as HostEventMessage;
 }
 
-function invalid(what: string, error: z.ZodError): { ok: false; problem: string } {
+function invalid(what: string, error: z.core.$ZodError): { ok: false; problem: string } {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'payload';
   return { ok: false, problem: `invalid ${what}: ${where}: ${issue?.message ?? 'does not match its schema'}` };

@@ -2,7 +2,8 @@
  * The production bundle as users get it, loaded in plain Node with `vscode` stubbed (by
  * test/fixtures/startup/activationProbe.cjs, in a fresh process): activation and the status
  * bar's first figures load no part of the request pipeline, and the pipeline's chunk loads on
- * the first command that needs it. Which module sits in which file comes from esbuild's metafile.
+ * the first command that needs it; classic zod is not loaded until then (the start-up path and the
+ * webview use zod/mini). Which module sits in which file comes from esbuild's metafile.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
 import { UsageLedger } from '../../../src/core/ledger/usageLedger';
 import { liveSettings, makeRecord } from '../helpers/usage';
 
@@ -95,6 +97,19 @@ describe('start-up of the production bundle', function () {
     assert.deepEqual(modulesIn(report.atRest.files).filter((m) => HEAVY.test(m)), []);
     assert.ok(modulesIn(report.atRest.files).includes('src/core/ledger/usageLedger.ts'), 'the ledger reader was not loaded');
     assert.ok(!report.atRest.files.includes('tokenizer.js'));
+  });
+
+  it('shows spend with zod/mini only: classic zod waits for the core', () => {
+    const atRest = modulesIn(report.atRest.files);
+    assert.deepEqual(atRest.filter((m) => m.startsWith('node_modules/zod/v4/classic/')), []);
+    assert.ok(atRest.some((m) => m.startsWith('node_modules/zod/v4/mini/')), 'the settings were not read with zod/mini');
+  });
+
+  it('builds the analytics panel\'s script without classic zod', async () => {
+    const built = await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'webview', 'analytics.ts')], bundle: true, platform: 'browser', format: 'iife', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(built.metafile.inputs);
+    assert.deepEqual(inputs.filter((m) => m.includes('node_modules/zod/v4/classic/')), []);
+    assert.ok(inputs.some((m) => m.includes('node_modules/zod/v4/mini/')));
   });
 
   it('loads the pipeline\'s chunk on the first command that needs the core, and it works', () => {
