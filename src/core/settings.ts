@@ -4,7 +4,7 @@
  * an invalid value is dropped (its default is used) and reported by its setting name.
  * Keep this in step with `contributes.configuration` in package.json.
  */
-import { z } from '../shared/zodMini';
+import * as z from '../shared/zodMini';
 import { REASONING_EFFORTS } from './providers/modelRules';
 import { RETIRED_TASKS } from '../shared/taskTypes';
 import { PROVIDER_IDS, TASK_TYPES } from './types';

@@ -2,7 +2,7 @@
  * The request and result shapes every stage of the pipeline speaks.
  * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
  */
-import { z } from '../shared/zodMini';
+import * as z from '../shared/zodMini';
 import { ProviderIdSchema } from '../shared/providerIds';
 import { TaskTypeSchema } from '../shared/taskTypes';
 import type { Notice } from './pipeline';

@@ -13,7 +13,7 @@
  * - "Errors" are all outcomes other than `ok`, including cancellations and budget refusals;
  *   `errorsByKind` tells them apart.
  */
-import { z } from './zodMini';
+import * as z from './zodMini';
 import { ERROR_KINDS } from './errorKinds';
 import { ProviderIdSchema } from './providerIds';
 import { RecordedTaskSchema } from './taskTypes';

@@ -1,5 +1,5 @@
 /** The providers Aurelis talks to, by id. Browser-safe: the analytics panel filters and labels by them. */
-import { z } from './zodMini';
+import * as z from './zodMini';
 
 // New ids go at the end: the usage index stores providers by their position here.
 export const PROVIDER_IDS = [

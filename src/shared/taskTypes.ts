@@ -1,5 +1,5 @@
 /** The kinds of request Aurelis makes. Browser-safe: the analytics panel filters and labels by them. */
-import { z } from './zodMini';
+import * as z from './zodMini';
 
 /**
  * Every task a usage record has ever carried. Appended to, never reordered or shortened: the

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { z } from '../../shared/zodMini';
+import * as z from '../../shared/zodMini';
 import { RECORDED_TASKS } from '../../shared/taskTypes';
 import { PROVIDER_IDS } from '../types';
 import { OUTCOMES } from './usageRecord';

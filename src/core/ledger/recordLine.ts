@@ -4,7 +4,7 @@
  * loudly now, not vanish later) and when it is read (files on disk are an edge: a torn or
  * hand-edited line is skipped, never trusted).
  */
-import { z } from '../../shared/zodMini';
+import * as z from '../../shared/zodMini';
 import { UsageRecordSchema, tidyRecord, type UsageRecord } from './usageRecord';
 
 export const LEDGER_FORMAT_VERSION = 1;

@@ -4,7 +4,7 @@
  * log's request line (audit/auditEvents.ts) and the pipeline's `UsageRecord` type all derive
  * from this schema, so they cannot drift apart.
  */
-import { z } from '../../shared/zodMini';
+import * as z from '../../shared/zodMini';
 import { ERROR_KINDS, scrubSecrets } from '../errors';
 import { RecordedTaskSchema } from '../../shared/taskTypes';
 import { ProviderIdSchema } from '../types';

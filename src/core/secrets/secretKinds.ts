@@ -2,7 +2,7 @@
  * The kinds of secret the scanner knows, with the words the editor uses for them. The id is
  * what `redact` writes (`[REDACTED:github_token]`) and what the audit log records.
  */
-import { z } from '../../shared/zodMini';
+import * as z from '../../shared/zodMini';
 
 export const SECRET_KINDS = [
   'private_key',

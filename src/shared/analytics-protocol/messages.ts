@@ -9,7 +9,7 @@
  *
  * Browser-safe: no `vscode`, no Node built-ins — the webview bundle imports this file too.
  */
-import { z } from '../zodMini';
+import * as z from '../zodMini';
 import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../analyticsReport';
 import { ProviderIdSchema } from '../providerIds';
 import { RecordedTaskSchema } from '../taskTypes';

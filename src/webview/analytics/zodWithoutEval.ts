@@ -4,6 +4,6 @@
  * schemas. Under the panel's CSP (no 'unsafe-eval') the probe is refused and reported as a
  * violation, so zod is switched to its interpreter before any schema exists.
  */
-import { z } from '../../shared/zodMini';
+import * as z from '../../shared/zodMini';
 
 z.config({ jitless: true });
