@@ -50,3 +50,25 @@ export function activationStarted(userDataDir: string, extensionId: string): boo
   const hostLogs = logFiles(path.join(userDataDir, 'logs'), (f) => /(^|[\\/])(remote)?exthost\.log$/.test(f));
   return firstStamp(hostLogs, (l) => l.includes(`_doActivateExtension ${extensionId},`)) !== undefined;
 }
+
+/** VS Code's own performance marks in the extension host (vs/base/common/performance keeps them on globalThis). */
+interface PerformanceMarks {
+  getMarks(): Array<{ name: string; startTime: number }>;
+}
+
+/**
+ * Activation as VS Code itself counts it (Developer: Show Running Extensions): loading the
+ * extension's code plus the `activate()` call until its promise settles, from the marks the
+ * extension host sets around each (`code/extHost/willLoadExtensionCode/<id>` …
+ * `didActivateExtension/<id>`). What lies between them — VS Code building the extension's
+ * context, other extensions starting at the same moment — is VS Code's time, not Aurelis's;
+ * `activationMsFromLogs` gives that whole span. Null when the marks are not there.
+ */
+export function activationFromMarks(extensionId: string): { codeLoadingMs: number; activateCallMs: number } | null {
+  const marks = (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks();
+  if (!marks) return null;
+  const at = (what: string): number | undefined => marks.find((m) => m.name === `code/extHost/${what}/${extensionId}`)?.startTime;
+  const [willLoad, didLoad, willActivate, didActivate] = ['willLoadExtensionCode', 'didLoadExtensionCode', 'willActivateExtension', 'didActivateExtension'].map(at);
+  if (willLoad === undefined || didLoad === undefined || willActivate === undefined || didActivate === undefined) return null;
+  return { codeLoadingMs: didLoad - willLoad, activateCallMs: didActivate - willActivate };
+}

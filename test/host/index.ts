@@ -10,7 +10,7 @@ import { hostTestFiles } from 'aurelis:host-test-files';
 import manifest from '../../package.json';
 import type { HostResult, HostTestOutcome } from './result';
 import { mapStack } from './stacks';
-import { activationMsFromLogs, activationStarted } from './activation';
+import { activationFromMarks, activationMsFromLogs, activationStarted } from './activation';
 import { benchMetrics, settledMemory } from './benchMetrics';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -40,7 +40,13 @@ async function activate(failures: HostResult['failures']): Promise<number | null
     return null;
   }
   const userDataDir = process.env.AURELIS_USER_DATA_DIR;
-  return userDataDir ? activationMsFromLogs(userDataDir, EXTENSION_ID, manifest.displayName) : null;
+  const span = userDataDir ? await activationMsFromLogs(userDataDir, EXTENSION_ID, manifest.displayName) : null;
+  const own = activationFromMarks(EXTENSION_ID);
+  if (span !== null) benchMetrics.activation_span_ms = span;
+  if (!own) return span;
+  benchMetrics.code_loading_ms = own.codeLoadingMs;
+  benchMetrics.activate_call_ms = own.activateCallMs;
+  return Math.round((own.codeLoadingMs + own.activateCallMs) * 10) / 10;
 }
 
 /** Replaces `file` in one step, so the runner polling it never reads half a write. */
