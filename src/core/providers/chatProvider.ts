@@ -10,7 +10,7 @@ import { AurelisError } from '../errors';
 import type { HeaderSource } from '../resilience/backoff';
 import { cancelledError, type Timers } from '../resilience/timers';
 import type { FinishReason } from '../types';
-import { ChunkSchema, CompletionSchema, finishReasonOf, usageOf, type ReportedUsage } from './chatSchemas';
+import { finishReasonOf, readChunk, readCompletion, usageOf, type ReportedUsage } from './chatSchemas';
 import type { Connection } from './connection';
 import { PROVIDER_PRESETS } from './presets';
 import { RefusedParameters, type OptionalField } from './refusedParameters';
@@ -112,14 +112,14 @@ export class ChatProvider {
 
   private async plain(client: OpenAI, body: RequestBody, attempt: Attempt, ctx: FailureContext): Promise<ChatAnswer> {
     const { data: raw, response } = await client.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParamsBase), stream: false }, { signal: attempt.signal }).withResponse();
-    const parsed = CompletionSchema.safeParse(raw);
-    if (!parsed.success) throw unreadable(ctx, 'it had no choices with a message');
-    const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
+    const parsed = readCompletion(raw);
+    if (!parsed) throw unreadable(ctx, 'it had no choices with a message');
+    const choice = parsed.choices[0] as (typeof parsed.choices)[number];
     const content = choice.message.content ?? '';
     const finishReason = finishReasonOf(choice.finish_reason);
     if (finishReason === 'content_filter' && content === '') throw filtered(ctx);
     const answer: ChatAnswer = { content, finishReason, headers: response.headers };
-    const usage = usageOf(parsed.data.usage);
+    const usage = usageOf(parsed.usage);
     if (usage) answer.usage = usage;
     return answer;
   }
@@ -135,10 +135,10 @@ export class ChatProvider {
     try {
       for await (const raw of stream) {
         attempt.heartbeat();
-        const chunk = ChunkSchema.safeParse(raw);
-        if (!chunk.success) throw unreadable(ctx, 'a streamed chunk had an unexpected shape');
-        usage = usageOf(chunk.data.usage) ?? usage;
-        for (const choice of chunk.data.choices ?? []) {
+        const chunk = readChunk(raw);
+        if (!chunk) throw unreadable(ctx, 'a streamed chunk had an unexpected shape');
+        usage = usageOf(chunk.usage) ?? usage;
+        for (const choice of chunk.choices ?? []) {
           const delta = choice.delta?.content;
           if (delta) {
             ttftMs ??= this.timers.now() - started;
