@@ -42,7 +42,7 @@ import { reportedCostOf } from './pricing/reportedCost';
 import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './audit/auditEvents';
 import type { Settings } from './settings';
-import { countMessageTokens, countTokens } from './tokens';
+import { countTokens, PromptSize } from './tokens';
 import { TaskRequestSchema, type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
 
 /**
@@ -101,7 +101,8 @@ interface RunState extends RequestFacts {
   options: RunOptions;
   target?: ModelTarget;
   fallbackDepth: number;
-  promptTokens: number;
+  /** The prompt's byte bound at once; its exact token count only for the stages that need it. */
+  prompt: PromptSize;
   /** Where the answering model's API key came from (logged after the answer). */
   keySource?: KeySource;
   /** The environment variable the key came from, when it did. */
@@ -182,7 +183,7 @@ export class Orchestrator {
       run.target = first;
       const request = await this.guard(run, first, settings);
       const messages = messagesOf(request);
-      run.promptTokens = countMessageTokens(messages);
+      run.prompt = new PromptSize(messages);
       if (this.keepsContent()) this.keepContent(run, 'prompt', messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       // A cached answer costs nothing, so it is served whatever the budget says (and still recorded).
       const hit = await this.cacheLookup(run, request, first);
@@ -340,7 +341,7 @@ export class Orchestrator {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
       throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
     }
-    return { requestId, started: this.clock.now(), request: parsed.data, workspace: this.deps.workspaceHash ?? '', settings: this.deps.settings(), signal, options, fallbackDepth: 0, promptTokens: 0, audits: [] };
+    return { requestId, started: this.clock.now(), request: parsed.data, workspace: this.deps.workspaceHash ?? '', settings: this.deps.settings(), signal, options, fallbackDepth: 0, prompt: PromptSize.NONE, audits: [] };
   }
 
   private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
@@ -363,11 +364,16 @@ export class Orchestrator {
   private async budgetCheck(run: RunState, request: TaskRequest, first: ModelTarget, settings: Settings): Promise<boolean> {
     if (!this.deps.budget) return false;
     run.budgetedFor = targetKey(first);
+    const prompt = run.prompt;
     const decision = await this.deps.budget.check({
       requestId: run.requestId,
       task: request.task,
       target: first,
-      promptTokens: run.promptTokens,
+      // Counted only if the gate reads it: a gate the bound already settles does not.
+      get promptTokens() {
+        return prompt.tokens;
+      },
+      promptTokenBound: prompt.bound,
       maxOutputTokens: this.outputAllowance(request, first, settings),
       override: request.budgetOverride === true,
     });
@@ -398,7 +404,7 @@ export class Orchestrator {
     const prices = this.deps.prices;
     if (!prices) return chain;
     return cheapestFirst(chain, (target) =>
-      prices.cost(target, { promptTokens: run.promptTokens, completionTokens: this.outputAllowance(request, target, settings), cachedTokens: 0 }),
+      prices.cost(target, { promptTokens: run.prompt.tokens, completionTokens: this.outputAllowance(request, target, settings), cachedTokens: 0 }),
     );
   }
 
@@ -511,7 +517,15 @@ export class Orchestrator {
     const effort = reasoningEffortFor(request.task, settings);
     try {
       const maxTokens = this.outputAllowance(request, target, settings);
-      permit = await this.pace(target, settings, run.signal, run, { tokens: run.promptTokens + maxTokens, retry: attempt > 0 });
+      const prompt = run.prompt;
+      // Counted only if the pacer reads it: when the server announced a tokens-per-window limit.
+      const asked = {
+        get tokens() {
+          return prompt.tokens + maxTokens;
+        },
+        retry: attempt > 0,
+      };
+      permit = await this.pace(target, settings, run.signal, run, asked);
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
       tally.sent++;
       const answer = await this.chat.complete({
@@ -566,8 +580,8 @@ export class Orchestrator {
 
   private checkSize(run: RunState, target: ModelTarget, settings: Settings): void {
     const limits = this.limits(target, settings);
-    if (limits.maxInputTokens === undefined || run.promptTokens <= limits.maxInputTokens) return;
-    throw tooLargeError(target, run.promptTokens, limits.maxInputTokens, limits.inputLimitSource);
+    if (limits.maxInputTokens === undefined || run.prompt.fits(limits.maxInputTokens)) return;
+    throw tooLargeError(target, run.prompt.tokens, limits.maxInputTokens, limits.inputLimitSource);
   }
 
   /** Only complete answers the caller could use are stored: never a cut-off ('length'), filtered or unreadable one. */
@@ -582,7 +596,7 @@ export class Orchestrator {
         content: answer.content,
         provider: answer.target.provider,
         model: answer.target.model,
-        usage: this.usageOf(answer, 0),
+        usage: this.usageOf(answer, PromptSize.NONE),
         finishReason: answer.finishReason,
         storedAt: this.clock.now(),
       });
@@ -593,7 +607,7 @@ export class Orchestrator {
 
   /** The answer goes back at once; its record and audit lines are written after (`recorded`). */
   private finish(run: RunState, answer: Answer): RecordedResult {
-    const usage = this.usageOf(answer, run.promptTokens);
+    const usage = this.usageOf(answer, run.prompt);
     const result: TaskResult = {
       requestId: run.requestId,
       content: answer.content,
@@ -643,7 +657,7 @@ export class Orchestrator {
   /** A request that ended with an error is recorded too (once it got as far as choosing a model). */
   private recordFailure(run: RunState, error: AurelisError): void {
     if (!run.target) return;
-    const at = { promptTokens: run.promptTokens, fallbackDepth: run.fallbackDepth, now: this.clock.now() };
+    const at = { promptTokens: run.prompt.tokens, fallbackDepth: run.fallbackDepth, now: this.clock.now() };
     void this.recording.record(failedRecord(run, run.target, error, at, this.deps.prices), run.audits);
   }
 
@@ -691,9 +705,10 @@ export class Orchestrator {
     return outputAllowance(request, target, settings, this.limits(target, settings));
   }
 
-  private usageOf(answer: ChatAnswer, promptEstimate: number): TokenUsage {
+  /** The server's usage; only a server that reported none has the prompt counted here. */
+  private usageOf(answer: ChatAnswer, prompt: PromptSize): TokenUsage {
     if (answer.usage) return { ...answer.usage, estimated: false };
-    return { promptTokens: promptEstimate, completionTokens: countTokens(answer.content), cachedTokens: 0, estimated: true };
+    return { promptTokens: prompt.tokens, completionTokens: countTokens(answer.content), cachedTokens: 0, estimated: true };
   }
 
   private timeoutMs(): number {

@@ -43,7 +43,13 @@ export interface BudgetCheck {
   requestId: string;
   task: TaskType;
   target: ModelTarget;
+  /** The prompt's exact token count (the tokenizer runs when this is first read). */
   promptTokens: number;
+  /**
+   * At least `promptTokens`, known without counting: a gate whose decision with it is "allow"
+   * would allow with the exact count too, and need not count.
+   */
+  promptTokenBound?: number;
   /** The most the answer may cost: the request's max tokens or the model's output limit. */
   maxOutputTokens: number;
   /** The user chose "Allow once". */

@@ -37,8 +37,62 @@ export function countTokens(text: string): number {
 
 export function countMessageTokens(messages: readonly ChatMessage[]): number {
   let total = REPLY_PRIMING;
-  for (const m of messages) total += PER_MESSAGE_OVERHEAD + countTokens(m.content) + 1;
+  for (const m of messages) total += PER_MESSAGE_OVERHEAD + contentTokens(m.content) + 1;
   return total;
+}
+
+/** Most tokens `messages` can be, by `tokenUpperBound`: never less than `countMessageTokens`. */
+export function messageTokenBound(messages: readonly ChatMessage[]): number {
+  let total = REPLY_PRIMING;
+  for (const m of messages) total += PER_MESSAGE_OVERHEAD + tokenUpperBound(m.content) + 1;
+  return total;
+}
+
+/**
+ * The same system prompts and instructions start request after request: their counts are kept
+ * (texts up to a few pages, a few hundred of them; the map starts again when full).
+ */
+const REMEMBERED_TEXT_CHARS = 16_384;
+const REMEMBERED_TEXTS = 256;
+const counted = new Map<string, number>();
+
+function contentTokens(text: string): number {
+  if (text.length > REMEMBERED_TEXT_CHARS) return countTokens(text);
+  let n = counted.get(text);
+  if (n === undefined) {
+    n = countTokens(text);
+    if (counted.size >= REMEMBERED_TEXTS) counted.clear();
+    counted.set(text, n);
+  }
+  return n;
+}
+
+/**
+ * One request's prompt size: the byte bound at once, the exact count only when something reads
+ * it (and then once). Stages that can decide with the bound (the size check, a budget far from
+ * its limits, pacing with no announced token limit) never load or run the tokenizer.
+ */
+export class PromptSize {
+  static readonly NONE = new PromptSize([]);
+  /** At least `tokens`. */
+  readonly bound: number;
+  private exact: number | undefined;
+
+  constructor(private readonly messages: readonly ChatMessage[]) {
+    this.bound = messages.length === 0 ? 0 : messageTokenBound(messages);
+    if (messages.length === 0) this.exact = 0;
+  }
+
+  /** The exact count (o200k), counted at the first read. */
+  get tokens(): number {
+    this.exact ??= countMessageTokens(this.messages);
+    return this.exact;
+  }
+
+  /** Whether the prompt is at most `limit` tokens, counting only when the bound does not settle it. */
+  fits(limit: number): boolean {
+    return this.bound <= limit || this.tokens <= limit;
+  }
 }
 
 /**

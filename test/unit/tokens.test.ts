@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countMessageTokens, countTokens, fitsWithin, tokenUpperBound } from '../../src/core/tokens';
+import { countMessageTokens, countTokens, fitsWithin, messageTokenBound, PromptSize, tokenUpperBound } from '../../src/core/tokens';
 
 describe('tokens', () => {
   it('counts with the o200k vocabulary', () => {
@@ -39,5 +39,23 @@ describe('tokens', () => {
     assert.equal(fitsWithin(text, tokenUpperBound(text)), true);
     // Over the byte bound but within the real count: only the tokenizer can say yes.
     assert.equal(fitsWithin(text, countTokens(text) + 1), true);
+  });
+
+  it('sizes a prompt: the byte bound at once, never below the exact count, which is counted once when read', () => {
+    const messages = [
+      { role: 'system' as const, content: 'You are a concise senior engineer.' },
+      { role: 'user' as const, content: 'Explain: const ü = "日本語のテキスト" + `${1 + 2}`;' },
+    ];
+    const size = new PromptSize(messages);
+    assert.equal(size.bound, messageTokenBound(messages));
+    assert.ok(size.bound >= size.tokens);
+    assert.equal(size.tokens, countMessageTokens(messages));
+    // The count per message text is remembered; the same text counts the same.
+    assert.equal(new PromptSize(messages).tokens, size.tokens);
+    assert.equal(size.fits(size.bound), true);
+    assert.equal(size.fits(size.tokens), true);
+    assert.equal(size.fits(size.tokens - 1), false);
+    assert.equal(PromptSize.NONE.tokens, 0);
+    assert.equal(PromptSize.NONE.bound, 0);
   });
 });

@@ -76,27 +76,31 @@ export class LedgerBudgetGate implements BudgetGate {
     const view = await this.options.ledger.current();
     const counted = this.tally.of(view.rows, now);
     const spend = view.unread.length === 0 ? counted : withRecords(counted, view.unread);
-    const estimateTokens = check.promptTokens + check.maxOutputTokens;
-    const estimateUsd = this.options.prices.cost(check.target, {
-      promptTokens: check.promptTokens,
-      completionTokens: check.maxOutputTokens,
-      cachedTokens: 0,
-    });
-
-    const evaluations: Evaluation[] = [];
-    for (const { period, unit, limit } of limits) {
-      const s = spend[period];
-      const spent = unit === 'usd' ? s.usd : s.tokens;
-      const projected = spent + (unit === 'usd' ? (estimateUsd ?? 0) : estimateTokens);
-      const stopLine = limit * budgets.stopAt;
-      const tolerance = EPSILON * Math.max(1, limit);
-      let level: Level = 'allow';
-      // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
-      if (projected > stopLine + tolerance || spent >= stopLine - tolerance) level = 'stop';
-      else if (projected >= limit * budgets.throttleAt - tolerance) level = 'throttle';
-      else if (projected >= limit * budgets.warnAt - tolerance) level = 'warn';
-      evaluations.push({ level, period, unit, limit, spent, projected, periodStart: s.start, usedUp: spent >= stopLine - tolerance });
-    }
+    const evaluate = (promptTokens: number): { evaluations: Evaluation[]; estimateUsd: number | null } => {
+      const estimateTokens = promptTokens + check.maxOutputTokens;
+      const estimateUsd = this.options.prices.cost(check.target, { promptTokens, completionTokens: check.maxOutputTokens, cachedTokens: 0 });
+      const evaluations: Evaluation[] = [];
+      for (const { period, unit, limit } of limits) {
+        const s = spend[period];
+        const spent = unit === 'usd' ? s.usd : s.tokens;
+        const projected = spent + (unit === 'usd' ? (estimateUsd ?? 0) : estimateTokens);
+        const stopLine = limit * budgets.stopAt;
+        const tolerance = EPSILON * Math.max(1, limit);
+        let level: Level = 'allow';
+        // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
+        if (projected > stopLine + tolerance || spent >= stopLine - tolerance) level = 'stop';
+        else if (projected >= limit * budgets.throttleAt - tolerance) level = 'throttle';
+        else if (projected >= limit * budgets.warnAt - tolerance) level = 'warn';
+        evaluations.push({ level, period, unit, limit, spent, projected, periodStart: s.start, usedUp: spent >= stopLine - tolerance });
+      }
+      return { evaluations, estimateUsd };
+    };
+    // A level only rises with the estimate: what the prompt's upper bound allows everywhere, its
+    // exact count allows too, so the tokenizer runs only when a budget is near.
+    const bound = check.promptTokenBound;
+    let judged = evaluate(bound ?? check.promptTokens);
+    if (bound !== undefined && judged.evaluations.some((e) => e.level !== 'allow')) judged = evaluate(check.promptTokens);
+    const { evaluations, estimateUsd } = judged;
     // Most severe first; among equals, the budget furthest along.
     evaluations.sort((a, b) => SEVERITY[b.level] - SEVERITY[a.level] || b.projected / b.limit - a.projected / a.limit);
     const worst = evaluations[0];

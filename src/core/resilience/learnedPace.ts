@@ -101,6 +101,11 @@ export class LearnedPace {
     return Math.max(this.requests?.waitFor(1, now) ?? 0, this.tokens?.waitFor(tokens, now) ?? 0);
   }
 
+  /** Whether the server announced a tokens-per-window limit (until then, a request's tokens change nothing here). */
+  countsTokens(): boolean {
+    return this.tokens !== undefined;
+  }
+
   sent(tokens: number, now: number): void {
     this.requests?.take(1, now);
     this.tokens?.take(tokens, now);

@@ -32,8 +32,11 @@ export interface PaceOutcome {
 
 /** What one request asks of the pacer beyond the configured limits. */
 export interface PaceRequest {
-  /** Tokens it may use (prompt plus output allowance), for a learned tokens-per-window limit. */
-  tokens: number;
+  /**
+   * Tokens it may use (prompt plus output allowance), for a learned tokens-per-window limit:
+   * read only when the server has announced one (the prompt may be counted at that first read).
+   */
+  readonly tokens: number;
   /** A retry goes before requests that have not been sent yet: it has waited its turn once. */
   retry: boolean;
   /** Pace by what the server announced (off when the user's override sets this model's limits). */
@@ -50,8 +53,8 @@ export interface Pacer {
 
 export class ModelPacer implements Pacer {
   private inFlight = 0;
-  /** Requests let through and not finished, in the order they went: tokens by sequence number. */
-  private readonly sentOrder = new Map<number, number>();
+  /** Requests let through and not finished, in the order they went, by sequence number. */
+  private readonly sentOrder = new Map<number, PaceRequest>();
   private sequence = 0;
   private readonly learned = new LearnedPace();
   /** When recent requests finished, oldest first. */
@@ -64,12 +67,12 @@ export class ModelPacer implements Pacer {
   async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request: PaceRequest = PLAIN_REQUEST): Promise<PacePermit> {
     let told = false;
     return this.line.take(request.retry, signal, async () => {
-      const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(request.tokens, this.inFlight, this.timers.now()) : 0);
+      const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(this.tokensOf(request), this.inFlight, this.timers.now()) : 0);
       if (wait === 0) {
         this.inFlight++;
-        this.learned.sent(request.tokens, this.timers.now());
+        this.learned.sent(this.tokensOf(request), this.timers.now());
         const seq = ++this.sequence;
-        this.sentOrder.set(seq, request.tokens);
+        this.sentOrder.set(seq, request);
         return { result: this.permit(seq) };
       }
       if (!told && Number.isFinite(wait)) {
@@ -79,6 +82,11 @@ export class ModelPacer implements Pacer {
       await this.pause(wait, signal);
       return undefined;
     });
+  }
+
+  /** A request's tokens when a learned token limit counts them; 0 (and nothing counted) otherwise. */
+  private tokensOf(request: PaceRequest): number {
+    return this.learned.countsTokens() ? request.tokens : 0;
   }
 
   /** Requests let through and not yet finished, plus those finished within the window. */
@@ -132,10 +140,11 @@ export class ModelPacer implements Pacer {
         // Requests sent before this one reached the server first and are in what it announced;
         // those sent after it may not be yet.
         const later = { requests: 0, tokens: 0 };
-        for (const [other, otherTokens] of this.sentOrder) {
+        const countTokens = outcome.announced?.tokens !== undefined;
+        for (const [other, otherRequest] of this.sentOrder) {
           if (other <= seq) continue;
           later.requests++;
-          later.tokens += otherTokens;
+          if (countTokens) later.tokens += otherRequest.tokens;
         }
         this.learned.observe(outcome.announced, later, now);
         if (outcome.result === 'ok') this.learned.succeeded(now);

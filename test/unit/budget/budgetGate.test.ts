@@ -69,6 +69,35 @@ describe('LedgerBudgetGate', () => {
       assert.match(message, /aurelis\.budgets\.dailyTokens/);
     });
 
+    it('decides with the prompt\'s upper bound when it allows, and counts only when a budget is near', async () => {
+      const { gate, spend } = setup({ dailyTokens: 1000 }, noon());
+      spend({ promptTokens: 300, completionTokens: 100 });
+      let counted = 0;
+      // As the orchestrator asks: the exact count behind a getter (a spread would read it).
+      const lazily = (exact: number, bound: number, maxOutputTokens: number) =>
+        gate.check({
+          requestId: 'r',
+          task: 'generate',
+          target: GPT4O,
+          get promptTokens() {
+            counted++;
+            return exact;
+          },
+          promptTokenBound: bound,
+          maxOutputTokens,
+          override: false,
+        });
+      // 400 spent + bound 300 + 50 = 750: allowed by the bound, so allowed with any count below it.
+      assert.deepEqual(await lazily(200, 300, 50), { action: 'allow' });
+      assert.equal(counted, 0);
+      // The bound (400 + 600 + 50) would stop it; the exact count (400 + 300 + 50 = 750) decides: allowed.
+      assert.deepEqual(await lazily(300, 600, 50), { action: 'allow' });
+      assert.equal(counted, 1);
+      // Exactly what an exact count alone decides: 400 + 551 + 50 is past the stop line.
+      assert.match(await refused(lazily(551, 2000, 50)), /would exceed your daily budget/);
+      assert.equal(counted, 2);
+    });
+
     it('a budget already used up stops even a tiny request', async () => {
       const { check, spend } = setup({ dailyTokens: 1000 }, noon());
       spend({ promptTokens: 1000, completionTokens: 0 });

@@ -101,4 +101,26 @@ describe('ModelPacer', () => {
     for (let i = 0; i < 100; i++) await pacer.acquire({}, undefined);
     assert.deepEqual(timers.sleeps, []);
   });
+
+  it("reads a request's tokens only once the server has announced a token limit", async () => {
+    const reads: string[] = [];
+    const asking = (name: string, tokens: number) => ({
+      get tokens() {
+        reads.push(name);
+        return tokens;
+      },
+      retry: false,
+      learned: true,
+    });
+    const first = await pacer.acquire({}, undefined, undefined, asking('first', 500));
+    const second = await pacer.acquire({}, undefined, undefined, asking('second', 700));
+    assert.deepEqual(reads, [], 'no token limit known: the prompt need not be counted');
+    // The first answer announces 1,000 tokens a minute with 400 left: the second, sent after it, is not in that yet.
+    first.report({ result: 'ok', announced: { tokens: { limit: 1_000, remaining: 400, resetMs: 60_000 } } });
+    assert.deepEqual(reads, ['second']);
+    first.release();
+    second.release();
+    await pacer.acquire({}, undefined, undefined, asking('third', 100));
+    assert.ok(reads.includes('third'), 'with a token limit known, each request is counted');
+  });
 });
