@@ -570,7 +570,14 @@ export class Orchestrator {
             if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
           },
           // What the server announces paces the model unless the user's override sets its limits.
-          { tokens: request?.tokens ?? 0, retry: request?.retry ?? false, learned: !userSetLimits(target, settings, this.catalog.cached(target)?.tier) },
+          {
+            // Read (and the prompt counted) only if the pacer needs it.
+            get tokens() {
+              return request?.tokens ?? 0;
+            },
+            retry: request?.retry ?? false,
+            learned: !userSetLimits(target, settings, this.catalog.cached(target)?.tier),
+          },
         )
       : { report: () => undefined, release: () => undefined };
     // Counted in memory at once; the file is saved in the background (flush() waits for it).

@@ -51,21 +51,62 @@ function rebuilt(response: Response, body: string): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** The same stream, watched for `data: [DONE]` as it passes (the marker may straddle two chunks). */
+/** Watches the `data: [DONE]` marker as the text passes (it may straddle two chunks). */
+class DoneWatch {
+  private readonly decoder = new TextDecoder();
+  private tail = '';
+
+  /** `saw` hears when the marker passes. */
+  constructor(private readonly saw: () => void) {}
+
+  see(chunk: Uint8Array): void {
+    const text = this.tail + this.decoder.decode(chunk, { stream: true });
+    if (/(^|\n)data:\s*\[DONE\]/.test(text)) this.saw();
+    const lineStart = text.lastIndexOf('\n');
+    this.tail = lineStart >= 0 ? text.slice(lineStart) : text.slice(-64);
+  }
+}
+
+/**
+ * The same response, its body watched for `data: [DONE]` as the SDK reads it. The SDK reads a
+ * body through its async iterator when it has one, so the watch sits on that iterator of the
+ * very stream: no second stream and no pipe, which cost a streamed answer more than anything
+ * else on its way to the first token. A body without an iterator is piped through a watch.
+ */
 function watchedStream(response: Response): Response {
-  const decoder = new TextDecoder();
-  let tail = '';
-  const seen = { response: undefined as Response | undefined };
-  const watch = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      const text = tail + decoder.decode(chunk, { stream: true });
-      if (seen.response && /(^|\n)data:\s*\[DONE\]/.test(text)) doneSeen.add(seen.response);
-      const lineStart = text.lastIndexOf('\n');
-      tail = lineStart >= 0 ? text.slice(lineStart) : text.slice(-64);
-      controller.enqueue(chunk);
+  const body = response.body as ReadableStream<Uint8Array> & Partial<AsyncIterable<Uint8Array>>;
+  const iterate = body[Symbol.asyncIterator];
+  if (typeof iterate === 'function') {
+    const watch = new DoneWatch(() => doneSeen.add(response));
+    Object.defineProperty(body, Symbol.asyncIterator, { configurable: true, value: () => watchedChunks(iterate.call(body), watch) });
+    return response;
+  }
+  // The SDK hands back the response it was given: the rebuilt one is the one asked about.
+  const rebuilt: { response?: Response } = {};
+  const watch = new DoneWatch(() => rebuilt.response && doneSeen.add(rebuilt.response));
+  const piped = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        watch.see(chunk);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  rebuilt.response = new Response(piped, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return rebuilt.response;
+}
+
+function watchedChunks(source: AsyncIterator<Uint8Array>, watch: DoneWatch): AsyncIterableIterator<Uint8Array> {
+  const chunks: AsyncIterableIterator<Uint8Array> = {
+    async next() {
+      const step = await source.next();
+      if (step.done !== true) watch.see(step.value);
+      return step;
     },
-  });
-  const body = (response.body as ReadableStream<Uint8Array>).pipeThrough(watch);
-  seen.response = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  return seen.response;
+    // An SDK that stops reading (the user cancelled) releases the stream through these.
+    return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+    throw: (err?: unknown) => source.throw?.(err) ?? Promise.reject(err instanceof Error ? err : new Error(String(err))),
+    [Symbol.asyncIterator]: () => chunks,
+  };
+  return chunks;
 }
