@@ -24,6 +24,13 @@ import { measuredFirst, median, percentile, ratio, round } from './stats';
 export interface OverheadFigures {
   /** Median added latency of the full pipeline over the bare SDK (the median of per-pair differences). */
   added_ms: number;
+  /**
+   * Median added CPU time per request (process.cpuUsage, user + system, both lanes including the
+   * in-process fake server's share): steadier than wall time on a loaded machine.
+   */
+  added_cpu_ms: number;
+  /** The same for a streamed request, from the ask to its first content token. */
+  stream_ttft_added_cpu_ms: number;
   /** Median time from the caller's ask until the usage record was acknowledged (ledger line with fsync, audit line). */
   durable_ms: number;
   /** Median time from the answer until then. */
@@ -55,12 +62,15 @@ export interface Breakdown {
   ratio_median: number;
   ratio_p95: number;
   added_median_ms: number;
+  added_cpu_ms: number;
   stream_ttft_ratio: number;
 }
 
 interface Comparison {
   latency: { measured: number[]; baseline: number[] };
   ttft: { measured: number[]; baseline: number[] };
+  /** CPU milliseconds of each request above, in the same order. */
+  cpu: { latency: { measured: number[]; baseline: number[] }; ttft: { measured: number[]; baseline: number[] } };
   /** Per pipeline request: ask → record acknowledged, and answer → record acknowledged. */
   durable: { fromAsk: number[]; fromAnswer: number[] };
 }
@@ -117,9 +127,11 @@ export async function measureOverhead(opts: OverheadOptions): Promise<OverheadFi
     const noLedger = await compare(server, sdk, settings, { withoutLedger: true }, small(opts));
     server.handle(() => reply.text(ANSWER, { delayMs: PROVIDER_LATENCY_MS }));
     const slow = await compare(server, sdk, settings, {}, { ...opts, requests: opts.provider, streamed: opts.provider, warmup: 5 });
-    const { latency, ttft, durable } = full;
+    const { latency, ttft, durable, cpu } = full;
     return {
       added_ms: addedMedian(latency),
+      added_cpu_ms: addedMedian(cpu.latency),
+      stream_ttft_added_cpu_ms: addedMedian(cpu.ttft),
       durable_ms: round(median(durable.fromAsk), 3),
       durable_after_answer_ms: round(median(durable.fromAnswer), 3),
       ratio_median: ratio(median(latency.measured), median(latency.baseline)),
@@ -153,14 +165,19 @@ async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings
   const pipeline = await startPipeline(server, settings, options);
   try {
     const durable: Comparison['durable'] = { fromAsk: [], fromAnswer: [] };
+    const cpuOf = { plain: [] as number[], firstToken: [] as number[] };
     const plain = async (req: TaskRequest, lane: Lane): Promise<number> => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       if (lane === 'sdk') {
         await sdk.chat.completions.create({ model: BENCH_MODEL, messages: messagesOf(req) });
-        return performance.now() - t0;
+        const took = performance.now() - t0;
+        cpuOf.plain.push(cpuMs(c0));
+        return took;
       }
       const result = await pipeline.orchestrator.run(req);
       const answered = performance.now();
+      cpuOf.plain.push(cpuMs(c0));
       await result.recorded;
       const done = performance.now();
       durable.fromAsk.push(done - t0);
@@ -168,14 +185,20 @@ async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings
       return answered - t0;
     };
     const firstToken = async (req: TaskRequest, lane: Lane): Promise<number> => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       let ttft: number | undefined;
+      const first = (): void => {
+        if (ttft !== undefined) return;
+        ttft = performance.now() - t0;
+        cpuOf.firstToken.push(cpuMs(c0));
+      };
       if (lane === 'pipeline') {
-        const result = await pipeline.orchestrator.run(req, { onDelta: () => (ttft ??= performance.now() - t0) });
+        const result = await pipeline.orchestrator.run(req, { onDelta: first });
         await result.recorded;
       } else {
         const stream = await sdk.chat.completions.create({ model: BENCH_MODEL, messages: messagesOf(req), stream: true, stream_options: { include_usage: true } });
-        for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) ttft ??= performance.now() - t0;
+        for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) first();
       }
       if (ttft === undefined) throw new Error(`the ${lane} stream brought no content`);
       return ttft;
@@ -184,12 +207,37 @@ async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings
     await pairs(opts.warmup, (i, lane) => firstToken(benchRequest(-1 - i, true), lane));
     durable.fromAsk.length = 0;
     durable.fromAnswer.length = 0;
+    cpuOf.plain.length = 0;
+    cpuOf.firstToken.length = 0;
     const latency = await pairs(opts.requests, (i, lane) => plain(benchRequest(i, false), lane));
     const ttft = await pairs(opts.streamed, (i, lane) => firstToken(benchRequest(opts.requests + i, true), lane));
-    return { latency, ttft, durable };
+    return { latency, ttft, durable, cpu: { latency: byLane(cpuOf.plain, opts.requests), ttft: byLane(cpuOf.firstToken, opts.streamed) } };
   } finally {
     await pipeline.close();
   }
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+/** Splits CPU samples taken in `pairs`' ABBA order back into the pipeline's and the SDK's, pair by pair. */
+function byLane(samples: readonly number[], count: number): { measured: number[]; baseline: number[] } {
+  const measured: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = samples[2 * i] as number;
+    const b = samples[2 * i + 1] as number;
+    if (measuredFirst(i)) {
+      measured.push(a);
+      baseline.push(b);
+    } else {
+      baseline.push(a);
+      measured.push(b);
+    }
+  }
+  return { measured, baseline };
 }
 
 function addedMedian(latency: Comparison['latency']): number {
@@ -202,6 +250,7 @@ function breakdown(c: Comparison): Breakdown {
     ratio_median: ratio(median(c.latency.measured), median(c.latency.baseline)),
     ratio_p95: ratio(percentile(c.latency.measured, 95), percentile(c.latency.baseline, 95)),
     added_median_ms: addedMedian(c.latency),
+    added_cpu_ms: addedMedian(c.cpu.latency),
     stream_ttft_ratio: ratio(median(c.ttft.measured), median(c.ttft.baseline)),
   };
 }

@@ -11,7 +11,7 @@
  * Timing targets are checked here and shown in the table, never asserted in tests.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureBatchReview } from './batchReview';
@@ -98,7 +98,10 @@ async function main(): Promise<void> {
     };
     const part = only === undefined ? undefined : parts[only];
     if (!part) throw new Error(`--only needs one of: ${Object.keys(parts).join(', ')}`);
+    // The machine's load says how far wall-clock figures can be trusted (CPU-time figures hold better).
+    say(`load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(JSON.stringify(await step(`${only} (${mode})`, part), null, 2));
+    say(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     return;
   }
   const started = performance.now();
