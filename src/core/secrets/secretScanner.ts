@@ -40,10 +40,27 @@ const DETECTORS: readonly Detector[] = [
 /** Earlier in SECRET_KINDS is more specific: a `ghp_` token assigned to `token` is a GitHub token. */
 const PRIORITY = new Map<SecretKind, number>(SECRET_KINDS.map((k, i) => [k, i]));
 
+/**
+ * Texts scanned clean, remembered: the same system prompt and instructions start request after
+ * request, and the audit log scans the same model names and settings on every line. Only texts
+ * with no secret are kept (no secret stays in memory for this), up to a few pages each.
+ */
+const CLEAN_TEXT_CHARS = 16_384;
+const CLEAN_TEXTS = 512;
+const scannedClean = new Set<string>();
+
 export class SecretScanner {
   /** Every secret in the text, in order, without overlaps. */
   scan(text: string): SecretFinding[] {
+    if (text.length === 0 || scannedClean.has(text)) return [];
     const candidates = DETECTORS.flatMap((detect) => detect(text));
+    if (candidates.length === 0) {
+      if (text.length <= CLEAN_TEXT_CHARS) {
+        if (scannedClean.size >= CLEAN_TEXTS) scannedClean.clear();
+        scannedClean.add(text);
+      }
+      return [];
+    }
     const lines = lineStarts(text);
     return resolveOverlaps(candidates).map((c) => toFinding(text, lines, c));
   }

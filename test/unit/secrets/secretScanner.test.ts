@@ -202,6 +202,18 @@ const CASES: Case[] = [
 ];
 
 describe('SecretScanner', () => {
+  it('answers a text scanned again as the first time: clean stays clean, a secret is found every time', () => {
+    const scanner = new SecretScanner();
+    const clean = 'You are a concise senior engineer. Answer in Markdown.';
+    assert.deepEqual(scanner.scan(clean), []);
+    assert.deepEqual(scanner.scan(clean), []);
+    const withKey = `${clean}\nconst token = "ghp_${'a1B2c3D4e5'.repeat(3)}123456";`;
+    const first = scanner.scan(withKey);
+    assert.equal(first.length, 1);
+    assert.deepEqual(scanner.scan(withKey), first);
+    assert.deepEqual(new SecretScanner().scan(withKey), first);
+  });
+
   for (const c of CASES) {
     it(`detects and redacts exactly: ${c.name}`, () => {
       const findings = scanner.scan(c.input);
