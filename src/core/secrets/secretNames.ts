@@ -29,7 +29,21 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** Code assigns to the same few names again and again: each is judged once (names, never values, are kept). */
+const KNOWN_NAMES = 1024;
+const judged = new Map<string, SecretNameClass | null>();
+
 export function classifyName(name: string): SecretNameClass | undefined {
+  let known = judged.get(name);
+  if (known === undefined) {
+    known = judgeName(name) ?? null;
+    if (judged.size >= KNOWN_NAMES) judged.clear();
+    judged.set(name, known);
+  }
+  return known ?? undefined;
+}
+
+function judgeName(name: string): SecretNameClass | undefined {
   const words = nameWords(name);
   const last = words.at(-1);
   if (last === undefined || words.some((w) => NOT_REAL_WORDS.has(w))) return undefined;
