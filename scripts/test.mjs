@@ -78,6 +78,8 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 step('lint', npx, ['eslint', '.']);
 step('typecheck', npx, ['tsc', '--noEmit', '-p', '.']);
 step('typecheck webview', npx, ['tsc', '--noEmit', '-p', 'src/webview']);
+// src/shared without Node's or the browser's globals: it must run in both.
+step('typecheck shared', npx, ['tsc', '--noEmit', '-p', 'src/shared']);
 const built = step('build', process.execPath, ['esbuild.mjs']);
 // The unit tests start Debian's redis-server (team mode); installed here when missing, like chromium.
 step('system packages', process.execPath, ['scripts/host/system-packages.mjs']);
