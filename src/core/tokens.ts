@@ -11,6 +11,7 @@
  */
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from './types';
+import { TextMemo } from './textMemo';
 
 /** Tokens a chat message costs beyond its text (role and separators), per OpenAI's accounting. */
 const PER_MESSAGE_OVERHEAD = 3;
@@ -50,21 +51,12 @@ export function messageTokenBound(messages: readonly ChatMessage[]): number {
 
 /**
  * The same system prompts and instructions start request after request: their counts are kept
- * (texts up to a few pages, a few hundred of them; the map starts again when full).
+ * (texts up to a few pages, a few hundred of them).
  */
-const REMEMBERED_TEXT_CHARS = 16_384;
-const REMEMBERED_TEXTS = 256;
-const counted = new Map<string, number>();
+const counted = new TextMemo<number>(256);
 
 function contentTokens(text: string): number {
-  if (text.length > REMEMBERED_TEXT_CHARS) return countTokens(text);
-  let n = counted.get(text);
-  if (n === undefined) {
-    n = countTokens(text);
-    if (counted.size >= REMEMBERED_TEXTS) counted.clear();
-    counted.set(text, n);
-  }
-  return n;
+  return counted.get(text) ?? counted.remember(text, countTokens(text));
 }
 
 /**

@@ -3,6 +3,7 @@
  * dotted.paths) and judged by its last word, the noun it is about: `dbPassword` and
  * `GITHUB_TOKEN` hold secrets, `passwordHint`, `tokenCount` and `maxTokens` do not.
  */
+import { TextMemo } from '../textMemo';
 
 export type SecretNameClass = 'password' | 'secret' | 'aws_secret';
 
@@ -30,17 +31,10 @@ export function nameWords(name: string): string[] {
 }
 
 /** Code assigns to the same few names again and again: each is judged once (names, never values, are kept). */
-const KNOWN_NAMES = 1024;
-const judged = new Map<string, SecretNameClass | null>();
+const judged = new TextMemo<{ class: SecretNameClass | undefined }>(1024, 256);
 
 export function classifyName(name: string): SecretNameClass | undefined {
-  let known = judged.get(name);
-  if (known === undefined) {
-    known = judgeName(name) ?? null;
-    if (judged.size >= KNOWN_NAMES) judged.clear();
-    judged.set(name, known);
-  }
-  return known ?? undefined;
+  return (judged.get(name) ?? judged.remember(name, { class: judgeName(name) })).class;
 }
 
 function judgeName(name: string): SecretNameClass | undefined {

@@ -10,6 +10,7 @@ import { connectionStringPasswords } from './connectionStrings';
 import type { Candidate, Detector } from './detection';
 import { aiProviderKeys, awsAccessKeyIds, githubTokens, googleApiKeys, jsonWebTokens, privateKeys, slackSecrets, stripeKeys } from './formatDetectors';
 import { SECRET_KINDS, type SecretKind } from './secretKinds';
+import { TextMemo } from '../textMemo';
 
 export interface SecretFinding {
   kind: SecretKind;
@@ -45,20 +46,15 @@ const PRIORITY = new Map<SecretKind, number>(SECRET_KINDS.map((k, i) => [k, i]))
  * request, and the audit log scans the same model names and settings on every line. Only texts
  * with no secret are kept (no secret stays in memory for this), up to a few pages each.
  */
-const CLEAN_TEXT_CHARS = 16_384;
-const CLEAN_TEXTS = 512;
-const scannedClean = new Set<string>();
+const scannedClean = new TextMemo<true>(512);
 
 export class SecretScanner {
   /** Every secret in the text, in order, without overlaps. */
   scan(text: string): SecretFinding[] {
-    if (text.length === 0 || scannedClean.has(text)) return [];
+    if (text.length === 0 || scannedClean.get(text)) return [];
     const candidates = DETECTORS.flatMap((detect) => detect(text));
     if (candidates.length === 0) {
-      if (text.length <= CLEAN_TEXT_CHARS) {
-        if (scannedClean.size >= CLEAN_TEXTS) scannedClean.clear();
-        scannedClean.add(text);
-      }
+      scannedClean.remember(text, true);
       return [];
     }
     const lines = lineStarts(text);
