@@ -5,25 +5,31 @@
  * exported reports then look identical wherever they were made, and tests can compare text.
  */
 
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+// Made on first use: the first Intl formatter loads the locale data (~12 ms), and this module is
+// on the extension's start-up path, where nothing is formatted yet.
+let groupedFormat: Intl.NumberFormat | undefined;
+let compactFormat: Intl.NumberFormat | undefined;
+let usdFormat: Intl.NumberFormat | undefined;
+const grouped = (): Intl.NumberFormat => (groupedFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }));
+const compact = (): Intl.NumberFormat => (compactFormat ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }));
+const cents = (): Intl.NumberFormat => (usdFormat ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
 /** Shown where there is nothing to measure (no samples, nothing answered). */
 export const NO_VALUE = '—';
 
 export function formatCount(n: number): string {
-  return grouped.format(n);
+  return grouped().format(n);
 }
 
 /** `950`, `15.3K`, `1.2M`: token totals are too long to read in full on a card. */
 export function formatCompact(n: number): string {
-  return n < 10_000 ? grouped.format(n) : compact.format(n);
+  return n < 10_000 ? grouped().format(n) : compact().format(n);
 }
 
 /** Dollars: cents for amounts from one cent, two significant digits below (a request costs $0.0031). */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0.00';
-  if (Math.abs(usd) >= 0.01) return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (Math.abs(usd) >= 0.01) return `$${cents().format(usd)}`;
   return `$${usd.toPrecision(2)}`;
 }
 
@@ -41,7 +47,7 @@ export function formatBytes(bytes: number): string {
 
 /** `12,345 tokens`. */
 export function formatTokens(tokens: number): string {
-  return `${grouped.format(Math.round(tokens))} tokens`;
+  return `${grouped().format(Math.round(tokens))} tokens`;
 }
 
 /** A budget's amount in its own unit: `$4.20` or `12,000 tokens`. */
