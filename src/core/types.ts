@@ -3,13 +3,13 @@
  * Validated with zod where they enter the core (TaskRequestSchema.parse); trusted inside.
  */
 import * as z from '../shared/zodMini';
-import { ProviderIdSchema } from '../shared/providerIds';
-import { TaskTypeSchema } from '../shared/taskTypes';
+import { ProviderIdSchema, TaskTypeSchema } from '../shared/idSchemas';
 import type { Notice } from './pipeline';
 
 // Defined where the browser can read them too (the analytics panel); the core speaks them from here.
-export { PROVIDER_IDS, ProviderIdSchema, type ProviderId } from '../shared/providerIds';
-export { TASK_TYPES, TaskTypeSchema, type TaskType } from '../shared/taskTypes';
+export { PROVIDER_IDS, type ProviderId } from '../shared/providerIds';
+export { TASK_TYPES, type TaskType } from '../shared/taskTypes';
+export { ProviderIdSchema, TaskTypeSchema } from '../shared/idSchemas';
 
 export const ChatMessageSchema = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant']),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isAurelisError } from '../core/errors';
 import type { SecurityEvent } from '../core/audit/auditEvents';
 import { PROVIDER_PRESETS } from '../core/providers/presets';
-import { PROVIDER_IDS, type ProviderId } from '../core/types';
+import { PROVIDER_IDS, type ProviderId } from '../shared/providerIds';
 import type { EditorParts } from './editorParts';
 import { recordSecurityEvent } from './securityEvents';
 import { withCancel } from './progress';

@@ -3,7 +3,7 @@ import { PROVIDER_PRESETS } from '../core/providers/presets';
 import { describeFindings } from '../core/secrets/findingsText';
 import type { SecretAnswer, SecretQuestion } from '../core/secrets/secretGuard';
 import { secretKindLabel } from '../core/secrets/secretKinds';
-import { PROVIDER_IDS, type ProviderId } from '../core/types';
+import { PROVIDER_IDS, type ProviderId } from '../shared/providerIds';
 
 /** Longest list of places shown in the modal; the audit log keeps all of them. */
 const LISTED = 12;

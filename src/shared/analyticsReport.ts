@@ -15,8 +15,7 @@
  */
 import * as z from './zodMini';
 import { ERROR_KINDS } from './errorKinds';
-import { ProviderIdSchema } from './providerIds';
-import { RecordedTaskSchema } from './taskTypes';
+import { ProviderIdSchema, RecordedTaskSchema } from './idSchemas';
 
 const count = z.int().check(z.nonnegative());
 const usd = z.number().check(z.nonnegative());

@@ -1,5 +1,8 @@
-/** The providers Aurelis talks to, by id. Browser-safe: the analytics panel filters and labels by them. */
-import * as z from './zodMini';
+/**
+ * The providers Aurelis talks to, by id. Browser-safe: the analytics panel filters and labels by them.
+ * Plain lists without zod, so the editor's start-up path can name providers without loading it;
+ * the schema is in idSchemas.ts.
+ */
 
 // New ids go at the end: the usage index stores providers by their position here.
 export const PROVIDER_IDS = [
@@ -21,5 +24,4 @@ export const PROVIDER_IDS = [
   'llamacpp',
   'litellm',
 ] as const;
-export const ProviderIdSchema = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
+export type ProviderId = (typeof PROVIDER_IDS)[number];

@@ -5,15 +5,17 @@
  * edge: a torn or hand-edited line is skipped, never trusted).
  */
 import { z } from 'zod';
-import { RecordedTaskSchema } from '../../shared/taskTypes';
-import { ProviderIdSchema } from '../types';
+import { ProviderIdSchema, RecordedTaskSchema } from '../../shared/idSchemas';
 import { UsageRecordSchema } from '../ledger/usageRecord';
-import { SecretKindSchema } from '../secrets/secretKinds';
+import { SECRET_KINDS } from '../secrets/secretKinds';
 
 export const AUDIT_FORMAT_VERSION = 1;
 
 /** Free-form details any event may carry; redacted by field name and truncated like every other field. */
 const Context = z.record(z.string(), z.unknown()).optional();
+
+/** The kinds of secret an audit line may name (the scanner's own list: secretKinds.ts stays free of zod for the start-up path). */
+export const SecretKindSchema = z.enum(SECRET_KINDS);
 
 /** Where a secret was found — never the secret. */
 export const FindingLocationSchema = z.object({

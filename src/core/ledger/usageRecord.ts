@@ -6,8 +6,7 @@
  */
 import * as z from '../../shared/zodMini';
 import { ERROR_KINDS, scrubSecrets } from '../errors';
-import { RecordedTaskSchema } from '../../shared/taskTypes';
-import { ProviderIdSchema } from '../types';
+import { ProviderIdSchema, RecordedTaskSchema } from '../../shared/idSchemas';
 
 /** Longest error message kept; longer ones are cut (they are summaries, not logs). */
 export const MAX_ERROR_MESSAGE = 500;

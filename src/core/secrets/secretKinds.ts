@@ -2,8 +2,6 @@
  * The kinds of secret the scanner knows, with the words the editor uses for them. The id is
  * what `redact` writes (`[REDACTED:github_token]`) and what the audit log records.
  */
-import * as z from '../../shared/zodMini';
-
 export const SECRET_KINDS = [
   'private_key',
   'github_token',
@@ -21,8 +19,7 @@ export const SECRET_KINDS = [
   'password',
   'generic_secret',
 ] as const;
-export const SecretKindSchema = z.enum(SECRET_KINDS);
-export type SecretKind = z.infer<typeof SecretKindSchema>;
+export type SecretKind = (typeof SECRET_KINDS)[number];
 
 const LABELS: Record<SecretKind, string> = {
   private_key: 'private key',

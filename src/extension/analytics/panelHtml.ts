@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { PANEL_EXPORT_FORMATS, type PanelExportFormat } from '../../shared/analytics-protocol/messages';
 import { PERIOD_NAMES, TASK_NAMES } from '../../shared/labels';
-import { TASK_TYPES } from '../../core/types';
+import { TASK_TYPES } from '../../shared/taskTypes';
 import type { AnalyticsFilter } from '../../shared/analyticsReport';
 
 export interface PanelHtmlParts {

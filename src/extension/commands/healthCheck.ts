@@ -1,6 +1,6 @@
 import type { ModelTarget } from '../../core/pipeline';
 import { PROVIDER_PRESETS } from '../../core/providers/presets';
-import { TASK_TYPES } from '../../core/types';
+import { TASK_TYPES } from '../../shared/taskTypes';
 import type { EditorParts } from '../editorParts';
 import { withCancel } from '../progress';
 import { errorMessage } from '../../shared/errorMessage';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PROVIDER_PRESETS, type ProviderGroup } from '../../core/providers/presets';
-import { PROVIDER_IDS, type ProviderId } from '../../core/types';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/providerIds';
 import type { EditorParts } from '../editorParts';
 
 interface ProviderItem extends vscode.QuickPickItem {

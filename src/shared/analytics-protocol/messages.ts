@@ -11,8 +11,7 @@
  */
 import * as z from '../zodMini';
 import { AnalyticsFilterSchema, AnalyticsReportSchema, CostPerDaySchema, EXPORT_FORMATS } from '../analyticsReport';
-import { ProviderIdSchema } from '../providerIds';
-import { RecordedTaskSchema } from '../taskTypes';
+import { ProviderIdSchema, RecordedTaskSchema } from '../idSchemas';
 
 /** The ledger's export formats plus the panel's self-contained HTML report. */
 export const PANEL_EXPORT_FORMATS = [...EXPORT_FORMATS, 'html'] as const;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SecretKindSchema } from '../../../src/core/secrets/secretKinds';
+import { SecretKindSchema } from '../../../src/core/audit/auditEvents';
 import { SecretScanner } from '../../../src/core/secrets/secretScanner';
 
 const CORPUS = path.join(__dirname, '..', '..', 'fixtures', 'corpus');
