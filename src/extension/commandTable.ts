@@ -69,7 +69,9 @@ export function registerCommands(parts: EditorParts): void {
 
 async function run(parts: EditorParts, id: string, load: () => Promise<Handler>, args: unknown[]): Promise<unknown> {
   try {
-    const handler = (await load()) as (parts: EditorParts, ...args: unknown[]) => unknown;
+    // A command run the moment Aurelis starts may come before the first reading of the settings.
+    const [loaded] = await Promise.all([load(), parts.settings.ready()]);
+    const handler = loaded as (parts: EditorParts, ...args: unknown[]) => unknown;
     return plainCopy(await handler(parts, ...args));
   } catch (e) {
     const again = (choices: { maxTokens?: number }) => () => withRequestChoices({ bypassCache: true, ...choices }, () => run(parts, id, load, args));

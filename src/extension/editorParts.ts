@@ -82,19 +82,16 @@ export function createEditorParts(context: vscode.ExtensionContext): EditorParts
     auditProviderChanges(settings, core, log),
     { dispose: () => void closeCore() },
   );
-  settings.warn();
-  // The first read of the ledger happens after activation has returned.
+  // The first reading of the settings and of the ledger happens after activation has returned.
   setTimeout(() => void status.refresh(), 0);
   return { context, channel, log, keys, settings, core, closeCore, runner, project, views, proposals, findings, regenerations, status, hostName: `${vscode.env.appName} ${vscode.version}` };
 }
 
 /** Every change of provider — through Select Provider or an edit of settings.json — is an audit event. */
 function auditProviderChanges(settings: SettingsReader, core: () => Promise<CoreServices>, log: Logger): vscode.Disposable {
-  let previous = settings.settings.provider;
-  return settings.onDidChange((current) => {
-    if (current.provider === previous) return;
-    const event = { type: 'provider_change' as const, from: previous, to: current.provider };
-    previous = current.provider;
+  return settings.onDidChange(({ current, previous }) => {
+    if (current.provider === previous.provider) return;
+    const event = { type: 'provider_change' as const, from: previous.provider, to: current.provider };
     log.info(`Provider changed from ${PROVIDER_PRESETS[event.from].label} to ${PROVIDER_PRESETS[event.to].label}.`);
     void recordSecurityEvent(() => core().then((c) => c.audit), log, event);
   });
@@ -108,7 +105,8 @@ type LazyCore = Lazy<CoreServices>;
  * (a chunk without the request pipeline), so start-up stays light; team budgets live in Redis,
  * which only the core reaches, so with team budgets set the core is built for them.
  */
-function spendNow(core: LazyCore, ledger: Lazy<LedgerReports>, settings: SettingsReader): Promise<SpendFigures> {
+async function spendNow(core: LazyCore, ledger: Lazy<LedgerReports>, settings: SettingsReader): Promise<SpendFigures> {
+  await settings.ready();
   const { team } = settings.settings;
   const teamBudgets = team.redisUrl !== '' && (team.budgets.dailyUsd !== undefined || team.budgets.weeklyUsd !== undefined || team.budgets.monthlyUsd !== undefined);
   if (core.loaded || teamBudgets) return core().then((c) => c.spend());
@@ -118,8 +116,8 @@ function spendNow(core: LazyCore, ledger: Lazy<LedgerReports>, settings: Setting
 /** The ledger's reader, opened on the status bar's first refresh (and handed to the core when it is built). */
 function lazyLedger(context: vscode.ExtensionContext, settings: SettingsReader, log: Logger): Lazy<LedgerReports> {
   const get: Lazy<LedgerReports> = () => {
-    get.loaded ??= import('./ledgerSpend')
-      .then((m) => m.openSpendLedger(context.globalStorageUri.fsPath, () => settings.settings, log))
+    get.loaded ??= Promise.all([import('./ledgerSpend'), settings.ready()])
+      .then(([m]) => m.openSpendLedger(context.globalStorageUri.fsPath, () => settings.settings, log))
       .catch((e: unknown) => {
         // The status bar says it could not read the spend; the next refresh tries again.
         get.loaded = undefined;
@@ -137,7 +135,7 @@ function lazyLedger(context: vscode.ExtensionContext, settings: SettingsReader, 
 function lazyCore(context: vscode.ExtensionContext, settings: SettingsReader, keys: SecretKeyStore, log: Logger, ledger: Lazy<LedgerReports>): LazyCore {
   const get: LazyCore = () => {
     // A ledger reader that failed to open is no reason to fail the request: the core opens its own.
-    get.loaded ??= Promise.all([import('./services'), ledger.loaded?.catch(() => undefined)])
+    get.loaded ??= Promise.all([import('./services'), ledger.loaded?.catch(() => undefined), settings.ready()])
       .then(([m, ledgerReports]) =>
         m.createCoreServices({
           context,

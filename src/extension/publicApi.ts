@@ -50,7 +50,9 @@ export interface BudgetStatusView {
  */
 export interface AurelisTestApi extends AurelisApi {
   readonly keys: SecretKeyStore;
-  /** The settings in effect (validated, defaults filled in). */
+  /** Resolves once the settings have been read for the first time (that happens just after activation). */
+  settingsRead(): Promise<void>;
+  /** The settings in effect (validated, defaults filled in); only after `settingsRead()`. */
   settings(): Settings;
   /** Invalid settings that were replaced by their defaults. */
   settingProblems(): readonly SettingProblem[];
@@ -73,6 +75,7 @@ export interface AurelisTestApi extends AurelisApi {
 /** Names of the members only the Test-mode API has (the packaged-extension test looks for each). */
 export const TEST_PROBES = [
   'keys',
+  'settingsRead',
   'settings',
   'settingProblems',
   'ignoredWorkspaceSettings',
@@ -97,6 +100,7 @@ export function publicApi(parts: EditorParts, testMode: boolean): AurelisApi {
     ...product,
     budgetStatus: () => ({ ...parts.status.state }),
     keys: parts.keys,
+    settingsRead: () => parts.settings.ready(),
     settings: () => parts.settings.settings,
     settingProblems: () => parts.settings.problems,
     ignoredWorkspaceSettings: () => parts.settings.ignoredWorkspaceValues.map((v) => v.setting),

@@ -1,16 +1,23 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/host';
-import { parseSettings, type SettingProblem, type Settings } from '../core/settings';
-import { ignoredWarning, mergeSetting, policyOf, type IgnoredWorkspaceValue } from '../core/settingsPolicy';
+import type { SettingProblem, Settings } from '../core/settings';
+import type { IgnoredWorkspaceValue } from '../core/settingsPolicy';
 import { readWorkspaceProjectFiles, watchProjectFiles, type FolderRules } from './projectFileRules';
 import { aurelisSettingsInWorkspaceFiles, watchWorkspaceSettingsFiles } from './workspaceSettingsFiles';
 import { fromAurelis } from './fromAurelis';
+import type * as SettingsRead from './settingsRead';
 
 /** One `aurelis.*` setting as package.json contributes it. */
 export interface ContributedSetting {
   /** Without the `aurelis.` prefix, e.g. `endpoints.openai`. */
   key: string;
   scope?: string;
+}
+
+/** A change of the settings in effect (fired only after the first reading). */
+export interface SettingsChange {
+  current: Settings;
+  previous: Settings;
 }
 
 /**
@@ -25,9 +32,16 @@ export interface ContributedSetting {
  * A repository's `.aurelis.yaml` goes through the same merge, after the settings files: it may
  * only tighten (budgets, the secret scan, an allow-list of models), and what it tries to loosen,
  * or to set where requests go, is named like any other ignored workspace value.
+ *
+ * The first reading happens after activation (`ready()`: the status bar's first refresh, or the
+ * first command), because validating loads the settings schema and zod, which starting the
+ * extension should not compile. Everything that reads `settings` awaits `ready()` first.
  */
 export class SettingsReader implements vscode.Disposable {
-  private current: Settings;
+  /** The reading module (schema, zod, merge policy), once loaded; from then on every reading is synchronous. */
+  private reader: typeof SettingsRead | undefined;
+  private loading: Promise<void> | undefined;
+  private current: Settings | undefined;
   private currentProblems: SettingProblem[] = [];
   private ignored: IgnoredWorkspaceValue[] = [];
   /** `aurelis.*` names the workspace's settings files set, including those VS Code hides (application-scoped). */
@@ -36,7 +50,7 @@ export class SettingsReader implements vscode.Disposable {
   private projectFiles: FolderRules[] = [];
   /** Problems (and ignored workspace values) already shown, so each is shown once. */
   private readonly shown = new Set<string>();
-  private readonly changed = new vscode.EventEmitter<Settings>();
+  private readonly changed = new vscode.EventEmitter<SettingsChange>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
 
@@ -44,7 +58,6 @@ export class SettingsReader implements vscode.Disposable {
     private readonly contributed: readonly ContributedSetting[],
     private readonly log: Logger,
   ) {
-    this.current = this.read();
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('aurelis')) {
@@ -80,7 +93,26 @@ export class SettingsReader implements vscode.Disposable {
       .map(([name, spec]) => ({ key: name.slice('aurelis.'.length), scope: spec.scope }));
   }
 
+  /** Resolves once the settings have been read (and their problems shown); at once after the first time. */
+  ready(): Promise<void> {
+    this.loading ??= import('./settingsRead').then(
+      (reader) => {
+        this.reader = reader;
+        this.current = this.read(reader);
+        this.warn();
+      },
+      (e: unknown) => {
+        // Loading can fail only if the installed files are damaged; the next use tries again.
+        this.loading = undefined;
+        throw e;
+      },
+    );
+    return this.loading;
+  }
+
+  /** The settings in effect. Only after `ready()`: reading them earlier is a mistake in Aurelis, said plainly. */
   get settings(): Settings {
+    if (!this.current) throw new Error('Aurelis used its settings before reading them (SettingsReader.ready() was not awaited).');
     return this.current;
   }
 
@@ -120,7 +152,7 @@ export class SettingsReader implements vscode.Disposable {
       fresh.push(value);
       this.log.warn(`Ignoring the workspace value of ${value.setting}: ${ignoredReasonText(value, vscode.workspace.isTrusted)}.`);
     }
-    if (fresh.length > 0) void vscode.window.showWarningMessage(ignoredWarning(fresh, vscode.workspace.isTrusted));
+    if (fresh.length > 0 && this.reader) void vscode.window.showWarningMessage(this.reader.ignoredWarning(fresh, vscode.workspace.isTrusted));
     for (const { file, rules } of this.projectFiles) {
       for (const problem of rules.problems) {
         const id = `project:${problem}`;
@@ -139,61 +171,21 @@ export class SettingsReader implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
+  /** Reads again after a change; before the first reading there is nothing to refresh (`ready()` reads what is current then). */
   private reload(): void {
-    this.current = this.read();
+    if (!this.reader || !this.current) return;
+    const previous = this.current;
+    const current = this.read(this.reader);
+    this.current = current;
     this.warn();
-    this.changed.fire(this.current);
+    this.changed.fire({ current, previous });
   }
 
-  /** A setting's value after each `.aurelis.yaml` had its (tighten-only) say. */
-  private tightenFromProjectFiles(key: string, value: unknown, trusted: boolean, ignored: IgnoredWorkspaceValue[]): unknown {
-    let current = value;
-    for (const { rules } of this.projectFiles) {
-      if (!Object.hasOwn(rules.tightening, key)) continue;
-      const asked = rules.tightening[key] as { value: unknown; key: string };
-      const setting = `${asked.key} in .aurelis.yaml`;
-      if (!trusted) {
-        ignored.push({ setting, reason: 'user-only' });
-        continue;
-      }
-      const merged = mergeSetting(key, 'tighten-only', { user: current, workspace: [asked.value] });
-      current = merged.value;
-      if (merged.ignored) ignored.push({ setting, reason: merged.ignored });
-    }
-    return current;
-  }
-
-  private read(): Settings {
-    const config = vscode.workspace.getConfiguration('aurelis');
-    const trusted = vscode.workspace.isTrusted;
-    const raw: Record<string, unknown> = {};
-    const ignored: IgnoredWorkspaceValue[] = [];
-    for (const { key, scope } of this.contributed) {
-      const policy = trusted ? policyOf(key, scope) : 'user-only';
-      let value: unknown;
-      if (policy === 'free') {
-        // `get` keeps VS Code's own merging (object values combine across levels).
-        value = config.get(key);
-      } else {
-        const seen = config.inspect(key);
-        const merged = mergeSetting(key, policy, {
-          user: seen?.globalValue ?? seen?.defaultValue,
-          workspace: [seen?.workspaceValue, seen?.workspaceFolderValue],
-        });
-        value = merged.value;
-        const hiddenByVsCode = policy === 'user-only' && this.inWorkspaceFiles.has(`aurelis.${key}`);
-        const reason = merged.ignored ?? (hiddenByVsCode ? 'user-only' : undefined);
-        if (reason) ignored.push({ setting: `aurelis.${key}`, reason });
-      }
-      value = this.tightenFromProjectFiles(key, value, trusted, ignored);
-      // Configuration values are read-only proxies; the core gets plain copies.
-      if (isSet(value)) setPath(raw, key.split('.'), JSON.parse(JSON.stringify(value)) as unknown);
-    }
-    for (const { rules } of this.projectFiles) for (const key of rules.userOnly) ignored.push({ setting: `${key} in .aurelis.yaml`, reason: 'user-only' });
-    const { settings, problems } = parseSettings(raw);
-    this.currentProblems = problems;
-    this.ignored = ignored;
-    return settings;
+  private read(reader: typeof SettingsRead): Settings {
+    const reading = reader.readSettings(this.contributed, this.inWorkspaceFiles, this.projectFiles);
+    this.currentProblems = reading.problems;
+    this.ignored = reading.ignored;
+    return reading.settings;
   }
 }
 
@@ -202,23 +194,4 @@ function ignoredReasonText({ reason }: IgnoredWorkspaceValue, trusted: boolean):
   if (reason === 'user-only') return 'only your user settings may set it';
   if (reason === 'invalid') return 'it is not a valid value';
   return 'it is looser than your own setting, and a workspace may only make it stricter';
-}
-
-/** `null` and `""` are how package.json says "not set" for settings without a default. */
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
-
-function setPath(root: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = root;
-  for (const part of path.slice(0, -1)) {
-    const next = node[part];
-    if (typeof next === 'object' && next !== null && !Array.isArray(next)) node = next as Record<string, unknown>;
-    else {
-      const created: Record<string, unknown> = {};
-      node[part] = created;
-      node = created;
-    }
-  }
-  node[path[path.length - 1] as string] = value;
 }

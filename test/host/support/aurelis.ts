@@ -9,14 +9,16 @@ import type { AurelisTestApi } from '../../../src/extension/extension';
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 /**
- * The activated extension's API with its test probes (activating it when needed). The probes
- * exist only because the host runner loads Aurelis in Test mode.
+ * The activated extension's API with its test probes (activating it when needed), once its
+ * settings have been read (just after activation). The probes exist only because the host runner
+ * loads Aurelis in Test mode.
  */
 export async function aurelis(): Promise<AurelisTestApi> {
   const extension = vscode.extensions.getExtension<AurelisTestApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this extension host.`);
   const api = await extension.activate();
   if (!('keys' in api)) throw new Error(`${EXTENSION_ID} exports no test probes: it is not running in Test mode.`);
+  await api.settingsRead();
   return api;
 }
 

@@ -2,8 +2,9 @@
  * The production bundle as users get it, loaded in plain Node with `vscode` stubbed (by
  * test/fixtures/startup/activationProbe.cjs, in a fresh process): activation and the status
  * bar's first figures load no part of the request pipeline, and the pipeline's chunk loads on
- * the first command that needs it; classic zod is not loaded until then (the start-up path and the
- * webview use zod/mini). Which module sits in which file comes from esbuild's metafile.
+ * the first command that needs it; classic zod is not loaded until then (the status bar and the
+ * webview use zod/mini), and activation loads no zod at all (the settings are read just after it).
+ * Which module sits in which file comes from esbuild's metafile.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -97,6 +98,21 @@ describe('start-up of the production bundle', function () {
     assert.deepEqual(modulesIn(report.atRest.files).filter((m) => HEAVY.test(m)), []);
     assert.ok(modulesIn(report.atRest.files).includes('src/core/ledger/usageLedger.ts'), 'the ledger reader was not loaded');
     assert.ok(!report.atRest.files.includes('tokenizer.js'));
+  });
+
+  it('activates without zod or the settings schema: the settings are read just after activation', () => {
+    const atActivation = modulesIn(report.afterActivate);
+    assert.deepEqual(atActivation.filter((m) => m.includes('node_modules/zod/') || m === 'src/core/settings.ts'), []);
+    assert.ok(modulesIn(report.atRest.files).includes('src/core/settings.ts'), 'the settings were not read for the status bar');
+  });
+
+  it('hands every module VS Code\'s API object itself, not a copy of its members per module', () => {
+    const dist = path.join(work, 'dist');
+    const wrapped = Object.keys(meta.outputs)
+      .map((out) => path.join(dist, path.basename(out)))
+      .filter((file) => /\b[\w$]+\(require\("vscode"\)\)/.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(wrapped, []);
+    assert.match(readFileSync(path.join(dist, 'extension.js'), 'utf8'), /require\("vscode"\)/);
   });
 
   it('shows spend with zod/mini only: classic zod waits for the core', () => {
