@@ -68,6 +68,20 @@ export default tseslint.config(
     },
   },
   {
+    // The build hands modules VS Code's API object itself rather than an ES-module copy of it
+    // (esbuild.mjs, requireVscodeAsIs): it has no `default`, so only its members may be imported.
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='vscode'] > ImportDefaultSpecifier",
+          message: "Import VS Code's API as a namespace (import * as vscode from 'vscode') or by name: the build hands over the API object itself, which has no default.",
+        },
+      ],
+    },
+  },
+  {
     // The panel's code runs in a browser: a Node built-in would break the bundle or bloat it.
     files: ['src/shared/**/*.ts', 'src/webview/**/*.ts'],
     plugins: { 'import-x': importX },

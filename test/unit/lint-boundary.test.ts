@@ -89,6 +89,13 @@ describe('lint boundary', function () {
       expectRefused('src/extension/example.ts', ['../webview/analytics/render', '../cli/exitCodes'], 'import-x/no-restricted-paths', /reaches the panel only through messages/));
 
     it('allows vscode, core and shared code', () => expectAllowed('src/extension/example.ts', ['vscode', '../core/errors', '../shared/analytics-protocol/messages']));
+
+    it('refuses a default import of vscode (the build hands over the API object itself, which has no default)', async () => {
+      const [result] = await eslint.lintText("import vscode from 'vscode';\nimport * as api from 'vscode';\nexport const all = [vscode, api];\n", { filePath: 'src/extension/example.ts' });
+      const refused = (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax');
+      assert.deepEqual(refused.map((m) => m.line), [1]);
+      assert.match(refused[0]?.message ?? '', /API object itself/);
+    });
   });
 
   describe('src → not test', () => {
