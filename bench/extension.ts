@@ -2,11 +2,12 @@
  * The extension as shipped: activation time of the production bundle inside a real VS Code
  * extension host (code-server 1.100.3, through the host-test runner with
  * AURELIS_HOST_BUILD=production, which times `activate()` before any test runs), the memory
- * Aurelis adds to that extension host at rest and after its first request (bench/host), and the
+ * Aurelis adds to that extension host at rest and after its first request (bench/host, against as
+ * many runs of a host without Aurelis), and the
  * files of the VSIX that `npm run package` writes: the entry `dist/extension.js`, the chunks
  * loaded on first use and the tokenizer.
  *
- * A host run takes half a minute, so only the full mode does them (three, for a median); the
+ * A host run takes half a minute, so only the full mode does them (three of each, for medians); the
  * quick mode reuses the activation time of the last full run (from bench/results.json) and
  * says so.
  */
@@ -36,12 +37,17 @@ export interface ExtensionFigures {
   /** Everything under dist/ in the VSIX: the entry, the chunks loaded on first use, dist/tokenizer.js. */
   dist_bytes?: number;
   vsix_bytes: number;
-  /** Extension-host memory Aurelis adds (after a full GC), medians of the host runs, in MB: at rest (activated, status bar shown) and after one request. */
+  /**
+   * Extension-host memory Aurelis adds (after a full GC), in MB: the median of the host runs with
+   * Aurelis minus the median of as many runs without it (an inert extension developed instead),
+   * at rest (activated, status bar shown) and after one request (the baseline opens the same
+   * editor and starts the same fake server, without the request).
+   */
   rss_added_at_rest_mb?: number | null;
   heap_added_at_rest_mb?: number | null;
   rss_added_after_request_mb?: number | null;
   heap_added_after_request_mb?: number | null;
-  /** What the first request alone adds (after − at rest): the core's chunk, the SDK, the tokenizer. Measurable even when VS Code activated Aurelis before the harness. */
+  /** What the first request alone adds (after − at rest, less the baseline's own growth): the core's chunk, the SDK. */
   rss_first_request_mb?: number | null;
   heap_first_request_mb?: number | null;
   /**
@@ -113,54 +119,82 @@ export async function measureExtension(opts: { hostRuns: number; earlier?: Earli
   }
 }
 
+/** The figures one host run writes into its metrics file. */
+interface HostRun {
+  activation_ms?: number;
+  code_loading_ms?: number;
+  activate_call_ms?: number;
+  activation_span_ms?: number;
+  rss_at_rest?: number;
+  heap_at_rest?: number;
+  rss_after_first_request?: number;
+  heap_after_first_request?: number;
+  appName?: string;
+  vscodeVersion?: string;
+}
+
+/** Runs the bench's host suite (bench/host) once, in a fresh code-server and extension host, and reads its metrics file. */
+async function hostRun(work: string, name: string, withoutAurelis: boolean): Promise<HostRun> {
+  const metrics = path.join(work, `host-metrics-${name}.json`);
+  // The production bundle, as users run it: minified, split into chunks, the tokenizer apart.
+  await run(process.execPath, ['scripts/host/run-host-tests.mjs'], {
+    AURELIS_HOST_SUITE: 'bench/host',
+    AURELIS_HOST_METRICS_FILE: metrics,
+    AURELIS_HOST_BUILD: 'production',
+    ...(withoutAurelis ? { AURELIS_HOST_WITHOUT_AURELIS: '1' } : {}),
+  });
+  if (!existsSync(metrics)) throw new Error('the host run wrote no metrics file');
+  return JSON.parse(readFileSync(metrics, 'utf8')) as HostRun;
+}
+
 /**
- * Runs the bench's one-test host suite (bench/host) `runs` times, each in a fresh code-server
- * and extension host, and reads the runner's metrics file after each.
+ * `runs` host runs with Aurelis (activation as VS Code counts it, memory at rest and after a
+ * request), interleaved with as many without it, for the memory Aurelis adds.
  */
 async function hostActivation(work: string, runs: number): Promise<Activation> {
-  const samples: number[] = [];
-  const parts = { codeLoading: [] as number[], activateCall: [] as number[], span: [] as number[] };
-  const added = { rssRest: [] as number[], heapRest: [] as number[], rssRequest: [] as number[], heapRequest: [] as number[], rssFirst: [] as number[], heapFirst: [] as number[] };
-  let version = '';
+  const withAurelis: HostRun[] = [];
+  const without: HostRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const metrics = path.join(work, `host-metrics-${i}.json`);
-    // The production bundle, as users run it: minified, split into chunks, the tokenizer apart.
-    await run(process.execPath, ['scripts/host/run-host-tests.mjs'], { AURELIS_HOST_SUITE: 'bench/host', AURELIS_HOST_METRICS_FILE: metrics, AURELIS_HOST_BUILD: 'production' });
-    if (!existsSync(metrics)) throw new Error('the host run wrote no metrics file');
-    const m = JSON.parse(readFileSync(metrics, 'utf8')) as Record<string, unknown>;
-    if (typeof m.activation_ms !== 'number') throw new Error('the host run did not time the activation (something activated the extension first)');
-    samples.push(m.activation_ms);
-    version = `${String(m.appName)} ${String(m.vscodeVersion)}`;
-    const mb = (a: unknown, b: unknown): number | undefined => (typeof a === 'number' && typeof b === 'number' ? (a - b) / 1e6 : undefined);
-    const push = (into: number[], value: number | undefined): void => {
-      if (value !== undefined) into.push(value);
-    };
-    push(parts.codeLoading, typeof m.code_loading_ms === 'number' ? m.code_loading_ms : undefined);
-    push(parts.activateCall, typeof m.activate_call_ms === 'number' ? m.activate_call_ms : undefined);
-    push(parts.span, typeof m.activation_span_ms === 'number' ? m.activation_span_ms : undefined);
-    push(added.rssRest, mb(m.rss_at_rest, m.rss_before_activation));
-    push(added.heapRest, mb(m.heap_at_rest, m.heap_before_activation));
-    push(added.rssRequest, mb(m.rss_after_first_request, m.rss_before_activation));
-    push(added.heapRequest, mb(m.heap_after_first_request, m.heap_before_activation));
-    push(added.rssFirst, mb(m.rss_after_first_request, m.rss_at_rest));
-    push(added.heapFirst, mb(m.heap_after_first_request, m.heap_at_rest));
+    const m = await hostRun(work, `aurelis-${i}`, false);
+    if (typeof m.activation_ms !== 'number') throw new Error('the host run did not time the activation');
+    withAurelis.push(m);
+    without.push(await hostRun(work, `baseline-${i}`, true));
   }
-  // Null when VS Code activated Aurelis before the harness could take the "before" figures.
-  const figure = (values: number[]): number | null => (values.length > 0 ? Math.round(median(values) * 10) / 10 : null);
+  const med = (values: Array<number | undefined>): number | null => {
+    const known = values.filter((v): v is number => typeof v === 'number');
+    return known.length > 0 ? median(known) : null;
+  };
+  const of = (list: HostRun[], key: keyof HostRun): Array<number | undefined> => list.map((m) => m[key] as number | undefined);
+  const oneDecimal = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+  /** Median with Aurelis minus median without, in MB. */
+  const added = (key: keyof HostRun): number | null => {
+    const a = med(of(withAurelis, key));
+    const b = med(of(without, key));
+    return a === null || b === null ? null : oneDecimal((a - b) / 1e6);
+  };
+  /** What the request adds in each run (after − at rest), with Aurelis less without, in MB. */
+  const growth = (rest: keyof HostRun, after: keyof HostRun): number | null => {
+    const grown = (list: HostRun[]) => med(list.map((m) => (typeof m[after] === 'number' && typeof m[rest] === 'number' ? (m[after] as number) - (m[rest] as number) : undefined)));
+    const a = grown(withAurelis);
+    const b = grown(without);
+    return a === null || b === null ? null : oneDecimal((a - b) / 1e6);
+  };
+  const samples = withAurelis.map((m) => m.activation_ms as number);
+  const last = withAurelis[withAurelis.length - 1];
   return {
     activation_ms: median(samples),
     activation_samples_ms: samples,
     activation_source: 'measured',
-    code_loading_ms: figure(parts.codeLoading),
-    activate_call_ms: figure(parts.activateCall),
-    activation_span_ms: figure(parts.span),
-    vscode_version: version,
-    rss_added_at_rest_mb: figure(added.rssRest),
-    heap_added_at_rest_mb: figure(added.heapRest),
-    rss_added_after_request_mb: figure(added.rssRequest),
-    heap_added_after_request_mb: figure(added.heapRequest),
-    rss_first_request_mb: figure(added.rssFirst),
-    heap_first_request_mb: figure(added.heapFirst),
+    code_loading_ms: oneDecimal(med(of(withAurelis, 'code_loading_ms'))),
+    activate_call_ms: oneDecimal(med(of(withAurelis, 'activate_call_ms'))),
+    activation_span_ms: oneDecimal(med(of(withAurelis, 'activation_span_ms'))),
+    vscode_version: `${String(last?.appName)} ${String(last?.vscodeVersion)}`,
+    rss_added_at_rest_mb: added('rss_at_rest'),
+    heap_added_at_rest_mb: added('heap_at_rest'),
+    rss_added_after_request_mb: added('rss_after_first_request'),
+    heap_added_after_request_mb: added('heap_after_first_request'),
+    rss_first_request_mb: growth('rss_at_rest', 'rss_after_first_request'),
+    heap_first_request_mb: growth('heap_at_rest', 'heap_after_first_request'),
   };
 }
 

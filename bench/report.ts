@@ -168,7 +168,7 @@ function memoryRows(e: ExtensionFigures): Row[] {
   const mb = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : `${v} MB`);
   if (e.rss_added_at_rest_mb === undefined) return [];
   return [
-    { measurement: 'Memory added at rest', figure: `${mb(e.rss_added_at_rest_mb)} RSS`, detail: `heap ${mb(e.heap_added_at_rest_mb)}; activated, status bar shown, after a full GC` },
+    { measurement: 'Memory added at rest', figure: `${mb(e.rss_added_at_rest_mb)} RSS`, detail: `heap ${mb(e.heap_added_at_rest_mb)}; activated, status bar shown, after a full GC; extension host with Aurelis less one without it (medians of the host runs)` },
     { measurement: 'Memory added after the first request', figure: `${mb(e.rss_added_after_request_mb)} RSS`, detail: `heap ${mb(e.heap_added_after_request_mb)}; one Explain against a loopback server (that request alone: ${mb(e.rss_first_request_mb)} RSS, heap ${mb(e.heap_first_request_mb)})` },
   ];
 }

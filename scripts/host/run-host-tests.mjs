@@ -14,6 +14,9 @@
 //   AURELIS_HOST_BUILD       "production" runs the minified bundle users get (`esbuild.mjs --production`,
 //                            what the bench measures); default the development build
 //   AURELIS_KEEP_TMP         keep the temporary user-data folder of a failed run
+//   AURELIS_HOST_WITHOUT_AURELIS  "1" runs the suite in a host without Aurelis (an inert fixture
+//                            extension is developed instead): the bench's baseline for the memory
+//                            Aurelis adds
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +88,7 @@ async function waitForResult(session, file, idleMs, firstTestMs) {
 
 async function main() {
   const started = Date.now();
+  const withoutAurelis = process.env.AURELIS_HOST_WITHOUT_AURELIS === '1';
   const suiteDir = path.resolve(repoRoot, process.env.AURELIS_HOST_SUITE || 'test/host');
   const entry = process.env.AURELIS_CODE_SERVER_ENTRY || (await ensureCodeServer());
   log(`VS Code: ${(await HostSession.versionOf(entry)) || `unknown (${entry} did not answer --version)`}`);
@@ -104,14 +108,15 @@ async function main() {
       trust: process.env.AURELIS_WORKSPACE_TRUST !== 'on',
       port: Number(process.env.AURELIS_HOST_PORT) || undefined,
       // code-server passes its environment on to the extension host, where the harness reads these.
-      env: { AURELIS_HOST_RESULT: resultFile },
+      env: { AURELIS_HOST_RESULT: resultFile, ...(withoutAurelis ? { AURELIS_HOST_WITHOUT_AURELIS: '1' } : {}) },
     }).catch((e) => {
       throw new Error(`the host did not start: ${e.message}`);
     });
     log(`code-server on ${session.origin} (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     const browser = await session.launchBrowser();
     const page = await browser.newPage();
-    await page.goto(session.workbenchUrl({ extensionDevelopmentPath: repoRoot, extensionTestsPath: bundle }));
+    const extensionDevelopmentPath = withoutAurelis ? path.join(repoRoot, 'test', 'fixtures', 'other-extension') : repoRoot;
+    await page.goto(session.workbenchUrl({ extensionDevelopmentPath, extensionTestsPath: bundle }));
     result = await waitForResult(session, resultFile, envMs('AURELIS_HOST_TIMEOUT_MS', IDLE_TIMEOUT_MS), envMs('AURELIS_HOST_FIRST_TEST_MS', FIRST_TEST_TIMEOUT_MS));
   } finally {
     await session?.stop({ keepOnFailure: !result || result.failed > 0 });

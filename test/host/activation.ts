@@ -41,16 +41,6 @@ export async function activationMsFromLogs(userDataDir: string, extensionId: str
   }, { timeoutMs }).catch(() => null);
 }
 
-/**
- * Whether the extension host has begun activating the extension (its `_doActivateExtension` line
- * is in the log): `isActive` stays false until `activate()` returns, so it cannot tell "not
- * started" from "under way" — and memory taken during activation is no "before" figure.
- */
-export function activationStarted(userDataDir: string, extensionId: string): boolean {
-  const hostLogs = logFiles(path.join(userDataDir, 'logs'), (f) => /(^|[\\/])(remote)?exthost\.log$/.test(f));
-  return firstStamp(hostLogs, (l) => l.includes(`_doActivateExtension ${extensionId},`)) !== undefined;
-}
-
 /** VS Code's own performance marks in the extension host (vs/base/common/performance keeps them on globalThis). */
 interface PerformanceMarks {
   getMarks(): Array<{ name: string; startTime: number }>;

@@ -10,8 +10,8 @@ import { hostTestFiles } from 'aurelis:host-test-files';
 import manifest from '../../package.json';
 import type { HostResult, HostTestOutcome } from './result';
 import { mapStack } from './stacks';
-import { activationFromMarks, activationMsFromLogs, activationStarted } from './activation';
-import { benchMetrics, settledMemory } from './benchMetrics';
+import { activationFromMarks, activationMsFromLogs } from './activation';
+import { benchMetrics } from './benchMetrics';
 
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
@@ -27,13 +27,6 @@ async function activate(failures: HostResult['failures']): Promise<number | null
     return null;
   }
   try {
-    // The extension host before Aurelis, for the bench's "memory added by Aurelis" (only when this activates it).
-    const userData = process.env.AURELIS_USER_DATA_DIR;
-    if (!extension.isActive && userData && !activationStarted(userData, EXTENSION_ID)) {
-      const before = settledMemory();
-      benchMetrics.rss_before_activation = before.rss;
-      benchMetrics.heap_before_activation = before.heapUsed;
-    }
     await extension.activate();
   } catch (e) {
     failures.push({ title: `harness: activate ${EXTENSION_ID}`, error: describeError(e) });
@@ -117,7 +110,8 @@ export async function run(): Promise<void> {
     durationMs: 0,
   };
   try {
-    result.activation_ms = await activate(result.failures);
+    // The bench's baseline runs in a host without Aurelis: nothing to activate.
+    if (process.env.AURELIS_HOST_WITHOUT_AURELIS !== '1') result.activation_ms = await activate(result.failures);
     result.failed += result.failures.length;
     // Generous: a loaded 2-core machine can take many seconds for one workbench round trip.
     const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: Mocha.reporters.Base });
