@@ -4,11 +4,12 @@
  * proxy and certificates when `http.fetchAdditionalSupport` is on), so with nothing configured
  * it is used as it is. When the user set `http.proxy` in VS Code, or trusts a CA of their own
  * with `aurelis.network.caFile`, requests go through undici with a dispatcher built for exactly
- * that: a CONNECT tunnel through the proxy, and the system's CAs plus the user's for TLS.
+ * that: a CONNECT tunnel through the proxy, and the system's CAs plus the user's for TLS. undici
+ * (~0.5 MB of code) loads only then.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AurelisError } from '../errors';
 import type { FetchLike } from './transport';
 
@@ -23,28 +24,35 @@ export interface NetworkOptions {
 
 /** The fetch for the current network options; rebuilt only when they (or the CA file) change. */
 export class NetworkFetch {
-  private current: { key: string; fetch: FetchLike; dispatcher?: Dispatcher } | undefined;
+  private current: { key: string; fetch: FetchLike; dispatcher: Promise<Dispatcher> } | undefined;
 
   fetchFor(options: NetworkOptions | undefined): FetchLike {
     if (!options || (options.proxy === undefined && options.caFile === undefined && options.strictSSL)) return (input, init) => fetch(input, init);
     const key = JSON.stringify([options.proxy ?? '', options.strictSSL, options.caFile ?? '', options.caFile === undefined ? 0 : modifiedAt(options.caFile)]);
     if (this.current?.key === key) return this.current.fetch;
-    void this.current?.dispatcher?.close();
-    const dispatcher = dispatcherFor(options);
-    const through: FetchLike = (input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+    this.closeDispatcher();
+    // The CA file is read now, so an unusable one is a settings error of this request, not a network error.
+    const tls = { rejectUnauthorized: options.strictSSL, ...(options.caFile === undefined ? {} : { ca: [...rootCertificates, readCa(options.caFile)] }) };
+    const undici = import('undici');
+    const dispatcher = undici.then(({ Agent, ProxyAgent }) =>
+      options.proxy === undefined ? new Agent({ connect: tls }) : new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: tls }),
+    );
+    const through: FetchLike = async (input, init) => {
+      const [{ fetch: undiciFetch }, via] = await Promise.all([undici, dispatcher]);
+      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>;
+    };
     this.current = { key, fetch: through, dispatcher };
     return through;
   }
 
   dispose(): void {
-    void this.current?.dispatcher?.close();
+    this.closeDispatcher();
     this.current = undefined;
   }
-}
 
-function dispatcherFor(options: NetworkOptions): Dispatcher {
-  const tls = { rejectUnauthorized: options.strictSSL, ...(options.caFile === undefined ? {} : { ca: [...rootCertificates, readCa(options.caFile)] }) };
-  return options.proxy === undefined ? new Agent({ connect: tls }) : new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: tls });
+  private closeDispatcher(): void {
+    void this.current?.dispatcher.then((d) => d.close(), () => undefined);
+  }
 }
 
 /** The PEM text of aurelis.network.caFile; a config error naming the setting when it is unusable. */

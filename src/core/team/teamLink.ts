@@ -11,6 +11,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { scrubSecrets } from '../errors';
 import type { Clock, Logger } from '../host';
 import { systemClock } from '../host';
+import { describeServer } from './redisAddress';
 import { errorMessage } from '../../shared/errorMessage';
 
 /** Slower than this and a Redis operation counts as failed: waiting for Redis must not slow a request. */
@@ -186,17 +187,6 @@ export class TeamLink implements TeamChannel {
     const message = `Team mode: ${wasLocal ? 'Redis is back' : 'connected to Redis'} at ${this.where}; rate limits, team budgets and the cache are shared${wasLocal ? ' again' : ''}.`;
     this.options.logger.info(message);
     if (wasLocal) this.options.onNotice({ kind: 'team_back', message });
-  }
-}
-
-/** `host:port` of a Redis URL (TLS noted), never its user or password. */
-export function describeServer(url: string): string {
-  try {
-    const u = new URL(url);
-    const tls = u.protocol === 'rediss:' ? ' (TLS)' : '';
-    return `${u.hostname}:${u.port || '6379'}${tls}`;
-  } catch {
-    return 'the configured address';
   }
 }
 

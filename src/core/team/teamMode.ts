@@ -19,7 +19,8 @@ import type { Settings } from '../settings';
 import { SharedAnswerCache, type TeamCacheCleared } from './sharedCache';
 import { SharedWindows, TeamPacer } from './sharedPacing';
 import { TeamBudgetGate } from './teamBudget';
-import { describeServer, TeamLink, type RunOptions, type TeamChannel, type TeamClient, type TeamNotice } from './teamLink';
+import { describeServer } from './redisAddress';
+import type { RunOptions, TeamChannel, TeamClient, TeamLink, TeamNotice } from './teamLink';
 
 export interface TeamModeOptions {
   settings: () => Settings;
@@ -128,6 +129,8 @@ export class TeamMode implements TeamChannel {
       const ca = this.trustedCa(url, caFile);
       if (ca === false) return;
       const password = await this.options.password().catch(() => undefined);
+      // The Redis client (~0.5 MB of code) loads only for a team that is set up.
+      const { TeamLink } = await import('./teamLink');
       // Settings may have changed while the password was read; the next refresh catches up.
       this.link = new TeamLink({
         url,

@@ -134,4 +134,12 @@ describe('start-up of the production bundle', function () {
     // Building the core does not count tokens.
     assert.ok(!report.afterRequest.includes('tokenizer.js'));
   });
+
+  it('builds the core without the Redis client, OpenTelemetry or undici: they load only for team mode, telemetry, a proxy or a CA file', () => {
+    const optional = /^node_modules\/(undici|redis|@redis|@opentelemetry)\//;
+    assert.deepEqual(modulesIn(report.afterRequest).filter((m) => optional.test(m)), []);
+    // They are still in the package, each in a chunk of its own.
+    const bundled = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+    for (const name of ['undici', '@redis/client', '@opentelemetry/sdk-metrics']) assert.ok(bundled.some((m) => m.startsWith(`node_modules/${name}/`)), `${name} is not in the bundle`);
+  });
 });
