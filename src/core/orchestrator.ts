@@ -22,6 +22,7 @@ import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, Price
 import { answeredRecord, failedRecord, type RequestFacts } from './ledger/requestRecord';
 import { afterRetriesError, asAurelisError, chainExhausted, describe, pausedError, quotaSpentError, tooLargeError } from './pipelineErrors';
 import { Recording } from './recording';
+import { checkedRequest } from './requestCheck';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
@@ -43,7 +44,7 @@ import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './audit/auditEvents';
 import type { Settings } from './settings';
 import { countTokens, PromptSize } from './tokens';
-import { TaskRequestSchema, type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
+import { type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
 
 /**
  * What `run` returns: the result, plus `recorded`, which resolves once the request's usage record
@@ -336,12 +337,8 @@ export class Orchestrator {
 
   private start(input: TaskRequest, options: RunOptions, signal: AbortSignal): RunState {
     const requestId = options.requestId ?? randomUUID();
-    const parsed = TaskRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-      throw new AurelisError('bad_request', `The request is not valid (${problems}).`, { nextSteps: ['viewLog'] });
-    }
-    return { requestId, started: this.clock.now(), request: parsed.data, workspace: this.deps.workspaceHash ?? '', settings: this.deps.settings(), signal, options, fallbackDepth: 0, prompt: PromptSize.NONE, audits: [] };
+    const request = checkedRequest(input);
+    return { requestId, started: this.clock.now(), request, workspace: this.deps.workspaceHash ?? '', settings: this.deps.settings(), signal, options, fallbackDepth: 0, prompt: PromptSize.NONE, audits: [] };
   }
 
   private async guard(run: RunState, first: ModelTarget, settings: Settings): Promise<TaskRequest> {
