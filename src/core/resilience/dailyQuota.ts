@@ -30,6 +30,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class DailyQuota {
   private day: string;
+  /** The UTC day `day` names, as epoch ms [start, end): the request path compares numbers instead of formatting a date. */
+  private dayStart: number;
+  private dayEnd: number;
   private counts = new Map<string, number>();
   /** Requests made since the last save, added to whatever the file holds then. */
   private unsaved = new Map<string, number>();
@@ -48,7 +51,10 @@ export class DailyQuota {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.day = utcDay(clock.now());
+    const now = clock.now();
+    this.day = utcDay(now);
+    this.dayStart = utcMidnight(now);
+    this.dayEnd = this.dayStart + DAY_MS;
   }
 
   /** Reads the file once; later calls return at once. */
@@ -181,7 +187,11 @@ export class DailyQuota {
   }
 
   private rollOver(): void {
-    const today = utcDay(this.clock.now());
+    const now = this.clock.now();
+    if (now >= this.dayStart && now < this.dayEnd) return;
+    this.dayStart = utcMidnight(now);
+    this.dayEnd = this.dayStart + DAY_MS;
+    const today = utcDay(now);
     if (today === this.day) return;
     this.day = today;
     this.counts.clear();
@@ -193,6 +203,10 @@ function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+function utcMidnight(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
 function nextUtcMidnight(ms: number): number {
-  return Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS;
+  return utcMidnight(ms) + DAY_MS;
 }

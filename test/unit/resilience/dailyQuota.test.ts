@@ -21,4 +21,21 @@ describe('DailyQuota saves', () => {
     const file = JSON.parse(readFileSync(path.join(dir, QUOTA_FILE), 'utf8')) as { counts: Record<string, number> };
     assert.equal(file.counts['github-models:openai/gpt-4o'], 50);
   });
+
+  it('starts over exactly at UTC midnight, and again when the clock is set back a day', async () => {
+    let now = Date.UTC(2026, 4, 4, 23, 59, 59, 999);
+    const quota = new DailyQuota(dir, { now: () => now }, silentLogger);
+    const target = { provider: 'openai' as const, model: 'gpt-4o-mini' };
+    void quota.recordRequest(target);
+    void quota.recordRequest(target);
+    assert.equal(quota.count(target), 2);
+    now = Date.UTC(2026, 4, 5);
+    assert.equal(quota.count(target), 0, 'a new UTC day');
+    void quota.recordRequest(target);
+    now = Date.UTC(2026, 4, 5, 23, 59, 59, 999);
+    assert.equal(quota.count(target), 1, 'still the same day');
+    now = Date.UTC(2026, 4, 4, 12);
+    assert.equal(quota.count(target), 0, 'the clock went back to another day');
+    await quota.flush();
+  });
 });
