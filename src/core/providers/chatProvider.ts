@@ -217,10 +217,17 @@ function withPartial(error: AurelisError, partialText: string): AurelisError {
   return new AurelisError(error.kind, error.message, { nextSteps: error.nextSteps, partialText });
 }
 
-/** One attempt's cancellation and timeout wiring. */
+/**
+ * One attempt's cancellation and timeout wiring. A streamed answer's timeout runs from its last
+ * chunk: each chunk only notes the time, and the one timer, when it fires early, waits out the
+ * rest (a timer cancelled and started again for every chunk cost more than reading the chunk).
+ */
 class Attempt {
   private readonly controller = new AbortController();
   private cancelTimer: () => void = () => undefined;
+  /** When the timeout was last restarted (the attempt began, a chunk arrived). */
+  private lastActivity: number;
+  private finished = false;
   timedOut = false;
   userCancelled = false;
   private readonly onUserAbort = (): void => {
@@ -235,7 +242,8 @@ class Attempt {
   ) {
     if (userSignal?.aborted) this.onUserAbort();
     else userSignal?.addEventListener('abort', this.onUserAbort, { once: true });
-    this.heartbeat();
+    this.lastActivity = timers.now();
+    this.arm(timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -244,14 +252,24 @@ class Attempt {
 
   /** Restarts the timeout (a streamed chunk arrived). */
   heartbeat(): void {
-    this.cancelTimer();
-    this.cancelTimer = this.timers.startTimer(this.timeoutMs, () => {
+    this.lastActivity = this.timers.now();
+  }
+
+  private arm(ms: number): void {
+    this.cancelTimer = this.timers.startTimer(ms, () => {
+      if (this.finished) return;
+      const quiet = this.timers.now() - this.lastActivity;
+      if (quiet < this.timeoutMs) {
+        this.arm(this.timeoutMs - quiet);
+        return;
+      }
       this.timedOut = true;
       this.controller.abort();
     });
   }
 
   finish(): void {
+    this.finished = true;
     this.cancelTimer();
     this.userSignal?.removeEventListener('abort', this.onUserAbort);
   }

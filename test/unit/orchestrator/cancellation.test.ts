@@ -144,4 +144,20 @@ describe('orchestrator: global concurrency, cancellation and timeouts', () => {
     assert.match(e.message, /no data for 1 s/);
     assert.equal(h.server.chatRequests.length, 1);
   });
+
+  it("a streamed answer's timeout runs from its last chunk: a stream that keeps talking past it is not cut off", async () => {
+    h = await startHarness({ settings: (s) => githubSettings(s, { requestTimeoutSeconds: 1 }) });
+    h.server.script(reply.text('', { chunks: ['a ', 'steady ', 'answer'] }));
+    const fired: number[] = [];
+    const onDelta = (text: string): void => {
+      // 600 ms pass before each chunk after the first; after the second, the timer set at the
+      // start comes due (1 s after it was set, 400 ms after the last chunk) and must wait on.
+      if (text === 'a ') h.timers.advance(600);
+      if (text === 'steady ') fired.push(h.timers.fireTimeouts());
+    };
+    const result = await h.orchestrator.run({ ...q(1), stream: true }, { onDelta });
+    assert.deepEqual(fired, [1]);
+    assert.equal(result.content, 'a steady answer');
+    assert.equal(result.finishReason, 'stop');
+  });
 });

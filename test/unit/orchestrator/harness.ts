@@ -21,7 +21,7 @@ export class FakeTimers implements Timers {
   private t: number;
   /** Every wait asked for, in order (backoff, pacing). */
   readonly sleeps: number[] = [];
-  private readonly timeouts = new Set<{ ms: number; fire: () => void }>();
+  private readonly timeouts = new Set<{ due: number; fire: () => void }>();
 
   constructor(start = T0) {
     this.t = start;
@@ -46,16 +46,22 @@ export class FakeTimers implements Timers {
 
   /** Request timeouts never fire on their own: a test fires them when it wants a timeout. */
   startTimer(ms: number, fire: () => void): () => void {
-    const timer = { ms, fire };
+    const timer = { due: this.t + ms, fire };
     this.timeouts.add(timer);
     return () => this.timeouts.delete(timer);
   }
 
-  /** Fires every pending request timeout, as if its time had come; returns how many fired. */
+  /**
+   * Fires every pending request timeout: its time has come, so the clock moves on to it (a
+   * timeout that looks at the clock when it fires sees it due). Returns how many fired.
+   */
   fireTimeouts(): number {
     const due = [...this.timeouts];
     this.timeouts.clear();
-    for (const timer of due) timer.fire();
+    for (const timer of due) {
+      this.t = Math.max(this.t, timer.due);
+      timer.fire();
+    }
     return due.length;
   }
 }
