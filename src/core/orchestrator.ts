@@ -204,7 +204,7 @@ export class Orchestrator {
    * The task's chain. A server that runs one model (vLLM, llama-server) with no chain set
    * answers with the model its /models lists first, so choosing the preset is enough.
    */
-  private async chainOf(request: TaskRequest, settings: Settings): Promise<ModelTarget[]> {
+  private async chainOf(request: TaskRequest, settings: Settings): Promise<readonly ModelTarget[]> {
     const preset = PROVIDER_PRESETS[settings.provider];
     if (request.model !== undefined || !preset.servesOneModel || chainFor(request.task, settings).length > 0) return resolveChain(request.task, request.model, settings);
     const served = (await this.listModels(settings.provider))[0];
@@ -397,7 +397,7 @@ export class Orchestrator {
     }
   }
 
-  private cheapestFirst(chain: ModelTarget[], run: RunState, request: TaskRequest, settings: Settings): ModelTarget[] {
+  private cheapestFirst(chain: readonly ModelTarget[], run: RunState, request: TaskRequest, settings: Settings): readonly ModelTarget[] {
     const prices = this.deps.prices;
     if (!prices) return chain;
     return cheapestFirst(chain, (target) =>
@@ -406,7 +406,7 @@ export class Orchestrator {
   }
 
   /** Tries each model in turn; a model that cannot answer hands over to the next. */
-  private async walkChain(run: RunState, request: TaskRequest, chain: ModelTarget[]): Promise<Answer> {
+  private async walkChain(run: RunState, request: TaskRequest, chain: readonly ModelTarget[]): Promise<Answer> {
     const failures: Array<{ target: ModelTarget; error: AurelisError }> = [];
     const deadProviders = new Set<ProviderId>();
     await this.quota.ready();

@@ -5,6 +5,7 @@
 import type { PriceBook, ModelTarget } from '../pipeline';
 import type { Price, Settings } from '../settings';
 import type { ProviderId, TokenUsage } from '../types';
+import { SettingsMemo } from '../settingsMemo';
 import { GITHUB_MODELS_PRICES, OPENAI_PRICES, OPENROUTER_PRICES, PRESET_PRICES } from './listPrices';
 
 export type PriceSource = 'settings' | 'built-in' | 'local';
@@ -22,6 +23,9 @@ const LOCAL_SERVERS: ReadonlySet<ProviderId> = new Set(['ollama', 'lmstudio', 'v
 const DATED_SNAPSHOT = /-\d{4}-\d{2}-\d{2}$/;
 
 export class ModelPrices implements PriceBook {
+  /** Each model's price under one `aurelis.prices` object: looked up once, not on every request. */
+  private readonly resolved = new SettingsMemo<Readonly<ResolvedPrice> | null>();
+
   /** Settings are read on every call, so an edited price applies to the next request. */
   constructor(private readonly settings: () => Settings) {}
 
@@ -30,30 +34,43 @@ export class ModelPrices implements PriceBook {
    * provider); ids compare case-insensitively, as the providers treat them.
    */
   priceOf(target: ModelTarget): ResolvedPrice | null {
-    const fromSettings = this.fromSettings(target);
-    if (fromSettings) return { ...fromSettings, source: 'settings' };
-    const builtIn = builtInPrice(target);
-    if (builtIn) return { ...builtIn, source: 'built-in' };
-    if (LOCAL_SERVERS.has(target.provider)) return { ...FREE, source: 'local' };
-    return null;
+    const price = this.resolvedPrice(target);
+    // A copy: the caller may keep or change what it is given.
+    return price && { ...price };
   }
 
   cost(target: ModelTarget, usage: Usage): number | null {
-    const price = this.priceOf(target);
+    const price = this.resolvedPrice(target);
     return price === null ? null : costWith(price, usage);
   }
 
-  private fromSettings(target: ModelTarget): Price | undefined {
+  private resolvedPrice(target: ModelTarget): Readonly<ResolvedPrice> | null {
     const overrides = this.settings().prices;
-    const model = target.model.toLowerCase();
-    let general: Price | undefined;
-    for (const [key, price] of Object.entries(overrides)) {
-      const k = key.toLowerCase();
-      if (k === `${target.provider}:${model}`) return price;
-      if (k === model) general = price;
-    }
-    return general;
+    return this.resolved.get(overrides, `${target.provider}:${target.model}`, () => {
+      const found = lookUp(target, overrides);
+      return found && Object.freeze(found);
+    });
   }
+}
+
+function lookUp(target: ModelTarget, overrides: Settings['prices']): ResolvedPrice | null {
+  const configured = fromSettings(target, overrides);
+  if (configured) return { ...configured, source: 'settings' };
+  const builtIn = builtInPrice(target);
+  if (builtIn) return { ...builtIn, source: 'built-in' };
+  if (LOCAL_SERVERS.has(target.provider)) return { ...FREE, source: 'local' };
+  return null;
+}
+
+function fromSettings(target: ModelTarget, overrides: Settings['prices']): Price | undefined {
+  const model = target.model.toLowerCase();
+  let general: Price | undefined;
+  for (const [key, price] of Object.entries(overrides)) {
+    const k = key.toLowerCase();
+    if (k === `${target.provider}:${model}`) return price;
+    if (k === model) general = price;
+  }
+  return general;
 }
 
 /**

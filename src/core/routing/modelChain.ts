@@ -10,6 +10,7 @@ import type { Settings } from '../settings';
 import type { TaskType } from '../types';
 import { DEFAULT_CHAINS } from './defaultChains';
 import { parseModelRef, targetKey } from './modelRef';
+import { SettingsMemo } from '../settingsMemo';
 
 export function chainFor(task: TaskType, settings: Settings): ModelTarget[] {
   const configured = settings.models[task];
@@ -17,8 +18,18 @@ export function chainFor(task: TaskType, settings: Settings): ModelTarget[] {
   return unique(refs.map((ref) => parseModelRef(ref, settings.provider)));
 }
 
-/** The chain a request runs: its forced model alone, or the task's chain; never empty. */
-export function resolveChain(task: TaskType, forcedModel: string | undefined, settings: Settings): ModelTarget[] {
+/** Chains already resolved, per settings object: every request of a task runs the same one. */
+const resolvedChains = new SettingsMemo<readonly ModelTarget[]>();
+
+/**
+ * The chain a request runs: its forced model alone, or the task's chain; never empty. The same
+ * frozen chain is handed to every request of the task until the settings change.
+ */
+export function resolveChain(task: TaskType, forcedModel: string | undefined, settings: Settings): readonly ModelTarget[] {
+  return resolvedChains.get(settings, forcedModel === undefined ? task : `${task}\n${forcedModel}`, () => Object.freeze(resolve(task, forcedModel, settings).map((t) => Object.freeze(t))));
+}
+
+function resolve(task: TaskType, forcedModel: string | undefined, settings: Settings): ModelTarget[] {
   const chain = forcedModel !== undefined ? [parseModelRef(forcedModel, settings.provider)] : chainFor(task, settings);
   if (chain.length === 0) {
     throw new AurelisError(

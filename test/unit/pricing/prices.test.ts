@@ -67,3 +67,22 @@ describe('ModelPrices', () => {
     assert.equal(costWith({ input: 2, cachedInput: 1, output: 0 }, usage(M, 0, 5 * M)), 1);
   });
 });
+
+describe('ModelPrices: prices looked up once per settings', () => {
+  it("an edited price applies to the next request, and a handed-out price is the caller's own copy", () => {
+    const settings = liveSettings();
+    const prices = new ModelPrices(settings.get);
+    const target = { provider: 'openai' as const, model: 'gpt-4o-mini' };
+    const usage = { promptTokens: 1_000_000, completionTokens: 1_000_000, cachedTokens: 0 };
+    assert.equal(prices.cost(target, usage), 0.75);
+    const handed = prices.priceOf(target);
+    assert.ok(handed);
+    handed.input = 1000;
+    assert.equal(prices.cost(target, usage), 0.75, 'changing a handed-out price changes nothing');
+    settings.set((s) => (s.prices = { 'gpt-4o-mini': { input: 1, output: 2 } }));
+    assert.equal(prices.cost(target, usage), 3);
+    assert.equal(prices.priceOf(target)?.source, 'settings');
+    settings.set((s) => (s.prices = {}));
+    assert.equal(prices.cost(target, usage), 0.75);
+  });
+});

@@ -71,3 +71,21 @@ describe('task chains', () => {
     );
   });
 });
+
+describe('resolved chains, once per settings', () => {
+  it('hands every request of a task the same frozen chain until the settings change', () => {
+    const first = settingsFrom({ provider: 'openai', models: { explain: ['gpt-4o-mini', 'ollama:qwen2.5-coder'] } });
+    const chain = resolveChain('explain', undefined, first);
+    assert.equal(resolveChain('explain', undefined, first), chain);
+    assert.ok(Object.isFrozen(chain) && chain.every((t) => Object.isFrozen(t)), 'no request can change what the next one runs');
+    assert.notEqual(resolveChain('explain', 'gpt-4.1', first), chain, 'a forced model is a chain of its own');
+    assert.deepEqual(resolveChain('explain', 'gpt-4.1', first), [{ provider: 'openai', model: 'gpt-4.1' }]);
+    const edited = settingsFrom({ provider: 'openai', models: { explain: ['gpt-4.1'] } });
+    assert.deepEqual(resolveChain('explain', undefined, edited), [{ provider: 'openai', model: 'gpt-4.1' }]);
+  });
+
+  it('a chain that cannot be resolved throws on every request, not only the first', () => {
+    const s = settingsFrom({ provider: 'custom' });
+    for (let i = 0; i < 2; i++) assert.throws(() => resolveChain('explain', undefined, s), (e: unknown) => isAurelisError(e) && e.kind === 'config');
+  });
+});
