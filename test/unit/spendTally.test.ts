@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SpendTally, currentSpend } from '../../src/core/budget/budgetStatus';
+import { SpendTally, currentSpend, withRecords } from '../../src/core/budget/budgetStatus';
 import { UsageRows } from '../../src/core/ledger/ledgerIndex';
 import { inTimeZone, local, makeRecord } from './helpers/usage';
 
@@ -31,5 +31,40 @@ describe('SpendTally: budget spend kept up to date without rescanning', () => {
     rows.costUsd[0] = 1000;
     rows.add(makeRecord({ ts: now - 1, costUsd: 0.01 }));
     assert.ok(Math.abs(tally.of(rows, now).daily.usd - 10.01) < 1e-9, 'old rows were read again');
+  });
+
+  it("with this process's unread records, adds only those taken since the last check and equals adding them all up", () => {
+    const rows = new UsageRows();
+    const tally = new SpendTally();
+    const now = local(2026, 3, 10, 12);
+    let unread: Array<{ record: ReturnType<typeof makeRecord> }> = [];
+    let n = 0;
+    const take = (): void => void unread.push({ record: makeRecord({ ts: now - 1000 + n, costUsd: n % 4 === 0 ? null : 0.01 * n, promptTokens: 10 + n, completionTokens: n++, cacheHit: n % 9 === 0 }) });
+    const steps: Array<[string, () => void]> = [
+      ['take one', take],
+      ['take three', () => [0, 1, 2].forEach(take)],
+      // A read brings the oldest two into the index.
+      ['read back', () => unread.splice(0, 2).forEach((p) => rows.add(p.record))],
+      // A failed write forgets a record in the middle (never in the index).
+      ['forget one', () => unread.length > 2 && unread.splice(1, 1)],
+      ['forget the last', () => unread.pop()],
+      // …and between two checks, more are taken after it.
+      ['forget one, take two', () => (unread.length > 2 && unread.splice(1, 1), take(), take())],
+      ['forget the last, take one', () => (unread.pop(), take())],
+      // Retention hands over a new list.
+      ['new list', () => (unread = unread.filter((_, i) => i % 2 === 0))],
+      ['nothing', () => undefined],
+    ];
+    for (let i = 0; i < 300; i++) {
+      const [name, step] = steps[(i * 5 + (i >> 2)) % steps.length] as [string, () => void];
+      step();
+      const expected = withRecords(currentSpend(rows, now), unread);
+      const got = tally.withUnread(rows, unread, now);
+      for (const period of ['daily', 'weekly', 'monthly'] as const) {
+        assert.ok(Math.abs(got[period].usd - expected[period].usd) < 1e-9, `${period} usd after step ${i} (${name})`);
+        assert.equal(got[period].tokens, expected[period].tokens, `${period} tokens after step ${i} (${name})`);
+        assert.equal(got[period].unpricedRequests, expected[period].unpricedRequests, `${period} unpriced after step ${i} (${name})`);
+      }
+    }
   });
 });

@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipeline';
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from '../../shared/analyticsReport';
-import { EPSILON, SpendTally, configuredLimits, withRecords } from './budgetStatus';
+import { EPSILON, SpendTally, configuredLimits } from './budgetStatus';
 import { formatAmount, formatPercent } from '../../shared/format';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { LedgerView } from '../ledger/usageLedger';
@@ -74,8 +74,7 @@ export class LedgerBudgetGate implements BudgetGate {
 
     const now = this.clock.now();
     const view = await this.options.ledger.current();
-    const counted = this.tally.of(view.rows, now);
-    const spend = view.unread.length === 0 ? counted : withRecords(counted, view.unread);
+    const spend = this.tally.withUnread(view.rows, view.unread, now);
     const evaluate = (promptTokens: number): { evaluations: Evaluation[]; estimateUsd: number | null } => {
       const estimateTokens = promptTokens + check.maxOutputTokens;
       const estimateUsd = this.options.prices.cost(check.target, { promptTokens, completionTokens: check.maxOutputTokens, cachedTokens: 0 });

@@ -86,8 +86,15 @@ function addRows(periods: PeriodSpend, rows: UsageRows, start: number, end: numb
  */
 export function withRecords(spend: PeriodSpend, records: readonly { readonly record: UsageRecord }[]): PeriodSpend {
   const periods: PeriodSpend = { daily: { ...spend.daily }, weekly: { ...spend.weekly }, monthly: { ...spend.monthly } };
+  addRecords(periods, records, 0);
+  return periods;
+}
+
+/** Adds `records` from `from` on to `periods` (in place), by the rules of `addRows`. */
+function addRecords(periods: PeriodSpend, records: readonly { readonly record: UsageRecord }[], from: number): void {
   const all = [periods.daily, periods.weekly, periods.monthly];
-  for (const { record } of records) {
+  for (let i = from; i < records.length; i++) {
+    const { record } = records[i] as { readonly record: UsageRecord };
     if (record.cacheHit) continue;
     const tokens = record.promptTokens + record.completionTokens;
     for (const p of all) {
@@ -98,7 +105,6 @@ export function withRecords(spend: PeriodSpend, records: readonly { readonly rec
       } else p.usd += record.costUsd;
     }
   }
-  return periods;
 }
 
 /** Spend in the local day, week and month containing `now`, in one pass over the index. */
@@ -119,6 +125,29 @@ export class SpendTally {
   private rows: UsageRows | undefined;
   private periods: PeriodSpend | undefined;
   private counted = 0;
+  /** The last `withUnread` figure, and what it was made of, to add only the records taken since. */
+  private unreadSum: { spend: PeriodSpend; base: PeriodSpend; rowsCounted: number; list: readonly unknown[]; count: number; last: unknown } | undefined;
+
+  /**
+   * `of`, plus records not yet in the index (this process's own, on their way to the file). They
+   * are only ever appended until a read brings them into the index (which changes the rows
+   * counted) or retention hands over a new list, so the records taken since the last check are
+   * added to its figure; anything else is added up again.
+   */
+  withUnread(rows: UsageRows, unread: readonly { readonly record: UsageRecord }[], now: number): PeriodSpend {
+    const counted = this.of(rows, now);
+    if (unread.length === 0) return counted;
+    const u = this.unreadSum;
+    if (u !== undefined && u.base === counted && u.rowsCounted === this.counted && u.list === unread && unread.length >= u.count && unread[u.count - 1] === u.last) {
+      addRecords(u.spend, unread, u.count);
+    } else {
+      this.unreadSum = { spend: withRecords(counted, unread), base: counted, rowsCounted: this.counted, list: unread, count: 0, last: undefined };
+    }
+    const sum = this.unreadSum as NonNullable<typeof this.unreadSum>;
+    sum.count = unread.length;
+    sum.last = unread[unread.length - 1];
+    return sum.spend;
+  }
 
   of(rows: UsageRows, now: number): PeriodSpend {
     const periods = this.periods;
