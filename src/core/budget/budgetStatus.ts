@@ -13,6 +13,7 @@ import type { BudgetPeriod, BudgetStatus, BudgetUnit } from '../../shared/analyt
 import { budgetPeriod, type Period } from '../reports/periods';
 import * as flags from '../ledger/ledgerIndex';
 import type { UsageRows } from '../ledger/ledgerIndex';
+import { SettingsMemo } from '../settingsMemo';
 
 /** A plain constant for the hot loop (imported bindings can be getters under some loaders). */
 const FLAG_CACHE_HIT = flags.FLAG_CACHE_HIT;
@@ -40,13 +41,18 @@ const LIMIT_KEYS: ReadonlyArray<{ period: BudgetPeriod; unit: BudgetUnit; key: k
   { period: 'monthly', unit: 'tokens', key: 'monthlyTokens' },
 ];
 
-export function configuredLimits(budgets: Budgets): BudgetLimit[] {
-  const limits: BudgetLimit[] = [];
-  for (const { period, unit, key } of LIMIT_KEYS) {
-    const limit = budgets[key];
-    if (typeof limit === 'number' && limit > 0) limits.push({ period, unit, limit });
-  }
-  return limits;
+/** The limits of one budgets object (settings are a new object when they change). */
+const limitsOf = new SettingsMemo<readonly Readonly<BudgetLimit>[]>();
+
+export function configuredLimits(budgets: Budgets): readonly Readonly<BudgetLimit>[] {
+  return limitsOf.get(budgets, 'limits', () => {
+    const limits: BudgetLimit[] = [];
+    for (const { period, unit, key } of LIMIT_KEYS) {
+      const limit = budgets[key];
+      if (typeof limit === 'number' && limit > 0) limits.push(Object.freeze({ period, unit, limit }));
+    }
+    return Object.freeze(limits);
+  });
 }
 
 type PeriodSpend = Record<BudgetPeriod, Spend & Period>;
