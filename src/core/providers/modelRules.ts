@@ -6,6 +6,8 @@
  * instead of each call site knowing model names. What the table does not know, a 400 naming the
  * parameter teaches at run time (refusedParameters.ts).
  */
+import { TextMemo } from '../textMemo';
+
 export type TokenParameter = 'max_tokens' | 'max_completion_tokens';
 
 export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
@@ -50,10 +52,15 @@ function familyId(model: string): string {
   return id.slice(id.lastIndexOf('/') + 1);
 }
 
+/** A request asks several times (body, output allowance, effort); a window uses a handful of models. */
+const known = new TextMemo<ModelRules>(256, 300);
+
 export function rulesFor(model: string): ModelRules {
+  const remembered = known.get(model);
+  if (remembered) return remembered;
   const id = familyId(model);
-  for (const [pattern, rules] of FAMILIES) if (pattern.test(id)) return rules;
-  return PLAIN;
+  for (const [pattern, rules] of FAMILIES) if (pattern.test(id)) return known.remember(model, rules);
+  return known.remember(model, PLAIN);
 }
 
 /**

@@ -4,6 +4,7 @@
  * `"<provider>:<model>"`, `"<model>"` or a tier name (`low`, `high`, …). Other providers publish
  * no fixed numbers, so they are only paced when the user sets an override.
  */
+import { SettingsMemo } from '../settingsMemo';
 import type { ModelTarget } from '../pipeline';
 import type { Settings, TierLimit } from '../settings';
 
@@ -71,7 +72,15 @@ export function githubTierOf(modelId: string, catalogTier?: string): string {
 /** Small models GitHub puts in its `low` tier. */
 const LOW_TIER = [/^gpt-4o-mini/, /^gpt-4\.1-(mini|nano)/, /^phi-/, /^codestral/, /^mistral-(small|medium|nemo)/, /^ministral/, /^cohere-command-r-\d/, /^cohere-command-r$/, /^meta-llama-3\.1-8b/, /^jamba-.*mini/];
 
-export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): PaceLimits {
+/** Pace limits and whether the user set them, per settings object: every request of a model asks twice. */
+const paceLimits = new SettingsMemo<Readonly<PaceLimits>>();
+const userSet = new SettingsMemo<boolean>();
+
+export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): Readonly<PaceLimits> {
+  return paceLimits.get(settings, `${target.provider}:${target.model}\n${catalogTier ?? ''}`, () => Object.freeze(limitsFor(target, settings, catalogTier)));
+}
+
+function limitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): PaceLimits {
   const limits: PaceLimits = {};
   let tier: string | undefined;
   if (target.provider === 'github-models') {
@@ -90,6 +99,10 @@ export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTi
 
 /** Whether the user's aurelis.rateLimits.overrides set this model's limits: they win over what the server announces. */
 export function userSetLimits(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
+  return userSet.get(settings, `${target.provider}:${target.model}\n${catalogTier ?? ''}`, () => setByUser(target, settings, catalogTier));
+}
+
+function setByUser(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
   const overrides = lowerKeys(settings.rateLimits.overrides);
   const model = target.model.toLowerCase();
   const tier = target.provider === 'github-models' ? githubTierOf(target.model, catalogTier) : catalogTier;

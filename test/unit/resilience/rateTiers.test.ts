@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { githubRequestCaps, githubTierOf, paceLimitsFor } from '../../../src/core/resilience/rateTiers';
+import { githubRequestCaps, githubTierOf, paceLimitsFor, userSetLimits } from '../../../src/core/resilience/rateTiers';
 import { settingsFrom } from '../orchestrator/harness';
 
 const gh = (model: string) => ({ provider: 'github-models' as const, model });
@@ -42,5 +42,22 @@ describe('rate tiers', () => {
     const s = settingsFrom({ provider: 'openai', rateLimits: { overrides: { 'gpt-4o': { requestsPerMinute: 60 } } } });
     assert.deepEqual(paceLimitsFor({ provider: 'openai', model: 'gpt-4.1' }, s), {});
     assert.deepEqual(paceLimitsFor({ provider: 'openai', model: 'gpt-4o' }, s), { requestsPerMinute: 60 });
+  });
+});
+
+describe('rate limits, once per settings', () => {
+  it('the same settings give the same frozen limits; edited overrides and a new catalog tier apply at once', () => {
+    const target = { provider: 'openai' as const, model: 'gpt-4o-mini' };
+    const none = settingsFrom({ provider: 'openai' });
+    assert.equal(paceLimitsFor(target, none), paceLimitsFor(target, none));
+    assert.ok(Object.isFrozen(paceLimitsFor(target, none)));
+    assert.equal(userSetLimits(target, none), false);
+    const edited = settingsFrom({ provider: 'openai', rateLimits: { overrides: { 'gpt-4o-mini': { requestsPerMinute: 3 } } } });
+    assert.equal(paceLimitsFor(target, edited).requestsPerMinute, 3);
+    assert.equal(userSetLimits(target, edited), true);
+    const byTier = settingsFrom({ provider: 'openai', rateLimits: { overrides: { fast: { requestsPerMinute: 7 } } } });
+    assert.equal(paceLimitsFor(target, byTier).requestsPerMinute, undefined);
+    assert.equal(paceLimitsFor(target, byTier, 'fast').requestsPerMinute, 7, 'a tier the catalog names later is its own entry');
+    assert.equal(userSetLimits(target, byTier, 'fast'), true);
   });
 });
