@@ -64,7 +64,8 @@ export interface AuditExportResult {
 }
 
 interface PendingLine {
-  fields: Record<string, unknown>;
+  /** The line's fields, or how to make them (a request's line is shaped when it is written, after the answer). */
+  fields: Record<string, unknown> | (() => Record<string, unknown>);
   text: string | undefined;
   resolve: () => void;
   reject: (e: Error) => void;
@@ -95,8 +96,10 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
 
   /** One line per finished request (the orchestrator calls every recorder). */
   record(record: UsageRecord): Promise<void> {
-    const { ts, ...fields } = tidyRecord(record);
-    return this.write({ v: AUDIT_FORMAT_VERSION, time: new Date(ts).toISOString(), type: 'request', ...fields });
+    return this.write(() => {
+      const { ts, ...fields } = tidyRecord(record);
+      return { v: AUDIT_FORMAT_VERSION, time: new Date(ts).toISOString(), type: 'request', ...fields };
+    });
   }
 
   /** Key set/cleared/validated, secrets found and the choice made, budget overrides, provider changes, Restricted Mode refusals. */
@@ -202,7 +205,7 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
   }
 
   /** Queues one line; redaction, validation and the write happen after the caller moved on. */
-  private write(fields: Record<string, unknown>, text?: string): Promise<void> {
+  private write(fields: PendingLine['fields'], text?: string): Promise<void> {
     return new Promise<void>((resolve, reject) => this.lines.add({ fields, text, resolve, reject }));
   }
 
@@ -212,7 +215,8 @@ export class AuditLog implements UsageRecorder, SecurityEventSink {
     const accepted: PendingLine[] = [];
     for (const entry of batch) {
       try {
-        const safe = redactFields(entry.fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
+        const fields = typeof entry.fields === 'function' ? entry.fields() : entry.fields;
+        const safe = redactFields(fields, { scanner: this.scanner, maxChars: MAX_FIELD_CHARS }) as Record<string, unknown>;
         lines.push(`${JSON.stringify(AuditLineSchema.parse(entry.text === undefined ? safe : { ...safe, text: entry.text }))}\n`);
         accepted.push(entry);
       } catch (e) {
