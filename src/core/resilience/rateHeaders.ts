@@ -29,15 +29,27 @@ export function readRateHeaders(headers: HeaderSource | undefined, now: number):
   return { ...(requests ? { requests } : {}), ...(tokens ? { tokens } : {}) };
 }
 
-function openAIStyle(headers: HeaderSource, kind: string): AnnouncedLimit | undefined {
-  return announced(headers.get(`x-ratelimit-limit-${kind}`), headers.get(`x-ratelimit-remaining-${kind}`), parseDuration(headers.get(`x-ratelimit-reset-${kind}`)));
+/*
+ * Every answer is read, and most servers announce nothing: each style looks for its limit first
+ * and reads the rest only when there is one (no limit, nothing announced).
+ */
+
+function openAIStyle(headers: HeaderSource, kind: 'requests' | 'tokens'): AnnouncedLimit | undefined {
+  const limit = headers.get(OPENAI_LIMIT[kind]);
+  if (limit === null) return undefined;
+  return announced(limit, headers.get(`x-ratelimit-remaining-${kind}`), parseDuration(headers.get(`x-ratelimit-reset-${kind}`)));
 }
 
-function anthropicStyle(headers: HeaderSource, kind: string, now: number): AnnouncedLimit | undefined {
+function anthropicStyle(headers: HeaderSource, kind: 'requests' | 'tokens' | 'input-tokens', now: number): AnnouncedLimit | undefined {
+  const limit = headers.get(ANTHROPIC_LIMIT[kind]);
+  if (limit === null) return undefined;
   const reset = headers.get(`anthropic-ratelimit-${kind}-reset`)?.trim();
   const at = reset ? Date.parse(reset) : NaN;
-  return announced(headers.get(`anthropic-ratelimit-${kind}-limit`), headers.get(`anthropic-ratelimit-${kind}-remaining`), Number.isFinite(at) ? Math.max(0, at - now) : undefined);
+  return announced(limit, headers.get(`anthropic-ratelimit-${kind}-remaining`), Number.isFinite(at) ? Math.max(0, at - now) : undefined);
 }
+
+const OPENAI_LIMIT = { requests: 'x-ratelimit-limit-requests', tokens: 'x-ratelimit-limit-tokens' } as const;
+const ANTHROPIC_LIMIT = { requests: 'anthropic-ratelimit-requests-limit', tokens: 'anthropic-ratelimit-tokens-limit', 'input-tokens': 'anthropic-ratelimit-input-tokens-limit' } as const;
 
 function announced(limitText: string | null, remainingText: string | null, resetMs: number | undefined): AnnouncedLimit | undefined {
   const limit = Number(limitText?.trim() || NaN);
