@@ -17,6 +17,13 @@ import { characterClasses, distinctCharacters, isPlaceholder, isRepeatedCharacte
 const QUOTED_ASSIGNMENT =
   /(?<![A-Za-z0-9_$.-])(@?\$?[A-Za-z_][A-Za-z0-9_.-]{0,99})["'`]?\]?(?:\s*:\s*[A-Za-z_][\w.<>[\]|?]*|[ \t]+[A-Za-z_][\w.[\]]*)?\s*(?:=>|:=|\?\?=|\|\|=|=|:)(?!=)\s*(?:[rbuRBfF]{1,2}|[@$])?(?:"([^"\r\n\\]*(?:\\.[^"\r\n\\]*)*)"|'([^'\r\n\\]*(?:\\.[^'\r\n\\]*)*)'|`([^`\r\n\\$]*)`)/dg;
 
+/**
+ * What every quoted assignment holds: the end of its operator (`=`, `:`, `=>`), maybe spaces
+ * and a string prefix, then a quote. A text without one has no quoted assignment, and the
+ * pattern above (the costliest of the scan) need not walk it.
+ */
+const QUOTED_ASSIGNMENT_MARK = /[=:>]\s*(?:[rbuRBfF]{1,2}|[@$])?["'`]/;
+
 /** A whole line `NAME=value` (.env, ini, properties) or `name: value` (YAML) with a bare value. */
 const BARE_ASSIGNMENT = /^[ \t]*(?:export[ \t]+|set[ \t]+|-[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*(=|:(?=[ \t]))[ \t]*([^\s'"`#!&*|>[{][^\s'"`]*)[ \t]*(?:[ \t]#.*)?\r?$/dgm;
 
@@ -30,7 +37,8 @@ const LITERAL_KEYWORDS = new Set(['true', 'false', 'null', 'none', 'nil', 'undef
 export function assignedSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   QUOTED_ASSIGNMENT.lastIndex = 0;
-  for (let m = QUOTED_ASSIGNMENT.exec(text); m !== null; m = QUOTED_ASSIGNMENT.exec(text)) {
+  const quoted = mayHoldQuotedAssignment(text);
+  for (let m = quoted ? QUOTED_ASSIGNMENT.exec(text) : null; m !== null; m = QUOTED_ASSIGNMENT.exec(text)) {
     const group = m[2] !== undefined ? 2 : m[3] !== undefined ? 3 : 4;
     const span = m.indices?.[group];
     const found = span && judge(m[1] ?? '', m[group] ?? '');
@@ -54,6 +62,11 @@ export function assignedSecrets(text: string): Candidate[] {
     if (span && looksRandom(m[1] ?? '', 16)) out.push({ kind: 'auth_header', start: span[0], end: span[1] });
   }
   return out;
+}
+
+/** False only for a text in which QUOTED_ASSIGNMENT cannot match (exported for the test that holds it to that). */
+export function mayHoldQuotedAssignment(text: string): boolean {
+  return QUOTED_ASSIGNMENT_MARK.test(text);
 }
 
 /**

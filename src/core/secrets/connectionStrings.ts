@@ -35,7 +35,8 @@ function isRealPassword(raw: string, user?: string): boolean {
 export function connectionStringPasswords(text: string): Candidate[] {
   const out: Candidate[] = [];
   URL_WITH_PASSWORD.lastIndex = 0;
-  for (let m = URL_WITH_PASSWORD.exec(text); m !== null; m = URL_WITH_PASSWORD.exec(text)) {
+  // No `://`, no URL: the pattern need not walk the text.
+  for (let m = text.includes('://') ? URL_WITH_PASSWORD.exec(text) : null; m !== null; m = URL_WITH_PASSWORD.exec(text)) {
     const span = m.indices?.[2];
     if (span && isRealPassword(m[2] ?? '', m[1])) out.push({ kind: 'connection_string', start: span[0], end: span[1] });
   }
