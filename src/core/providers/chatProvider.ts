@@ -43,6 +43,7 @@ const MAX_CLIENTS = 16;
 
 export class ChatProvider {
   private readonly clients = new Map<string, OpenAI>();
+  private readonly byConnection = new WeakMap<Connection, OpenAI>();
   /** Fields each model refused; later calls leave them out at once. */
   private readonly refused = new RefusedParameters();
 
@@ -171,6 +172,9 @@ export class ChatProvider {
   }
 
   private client(connection: Connection): OpenAI {
+    // Connections are worked out once per settings and key (connection.ts): the same one finds its client at once.
+    const known = this.byConnection.get(connection);
+    if (known) return known;
     const key = JSON.stringify([connection.baseUrl, connection.apiKey ?? '', connection.headers, connection.query ?? {}]);
     let client = this.clients.get(key);
     if (!client) {
@@ -193,6 +197,7 @@ export class ChatProvider {
       });
       this.clients.set(key, client);
     }
+    this.byConnection.set(connection, client);
     return client;
   }
 }

@@ -8,6 +8,7 @@ import type { KeyStore } from '../host';
 import type { Settings } from '../settings';
 import type { ProviderId } from '../types';
 import { PROVIDER_PRESETS } from './presets';
+import { SettingsMemo } from '../settingsMemo';
 
 export interface Connection {
   provider: ProviderId;
@@ -33,9 +34,17 @@ export interface ConnectionSources {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * Connections already worked out, per settings object and key: every request reads the key again
+ * (it may have changed), and gets the same connection while neither has changed (the SDK client
+ * made for it is found by it too). Memory only, and dropped with the settings object.
+ */
+const connections = new SettingsMemo<Readonly<Connection>>();
+
 export async function resolveConnection(provider: ProviderId, sources: ConnectionSources): Promise<Connection> {
   const key = await keyFor(provider, sources);
-  return connectionWith(provider, sources.settings, key);
+  const id = key === undefined ? provider : `${provider}\n${key.source}\n${key.variable ?? ''}\n${key.value}`;
+  return connections.get(sources.settings, id, () => Object.freeze(connectionWith(provider, sources.settings, key)));
 }
 
 /** The connection for a key the user is about to store (validateKey), before it is saved; `undefined`: none at all. */
