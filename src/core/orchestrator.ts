@@ -21,6 +21,7 @@ import { answerIsUsable } from './cache/answerCheck';
 import type { BudgetGate, CachedAnswer, ContentAudit, ModelTarget, Notice, PriceBook, PromptGuard, ResponseCache, UsageRecorder } from './pipeline';
 import { answeredRecord, failedRecord, type RequestFacts } from './ledger/requestRecord';
 import { afterRetriesError, asAurelisError, chainExhausted, describe, pausedError, quotaSpentError, tooLargeError } from './pipelineErrors';
+import { BudgetAsk, PaceAsk } from './lazyAsks';
 import { Recording } from './recording';
 import { checkedRequest } from './requestCheck';
 import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
@@ -32,7 +33,7 @@ import { PROVIDER_PRESETS, providerLabel } from './providers/presets';
 import { CircuitBreakers, type BreakerSnapshot } from './resilience/circuitBreaker';
 import { ConcurrencyQueue } from './resilience/concurrencyQueue';
 import { DailyQuota } from './resilience/dailyQuota';
-import { ModelPacer, type PacePermit, type Pacer, type PaceRequest } from './resilience/modelPacer';
+import { ModelPacer, type PacePermit, type Pacer } from './resilience/modelPacer';
 import { answeredOutcome, failedOutcome } from './resilience/paceOutcome';
 import { paceLimitsFor, userSetLimits } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
@@ -361,19 +362,8 @@ export class Orchestrator {
   private async budgetCheck(run: RunState, request: TaskRequest, first: ModelTarget, settings: Settings): Promise<boolean> {
     if (!this.deps.budget) return false;
     run.budgetedFor = targetKey(first);
-    const prompt = run.prompt;
-    const decision = await this.deps.budget.check({
-      requestId: run.requestId,
-      task: request.task,
-      target: first,
-      // Counted only if the gate reads it: a gate the bound already settles does not.
-      get promptTokens() {
-        return prompt.tokens;
-      },
-      promptTokenBound: prompt.bound,
-      maxOutputTokens: this.outputAllowance(request, first, settings),
-      override: request.budgetOverride === true,
-    });
+    // The prompt is counted only if the gate reads it: a gate the bound already settles does not.
+    const decision = await this.deps.budget.check(new BudgetAsk(run.requestId, request.task, first, run.prompt, this.outputAllowance(request, first, settings), request.budgetOverride === true));
     throwIfAborted(run.signal);
     // A re-check for a fallback model repeats what the first check said; the user hears it once.
     if (decision.action !== 'allow' && !run.budgetNotices?.has(decision.message)) {
@@ -514,15 +504,8 @@ export class Orchestrator {
     const effort = reasoningEffortFor(request.task, settings);
     try {
       const maxTokens = this.outputAllowance(request, target, settings);
-      const prompt = run.prompt;
-      // Counted only if the pacer reads it: when the server announced a tokens-per-window limit.
-      const asked = {
-        get tokens() {
-          return prompt.tokens + maxTokens;
-        },
-        retry: attempt > 0,
-      };
-      permit = await this.pace(target, settings, run.signal, run, asked);
+      // The prompt is counted only if the pacer reads it: when the server announced a tokens-per-window limit.
+      permit = await this.pace(target, settings, run.signal, run, { prompt: run.prompt, outputTokens: maxTokens, retry: attempt > 0 });
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
       tally.sent++;
       const answer = await this.chat.complete({
@@ -550,7 +533,7 @@ export class Orchestrator {
   }
 
   /** Waits for the model's pacing slot and counts the request against its daily quota. */
-  private async pace(target: ModelTarget, settings: Settings, signal: AbortSignal | undefined, run?: RunState, request?: Omit<PaceRequest, 'learned'>): Promise<PacePermit> {
+  private async pace(target: ModelTarget, settings: Settings, signal: AbortSignal | undefined, run?: RunState, request?: { prompt: PromptSize; outputTokens: number; retry: boolean }): Promise<PacePermit> {
     const key = targetKey(target);
     let pacer = this.pacers.get(key);
     if (!pacer) {
@@ -567,14 +550,7 @@ export class Orchestrator {
             if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
           },
           // What the server announces paces the model unless the user's override sets its limits.
-          {
-            // Read (and the prompt counted) only if the pacer needs it.
-            get tokens() {
-              return request?.tokens ?? 0;
-            },
-            retry: request?.retry ?? false,
-            learned: !userSetLimits(target, settings, this.catalog.cached(target)?.tier),
-          },
+          new PaceAsk(request?.prompt ?? PromptSize.NONE, request?.outputTokens ?? 0, request?.retry ?? false, !userSetLimits(target, settings, this.catalog.cached(target)?.tier)),
         )
       : { report: () => undefined, release: () => undefined };
     // Counted in memory at once; the file is saved in the background (flush() waits for it).
