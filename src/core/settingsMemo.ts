@@ -15,7 +15,8 @@ export class SettingsMemo<V> {
       byKey = new Map();
       this.figures.set(settings, byKey);
     }
-    if (byKey.has(key)) return byKey.get(key) as V;
+    const known = byKey.get(key);
+    if (known !== undefined || byKey.has(key)) return known as V;
     const value = compute();
     byKey.set(key, value);
     return value;
