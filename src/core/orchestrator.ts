@@ -165,10 +165,15 @@ export class Orchestrator {
     return running;
   }
 
-  private async runSignalled(input: TaskRequest, options: RunOptions): Promise<RecordedResult> {
-    // Without a signal of the caller's, the orchestrator's own lifetime is the request's: no link needed.
+  private runSignalled(input: TaskRequest, options: RunOptions): Promise<RecordedResult> {
+    // Without a signal of the caller's, the orchestrator's own lifetime is the request's: no link
+    // needed, and no async layer of its own (each one is more promise turns before the answer).
     if (!options.signal) return this.runLinked(input, options, this.lifetime.signal);
-    const link = linkSignals(this.lifetime.signal, options.signal);
+    return this.runWithLink(input, options, options.signal);
+  }
+
+  private async runWithLink(input: TaskRequest, options: RunOptions, signal: AbortSignal): Promise<RecordedResult> {
+    const link = linkSignals(this.lifetime.signal, signal);
     try {
       return await this.runLinked(input, options, link.signal);
     } finally {
