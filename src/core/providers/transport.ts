@@ -51,16 +51,60 @@ function rebuilt(response: Response, body: string): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
+/*
+ * Chunks are decoded without a streaming TextDecoder of their own: making one sets up an ICU
+ * converter for every response (several microseconds on the way to the first token). A shared
+ * decoder decodes each chunk whole, and the bytes of a character cut off at a chunk's end are
+ * carried to the next, which is what a streaming decoder does. Only the stream's first chunk
+ * loses a byte-order mark, as it would in a decoder of its own.
+ */
+const FIRST_CHUNK = new TextDecoder();
+const LATER_CHUNKS = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** How many bytes at the end of `bytes` begin a UTF-8 character that the next chunk finishes. */
+function unfinishedCharacter(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back] as number;
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/** A stream's chunks as text, chunk by chunk: what a streaming TextDecoder of its own would give. */
+export class ChunkText {
+  private first = true;
+  /** The start of a character the last chunk cut off. */
+  private carry: Uint8Array | undefined;
+
+  decode(chunk: Uint8Array): string {
+    let bytes = chunk;
+    if (this.carry) {
+      bytes = new Uint8Array(this.carry.length + chunk.length);
+      bytes.set(this.carry);
+      bytes.set(chunk, this.carry.length);
+    }
+    const cut = unfinishedCharacter(bytes);
+    this.carry = cut > 0 ? bytes.slice(bytes.length - cut) : undefined;
+    const decoder = this.first ? FIRST_CHUNK : LATER_CHUNKS;
+    // A first chunk that is only the start of a character has not begun the text yet.
+    if (bytes.length > cut) this.first = false;
+    return decoder.decode(cut > 0 ? bytes.subarray(0, bytes.length - cut) : bytes);
+  }
+}
+
 /** Watches the `data: [DONE]` marker as the text passes (it may straddle two chunks). */
 class DoneWatch {
-  private readonly decoder = new TextDecoder();
   private tail = '';
+  private readonly text = new ChunkText();
 
   /** `saw` hears when the marker passes. */
   constructor(private readonly saw: () => void) {}
 
   see(chunk: Uint8Array): void {
-    const text = this.tail + this.decoder.decode(chunk, { stream: true });
+    const text = this.tail + this.text.decode(chunk);
     if (/(^|\n)data:\s*\[DONE\]/.test(text)) this.saw();
     const lineStart = text.lastIndexOf('\n');
     this.tail = lineStart >= 0 ? text.slice(lineStart) : text.slice(-64);

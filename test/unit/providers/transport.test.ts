@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { providerFetch, streamSaidDone } from '../../../src/core/providers/transport';
+import { ChunkText, providerFetch, streamSaidDone } from '../../../src/core/providers/transport';
 
 const encoder = new TextEncoder();
 
@@ -47,4 +47,32 @@ describe('providerFetch: a stream watched for data: [DONE]', () => {
       assert.equal(streamSaidDone(ended), false, 'the words inside an answer are not the marker');
     });
   }
+});
+
+describe('ChunkText: chunks as text, as a streaming decoder of their own would give them', () => {
+  it('gives the same text however the bytes are cut, characters of 1 to 4 bytes cut anywhere, a BOM kept only past the start', () => {
+    const pieces = ['data: ', 'é', '€', '😀', '\u00a0', '\ufeff', '[DONE]', '\n', 'abc', 'ß'];
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const text = (round % 3 === 0 ? '\ufeff' : '') + Array.from({ length: 1 + random(40) }, () => pieces[random(pieces.length)]).join('');
+      const bytes = new TextEncoder().encode(text);
+      const expected = new TextDecoder();
+      const ours = new ChunkText();
+      let want = '';
+      let got = '';
+      for (let at = 0; at < bytes.length; ) {
+        const end = Math.min(bytes.length, at + 1 + random(6));
+        const chunk = bytes.subarray(at, end);
+        want += expected.decode(chunk, { stream: true });
+        got += ours.decode(chunk);
+        at = end;
+      }
+      want += expected.decode();
+      assert.equal(got, want, `round ${round}: ${JSON.stringify(text)}`);
+    }
+  });
 });
