@@ -404,7 +404,9 @@ export class Orchestrator {
   private async walkChain(run: RunState, request: TaskRequest, chain: readonly ModelTarget[]): Promise<Answer> {
     const failures: Array<{ target: ModelTarget; error: AurelisError }> = [];
     const deadProviders = new Set<ProviderId>();
-    await this.quota.ready();
+    // Read from disk by the first request only; later ones do not wait a turn for it.
+    const quotaLoading = this.quota.ready();
+    if (quotaLoading) await quotaLoading;
     const settings = run.settings;
     for (const [depth, target] of chain.entries()) {
       throwIfAborted(run.signal);

@@ -73,7 +73,9 @@ export class LedgerBudgetGate implements BudgetGate {
     if (limits.length === 0) return { action: 'allow' };
 
     const now = this.clock.now();
-    const view = await this.options.ledger.current();
+    // The view is in memory after the first read: no await (a turn of the event loop's queue) for it.
+    const current = this.options.ledger.current();
+    const view = current instanceof Promise ? await current : current;
     const spend = this.tally.withUnread(view.rows, view.unread, now);
     const evaluate = (promptTokens: number): { evaluations: Evaluation[]; estimateUsd: number | null } => {
       const estimateTokens = promptTokens + check.maxOutputTokens;

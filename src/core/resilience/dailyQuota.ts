@@ -38,6 +38,8 @@ export class DailyQuota {
   private unsaved = new Map<string, number>();
   private blockedUntil = new Map<string, number>();
   private loaded: Promise<void> | undefined;
+  /** The file has been read (or found missing) and merged. */
+  private merged = false;
   private saving: Promise<void> = Promise.resolve();
   /** A save is queued and has not started: later requests ride along with it. */
   private saveQueued = false;
@@ -57,10 +59,12 @@ export class DailyQuota {
     this.dayEnd = this.dayStart + DAY_MS;
   }
 
-  /** Reads the file once; later calls return at once. */
-  ready(): Promise<void> {
+  /** Reads the file once; later calls return at once (undefined once it has been read: nothing to wait for). */
+  ready(): Promise<void> | undefined {
+    if (this.merged) return undefined;
     this.loaded ??= this.read().then((file) => {
       if (file) this.merge(file);
+      this.merged = true;
     });
     return this.loaded;
   }

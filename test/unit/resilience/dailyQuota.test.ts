@@ -12,7 +12,10 @@ describe('DailyQuota saves', () => {
 
   it('counts at once in memory, and a burst of requests shares a save instead of writing once each', async () => {
     const quota = new DailyQuota(dir, { now: () => Date.UTC(2026, 4, 4, 10) }, silentLogger);
-    await quota.ready();
+    const loading = quota.ready();
+    assert.equal(quota.ready(), loading, 'a second caller waits for the same read');
+    await loading;
+    assert.equal(quota.ready(), undefined, 'once read, there is nothing to wait for');
     const target = { provider: 'github-models' as const, model: 'openai/gpt-4o' };
     const saves = new Set(Array.from({ length: 50 }, () => quota.recordRequest(target)));
     assert.equal(quota.count(target), 50, 'counted before anything is on disk');
