@@ -91,6 +91,34 @@ describe('orchestrator: behind a proxy, with a private certificate authority', f
     assert.equal(tlsServer.chatRequests[0]?.headers['authorization'], 'Bearer gw-key', 'the key travels inside the tunnel');
   });
 
+  it('goes through a proxy nobody here wrote (the npm package `proxy`, the one undici tests against) the same way', async () => {
+    // ESM-only package: loaded with import() (mocha runs with tsx's ESM hook).
+    const { createProxy } = await import('proxy');
+    const third = createProxy(createServer());
+    const asked: string[] = [];
+    const thirdTunnels = new Set<Socket>();
+    third.on('connect', (req, client: Socket) => {
+      asked.push(req.url ?? '');
+      thirdTunnels.add(client);
+    });
+    await new Promise<void>((resolve) => third.listen(0, '127.0.0.1', resolve));
+    try {
+      httpProxy = { proxy: `http://127.0.0.1:${(third.address() as { port: number }).port}`, strictSSL: true };
+      use({ network: { caFile } });
+      const plain = await h.orchestrator.run({ task: 'explain', prompt: 'q' });
+      const streamed = await h.orchestrator.run({ task: 'explain', prompt: 'q2', stream: true });
+      assert.equal(plain.content, 'Answer from company-model.');
+      assert.equal(streamed.content, 'Answer from company-model.');
+      assert.ok(asked.length >= 1 && asked.every((t) => t === new URL(tlsServer.baseUrl).host), `tunnels: ${asked.join(', ')}`);
+      assert.equal(tunnels.length, 0, 'our own proxy was not used');
+      assert.equal(tlsServer.chatRequests.length, 2);
+    } finally {
+      // The dispatcher keeps its tunnel open for the next request: end it, or close() waits for it.
+      for (const tunnel of thirdTunnels) tunnel.destroy();
+      await new Promise<void>((resolve) => third.close(() => resolve()));
+    }
+  });
+
   it('without the CA, the certificate is refused with a message naming aurelis.network.caFile, and not retried', async () => {
     httpProxy = { proxy: proxyUrl, strictSSL: true };
     use();
