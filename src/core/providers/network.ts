@@ -9,7 +9,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, fetch as UndiciFetch } from 'undici';
 import { AurelisError } from '../errors';
 import type { FetchLike } from './transport';
 
@@ -22,9 +22,15 @@ export interface NetworkOptions {
   caFile?: string;
 }
 
+/** undici's fetch with the dispatcher built for the options (loaded on first use). */
+interface Route {
+  fetch: typeof UndiciFetch;
+  dispatcher: Dispatcher;
+}
+
 /** The fetch for the current network options; rebuilt only when they (or the CA file) change. */
 export class NetworkFetch {
-  private current: { key: string; fetch: FetchLike; dispatcher: Promise<Dispatcher> } | undefined;
+  private current: { key: string; fetch: FetchLike; route: Promise<Route> } | undefined;
 
   fetchFor(options: NetworkOptions | undefined): FetchLike {
     if (!options || (options.proxy === undefined && options.caFile === undefined && options.strictSSL)) return (input, init) => fetch(input, init);
@@ -33,15 +39,15 @@ export class NetworkFetch {
     this.closeDispatcher();
     // The CA file is read now, so an unusable one is a settings error of this request, not a network error.
     const tls = { rejectUnauthorized: options.strictSSL, ...(options.caFile === undefined ? {} : { ca: [...rootCertificates, readCa(options.caFile)] }) };
-    const undici = import('undici');
-    const dispatcher = undici.then(({ Agent, ProxyAgent }) =>
-      options.proxy === undefined ? new Agent({ connect: tls }) : new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: tls }),
-    );
+    const route = import('undici').then(({ Agent, ProxyAgent, fetch }) => ({
+      fetch,
+      dispatcher: options.proxy === undefined ? new Agent({ connect: tls }) : new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: tls }),
+    }));
     const through: FetchLike = async (input, init) => {
-      const [{ fetch: undiciFetch }, via] = await Promise.all([undici, dispatcher]);
-      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>;
+      const { fetch: undiciFetch, dispatcher } = await route;
+      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
     };
-    this.current = { key, fetch: through, dispatcher };
+    this.current = { key, fetch: through, route };
     return through;
   }
 
@@ -51,7 +57,7 @@ export class NetworkFetch {
   }
 
   private closeDispatcher(): void {
-    void this.current?.dispatcher.then((d) => d.close(), () => undefined);
+    void this.current?.route.then((r) => r.dispatcher.close(), () => undefined);
   }
 }
 
