@@ -263,7 +263,8 @@ class Attempt {
   private arm(ms: number): void {
     this.cancelTimer = this.timers.startTimer(ms, () => {
       if (this.finished) return;
-      const quiet = this.timers.now() - this.lastActivity;
+      // A clock stepped back reads as no quiet at all, never as more time to wait than the timeout.
+      const quiet = Math.max(0, this.timers.now() - this.lastActivity);
       if (quiet < this.timeoutMs) {
         this.arm(this.timeoutMs - quiet);
         return;
