@@ -5,6 +5,7 @@
 import type { PriceBook, ModelTarget } from '../pipeline';
 import type { Price, Settings } from '../settings';
 import type { ProviderId, TokenUsage } from '../types';
+import { targetKey } from '../routing/modelRef';
 import { SettingsMemo } from '../settingsMemo';
 import { GITHUB_MODELS_PRICES, OPENAI_PRICES, OPENROUTER_PRICES, PRESET_PRICES } from './listPrices';
 
@@ -46,7 +47,8 @@ export class ModelPrices implements PriceBook {
 
   private resolvedPrice(target: ModelTarget): Readonly<ResolvedPrice> | null {
     const overrides = this.settings().prices;
-    return this.resolved.get(overrides, `${target.provider}:${target.model}`, () => {
+    // Prices are looked up case-insensitively, so one figure serves every spelling of a model id.
+    return this.resolved.get(overrides, targetKey(target), () => {
       const found = lookUp(target, overrides);
       return found && Object.freeze(found);
     });
