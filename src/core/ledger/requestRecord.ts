@@ -21,14 +21,8 @@ export interface RequestFacts {
 /** The record of a request that returned `result` (a model's answer or a cache hit). */
 export function answeredRecord(facts: RequestFacts, result: TaskResult): UsageRecord {
   const usage = result.usage;
-  // Spelled out rather than spread from `common`: this runs before the answer is handed back.
   const record: UsageRecord = {
-    ts: facts.started,
-    requestId: facts.requestId,
-    provider: result.provider,
-    model: result.model,
-    task: facts.request.task,
-    workspace: facts.workspace,
+    ...common(facts, result.provider, result.model),
     promptTokens: usage.promptTokens,
     completionTokens: usage.completionTokens,
     cachedTokens: usage.cachedTokens,
