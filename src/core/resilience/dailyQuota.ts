@@ -30,9 +30,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class DailyQuota {
   private day: string;
-  /** The UTC day `day` names, as epoch ms [start, end): the request path compares numbers instead of formatting a date. */
+  /** UTC midnight starting the day `day` names: the request path compares numbers instead of formatting a date. */
   private dayStart: number;
-  private dayEnd: number;
   private counts = new Map<string, number>();
   /** Requests made since the last save, added to whatever the file holds then. */
   private unsaved = new Map<string, number>();
@@ -56,7 +55,6 @@ export class DailyQuota {
     const now = clock.now();
     this.day = utcDay(now);
     this.dayStart = utcMidnight(now);
-    this.dayEnd = this.dayStart + DAY_MS;
   }
 
   /** Reads the file once; later calls return at once (undefined once it has been read: nothing to wait for). */
@@ -192,12 +190,9 @@ export class DailyQuota {
 
   private rollOver(): void {
     const now = this.clock.now();
-    if (now >= this.dayStart && now < this.dayEnd) return;
+    if (now >= this.dayStart && now < this.dayStart + DAY_MS) return;
     this.dayStart = utcMidnight(now);
-    this.dayEnd = this.dayStart + DAY_MS;
-    const today = utcDay(now);
-    if (today === this.day) return;
-    this.day = today;
+    this.day = utcDay(now);
     this.counts.clear();
     this.unsaved.clear();
   }
