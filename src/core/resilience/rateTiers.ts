@@ -72,15 +72,29 @@ export function githubTierOf(modelId: string, catalogTier?: string): string {
 /** Small models GitHub puts in its `low` tier. */
 const LOW_TIER = [/^gpt-4o-mini/, /^gpt-4\.1-(mini|nano)/, /^phi-/, /^codestral/, /^mistral-(small|medium|nemo)/, /^ministral/, /^cohere-command-r-\d/, /^cohere-command-r$/, /^meta-llama-3\.1-8b/, /^jamba-.*mini/];
 
-/** Pace limits and whether the user set them, per settings object: every request of a model asks twice. */
-const paceLimits = new SettingsMemo<Readonly<PaceLimits>>();
-const userSet = new SettingsMemo<boolean>();
-
-export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): Readonly<PaceLimits> {
-  return paceLimits.get(settings, `${target.provider}:${target.model}\n${catalogTier ?? ''}`, () => Object.freeze(limitsFor(target, settings, catalogTier)));
+/** A model's pace limits, and whether the user's overrides set them. */
+interface PaceRules {
+  limits: Readonly<PaceLimits>;
+  userSet: boolean;
 }
 
-function limitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): PaceLimits {
+/** Worked out once per settings object and model: every request of a model asks for both. */
+const paceRules = new SettingsMemo<Readonly<PaceRules>>();
+
+function rulesFor(target: ModelTarget, settings: Settings, catalogTier?: string): Readonly<PaceRules> {
+  return paceRules.get(settings, `${target.provider}:${target.model}\n${catalogTier ?? ''}`, () => Object.freeze(workOutRules(target, settings, catalogTier)));
+}
+
+export function paceLimitsFor(target: ModelTarget, settings: Settings, catalogTier?: string): Readonly<PaceLimits> {
+  return rulesFor(target, settings, catalogTier).limits;
+}
+
+/** Whether the user's aurelis.rateLimits.overrides set this model's limits: they win over what the server announces. */
+export function userSetLimits(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
+  return rulesFor(target, settings, catalogTier).userSet;
+}
+
+function workOutRules(target: ModelTarget, settings: Settings, catalogTier?: string): PaceRules {
   const limits: PaceLimits = {};
   let tier: string | undefined;
   if (target.provider === 'github-models') {
@@ -90,23 +104,14 @@ function limitsFor(target: ModelTarget, settings: Settings, catalogTier?: string
   } else if (catalogTier !== undefined) tier = catalogTier;
   const overrides = lowerKeys(settings.rateLimits.overrides);
   const model = target.model.toLowerCase();
+  let userSet = false;
   for (const key of [tier, model, `${target.provider}:${model}`]) {
     const override = key === undefined ? undefined : overrides.get(key.toLowerCase());
-    if (override) applyOverride(limits, override);
+    if (!override) continue;
+    applyOverride(limits, override);
+    userSet = true;
   }
-  return limits;
-}
-
-/** Whether the user's aurelis.rateLimits.overrides set this model's limits: they win over what the server announces. */
-export function userSetLimits(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
-  return userSet.get(settings, `${target.provider}:${target.model}\n${catalogTier ?? ''}`, () => setByUser(target, settings, catalogTier));
-}
-
-function setByUser(target: ModelTarget, settings: Settings, catalogTier?: string): boolean {
-  const overrides = lowerKeys(settings.rateLimits.overrides);
-  const model = target.model.toLowerCase();
-  const tier = target.provider === 'github-models' ? githubTierOf(target.model, catalogTier) : catalogTier;
-  return [tier, model, `${target.provider}:${model}`].some((key) => key !== undefined && overrides.has(key.toLowerCase()));
+  return { limits: Object.freeze(limits), userSet };
 }
 
 /** GitHub's per-request token caps of the free tier, which are lower than the models' own. */
