@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from '../host';
 import type { BudgetCheck, BudgetDecision, BudgetGate, PriceBook } from '../pipeline';
 import type { Settings } from '../settings';
 import type { BudgetPeriod, BudgetUnit } from '../../shared/analyticsReport';
-import { EPSILON, SpendTally, configuredLimits } from './budgetStatus';
+import { EPSILON, SpendTally, configuredLimits, type BudgetLimit, type PeriodSpend } from './budgetStatus';
 import { formatAmount, formatPercent } from '../../shared/format';
 import type { SecurityEventSink } from '../audit/auditEvents';
 import type { LedgerView } from '../ledger/usageLedger';
@@ -33,6 +33,8 @@ export interface BudgetGateOptions {
 
 type Level = 'allow' | 'warn' | 'throttle' | 'stop';
 const SEVERITY: Record<Level, number> = { allow: 0, warn: 1, throttle: 2, stop: 3 };
+const ALLOW: BudgetDecision = Object.freeze({ action: 'allow' });
+type Budgets = Settings['budgets'];
 
 interface Evaluation {
   level: Level;
@@ -70,38 +72,26 @@ export class LedgerBudgetGate implements BudgetGate {
   async check(check: BudgetCheck): Promise<BudgetDecision> {
     const budgets = this.options.settings().budgets;
     const limits = configuredLimits(budgets);
-    if (limits.length === 0) return { action: 'allow' };
+    if (limits.length === 0) return ALLOW;
 
     const now = this.clock.now();
     // The view is in memory after the first read: no await (a turn of the event loop's queue) for it.
     const current = this.options.ledger.current();
     const view = current instanceof Promise ? await current : current;
     const spend = this.tally.withUnread(view.rows, view.unread, now);
-    const evaluate = (promptTokens: number): { evaluations: Evaluation[]; estimateUsd: number | null } => {
-      const estimateTokens = promptTokens + check.maxOutputTokens;
-      const estimateUsd = this.options.prices.cost(check.target, { promptTokens, completionTokens: check.maxOutputTokens, cachedTokens: 0 });
-      const evaluations: Evaluation[] = [];
-      for (const { period, unit, limit } of limits) {
-        const s = spend[period];
-        const spent = unit === 'usd' ? s.usd : s.tokens;
-        const projected = spent + (unit === 'usd' ? (estimateUsd ?? 0) : estimateTokens);
-        const stopLine = limit * budgets.stopAt;
-        const tolerance = EPSILON * Math.max(1, limit);
-        let level: Level = 'allow';
-        // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
-        if (projected > stopLine + tolerance || spent >= stopLine - tolerance) level = 'stop';
-        else if (projected >= limit * budgets.throttleAt - tolerance) level = 'throttle';
-        else if (projected >= limit * budgets.warnAt - tolerance) level = 'warn';
-        evaluations.push({ level, period, unit, limit, spent, projected, periodStart: s.start, usedUp: spent >= stopLine - tolerance });
-      }
-      return { evaluations, estimateUsd };
-    };
     // A level only rises with the estimate: what the prompt's upper bound allows everywhere, its
     // exact count allows too, so the tokenizer runs only when a budget is near.
     const bound = check.promptTokenBound;
-    let judged = evaluate(bound ?? check.promptTokens);
-    if (bound !== undefined && judged.evaluations.some((e) => e.level !== 'allow')) judged = evaluate(check.promptTokens);
-    const { evaluations, estimateUsd } = judged;
+    const firstTokens = bound ?? check.promptTokens;
+    let estimateUsd = this.estimateUsd(check, firstTokens);
+    // The usual request is far below every line: decided without building a single evaluation.
+    if (estimateUsd !== null && allBelowWarning(limits, spend, budgets, estimateUsd, firstTokens + check.maxOutputTokens)) return ALLOW;
+    let evaluations = evaluate(limits, spend, budgets, estimateUsd, firstTokens + check.maxOutputTokens);
+    if (bound !== undefined && evaluations.some((e) => e.level !== 'allow')) {
+      const counted = check.promptTokens;
+      estimateUsd = this.estimateUsd(check, counted);
+      evaluations = evaluate(limits, spend, budgets, estimateUsd, counted + check.maxOutputTokens);
+    }
     // Most severe first; among equals, the budget furthest along.
     evaluations.sort((a, b) => SEVERITY[b.level] - SEVERITY[a.level] || b.projected / b.limit - a.projected / a.limit);
     const worst = evaluations[0];
@@ -153,8 +143,45 @@ export class LedgerBudgetGate implements BudgetGate {
         };
       }
     }
-    return { action: 'allow' };
+    return ALLOW;
   }
+
+  /** The most this request can cost in dollars with `promptTokens` in, or null when the model's price is unknown. */
+  private estimateUsd(check: BudgetCheck, promptTokens: number): number | null {
+    return this.options.prices.cost(check.target, { promptTokens, completionTokens: check.maxOutputTokens, cachedTokens: 0 });
+  }
+}
+
+/** Every limit stays below its warning line with this request added (all that `evaluate` would call 'allow'). */
+function allBelowWarning(limits: readonly Readonly<BudgetLimit>[], spend: PeriodSpend, budgets: Budgets, estimateUsd: number, estimateTokens: number): boolean {
+  for (const { period, unit, limit } of limits) {
+    const s = spend[period];
+    const spent = unit === 'usd' ? s.usd : s.tokens;
+    const projected = spent + (unit === 'usd' ? estimateUsd : estimateTokens);
+    const tolerance = EPSILON * Math.max(1, limit);
+    const stopLine = limit * budgets.stopAt;
+    if (projected > stopLine + tolerance || spent >= stopLine - tolerance || projected >= limit * Math.min(budgets.warnAt, budgets.throttleAt) - tolerance) return false;
+  }
+  return true;
+}
+
+/** Each limit's level with this request added: stop, throttle, warn or allow. */
+function evaluate(limits: readonly Readonly<BudgetLimit>[], spend: PeriodSpend, budgets: Budgets, estimateUsd: number | null, estimateTokens: number): Evaluation[] {
+  const evaluations: Evaluation[] = [];
+  for (const { period, unit, limit } of limits) {
+    const s = spend[period];
+    const spent = unit === 'usd' ? s.usd : s.tokens;
+    const projected = spent + (unit === 'usd' ? (estimateUsd ?? 0) : estimateTokens);
+    const stopLine = limit * budgets.stopAt;
+    const tolerance = EPSILON * Math.max(1, limit);
+    let level: Level = 'allow';
+    // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
+    if (projected > stopLine + tolerance || spent >= stopLine - tolerance) level = 'stop';
+    else if (projected >= limit * budgets.throttleAt - tolerance) level = 'throttle';
+    else if (projected >= limit * budgets.warnAt - tolerance) level = 'warn';
+    evaluations.push({ level, period, unit, limit, spent, projected, periodStart: s.start, usedUp: spent >= stopLine - tolerance });
+  }
+  return evaluations;
 }
 
 function warnKey(e: Evaluation): string {

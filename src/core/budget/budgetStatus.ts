@@ -55,7 +55,7 @@ export function configuredLimits(budgets: Budgets): readonly Readonly<BudgetLimi
   });
 }
 
-type PeriodSpend = Record<BudgetPeriod, Spend & Period>;
+export type PeriodSpend = Record<BudgetPeriod, Spend & Period>;
 
 function emptySpend(now: number): PeriodSpend {
   return {
@@ -157,7 +157,7 @@ export class SpendTally {
 
   of(rows: UsageRows, now: number): PeriodSpend {
     const periods = this.periods;
-    const samePeriods = periods !== undefined && Object.values(periods).every((p) => now >= p.start && now < p.end);
+    const samePeriods = periods !== undefined && within(periods.daily, now) && within(periods.weekly, now) && within(periods.monthly, now);
     if (!samePeriods || rows !== this.rows || rows.length < this.counted) {
       this.periods = currentSpend(rows, now);
       this.rows = rows;
@@ -168,6 +168,10 @@ export class SpendTally {
     this.counted = rows.length;
     return periods;
   }
+}
+
+function within(period: Period, now: number): boolean {
+  return now >= period.start && now < period.end;
 }
 
 /** Tolerance for comparing dollar sums, which carry floating-point dust. */
