@@ -15,6 +15,7 @@ import { setMaxListeners } from 'node:events';
 import type { CatalogModel } from './catalog/catalogSchemas';
 import { ModelCatalog } from './catalog/modelCatalog';
 import { limitsFor, type ModelLimits } from './catalog/modelLimits';
+import { ModelFactsBook } from './routing/modelFacts';
 import { AurelisError } from './errors';
 import { silentLogger, systemClock, type Clock, type KeyStore, type Logger } from './host';
 import { answerIsUsable } from './cache/answerCheck';
@@ -35,11 +36,10 @@ import { ConcurrencyQueue } from './resilience/concurrencyQueue';
 import { DailyQuota } from './resilience/dailyQuota';
 import { ModelPacer, type PacePermit, type Pacer } from './resilience/modelPacer';
 import { answeredOutcome, failedOutcome } from './resilience/paceOutcome';
-import { paceLimitsFor, userSetLimits } from './resilience/rateTiers';
 import { RetryStop, withRetries } from './resilience/retry';
 import { realTimers, throwIfAborted, type Timers } from './resilience/timers';
 import { cheapestFirst, chainFor, resolveChain } from './routing/modelChain';
-import { outputAllowance, reasoningEffortFor } from './routing/outputAllowance';
+import { reasoningEffortFor } from './routing/outputAllowance';
 import { reportedCostOf } from './pricing/reportedCost';
 import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './audit/auditEvents';
@@ -128,6 +128,7 @@ export class Orchestrator {
   private readonly logger: Logger;
   private readonly chat: ChatProvider;
   private readonly catalog: ModelCatalog;
+  private readonly facts: ModelFactsBook;
   private readonly breakers: CircuitBreakers;
   private readonly quota: DailyQuota;
   private readonly slots: ConcurrencyQueue;
@@ -146,6 +147,7 @@ export class Orchestrator {
     this.logger = deps.logger ?? silentLogger;
     this.chat = new ChatProvider(this.timers, () => networkOptions(deps.httpProxy?.(), deps.settings().network.caFile));
     this.catalog = new ModelCatalog(this.chat, this.clock, () => this.timeoutMs());
+    this.facts = new ModelFactsBook(this.catalog);
     this.breakers = new CircuitBreakers(this.clock, () => {
       const b = deps.settings().breaker;
       return { failureThreshold: b.failureThreshold, cooldownSeconds: b.cooldownSeconds, halfOpenMaxCalls: b.halfOpenMaxCalls };
@@ -444,7 +446,7 @@ export class Orchestrator {
       const retryAt = (snap.openedAt ?? this.clock.now()) + settings.breaker.cooldownSeconds * 1000;
       return pausedError(target, snap.failures, retryAt - this.clock.now());
     }
-    const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
+    const limits = this.facts.of(target, settings).paceLimits;
     const spentUntil = this.quota.spentUntil(target, limits.requestsPerDay);
     if (spentUntil === undefined) return undefined;
     const countRanOut = limits.requestsPerDay !== undefined && this.quota.count(target) >= limits.requestsPerDay;
@@ -548,7 +550,8 @@ export class Orchestrator {
       pacer = this.deps.sharedPacer?.(target, local, this.timers) ?? local;
       this.pacers.set(key, pacer);
     }
-    const limits = paceLimitsFor(target, settings, this.catalog.cached(target)?.tier);
+    const facts = this.facts.of(target, settings);
+    const limits = facts.paceLimits;
     const permit = settings.rateLimits.pacing
       ? await pacer.acquire(
           limits,
@@ -557,7 +560,7 @@ export class Orchestrator {
             if (run && ms >= NOTICE_WAIT_MS) this.notify(run, { kind: 'rate_wait', message: `Waiting ${describeDuration(ms)} for ${target.model}'s rate limit on ${providerLabel(target.provider)}.` });
           },
           // What the server announces paces the model unless the user's override sets its limits.
-          new PaceAsk(request?.prompt ?? PromptSize.NONE, request?.outputTokens ?? 0, request?.retry ?? false, !userSetLimits(target, settings, this.catalog.cached(target)?.tier)),
+          new PaceAsk(request?.prompt ?? PromptSize.NONE, request?.outputTokens ?? 0, request?.retry ?? false, !facts.userSetLimits),
         )
       : { report: () => undefined, release: () => undefined };
     // Counted in memory at once; the file is saved in the background (flush() waits for it).
@@ -685,11 +688,11 @@ export class Orchestrator {
   }
 
   private limits(target: ModelTarget, settings: Settings): ModelLimits {
-    return limitsFor(target, settings, this.catalog.cached(target));
+    return this.facts.of(target, settings).limits;
   }
 
   private outputAllowance(request: TaskRequest, target: ModelTarget, settings: Settings): number {
-    return outputAllowance(request, target, settings, this.limits(target, settings));
+    return this.facts.of(target, settings).allowance(request);
   }
 
   /** The server's usage; only a server that reported none has the prompt counted here. */

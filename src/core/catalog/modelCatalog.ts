@@ -25,6 +25,8 @@ interface Entry {
 export class ModelCatalog {
   private readonly entries = new Map<ProviderId, Entry>();
   private readonly inFlight = new Map<string, Promise<CatalogModel[]>>();
+  /** Changes whenever a list arrives: what was worked out from `cached` before is stale then. */
+  version = 0;
 
   constructor(
     private readonly chat: ChatProvider,
@@ -43,6 +45,7 @@ export class ModelCatalog {
       this.inFlight.set(key, pending);
     }
     const models = await pending;
+    this.version++;
     this.entries.set(connection.provider, { baseUrl: connection.baseUrl, fetchedAt: this.clock.now(), models, byId: new Map(models.map((m) => [m.id.toLowerCase(), m])) });
     return models;
   }

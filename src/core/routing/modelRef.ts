@@ -21,8 +21,18 @@ export function isProviderId(value: string): value is ProviderId {
   return (PROVIDER_IDS as readonly string[]).includes(value);
 }
 
+/**
+ * Keys of frozen targets (the chains resolveChain hands out): the same target is looked up at
+ * a dozen stages of every request, and a frozen one cannot change under its key.
+ */
+const frozenKeys = new WeakMap<ModelTarget, string>();
+
 /** A stable map key; model ids compare case-insensitively, as the providers treat them. */
 export function targetKey(target: ModelTarget): string {
-  return `${target.provider}:${target.model.toLowerCase()}`;
+  const known = frozenKeys.get(target);
+  if (known !== undefined) return known;
+  const key = `${target.provider}:${target.model.toLowerCase()}`;
+  if (Object.isFrozen(target)) frozenKeys.set(target, key);
+  return key;
 }
 
