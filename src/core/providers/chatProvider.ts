@@ -1,14 +1,15 @@
 /**
  * The one provider implementation: the OpenAI chat-completions protocol through the official
  * `openai` SDK, for every preset. The SDK's own retries are off (`maxRetries: 0`) because retries,
- * pacing and fallback are the orchestrator's; each call gets its own AbortController that the
- * user's signal and our timeout both abort, so we can tell a cancel from a timeout.
+ * pacing and fallback are the orchestrator's; each call is an Attempt (attempt.ts) with its own
+ * AbortController that the user's signal and our timeout both abort, so we can tell a cancel from a timeout.
  */
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions/completions';
 import { AurelisError } from '../errors';
 import type { HeaderSource } from '../resilience/backoff';
 import { cancelledError, type Timers } from '../resilience/timers';
+import { Attempt, Watchdog } from './attempt';
 import type { FinishReason } from '../types';
 import { finishReasonOf, readChunk, readCompletion, usageOf, type ReportedUsage } from './chatSchemas';
 import type { Connection } from './connection';
@@ -17,7 +18,7 @@ import { RefusedParameters, type OptionalField } from './refusedParameters';
 import { requestBody, type BodyInput, type RequestBody } from './requestBody';
 import { NetworkFetch, type NetworkOptions } from './network';
 import { providerFetch, streamSaidDone } from './transport';
-import { classifyFailure, contentFilterMessage, ProviderFailure, unreadable, type FailureContext } from './providerErrors';
+import { contentFilterMessage, ProviderFailure, unreadable, type FailureContext } from './providerErrors';
 
 /** What to ask (requestBody.ts shapes it for the model and provider), where, and how to wait. */
 export interface ChatCall extends BodyInput {
@@ -48,15 +49,20 @@ export class ChatProvider {
   private readonly refused = new RefusedParameters();
 
   private readonly network = new NetworkFetch();
+  /** Every attempt's timeout, on one timer. */
+  private readonly watchdog: Watchdog;
 
   constructor(
     private readonly timers: Timers,
     /** Proxy and CA settings, read for every request. */
     private readonly networkOptions: () => NetworkOptions | undefined = () => undefined,
-  ) {}
+  ) {
+    this.watchdog = new Watchdog(timers);
+  }
 
   dispose(): void {
     this.network.dispose();
+    this.watchdog.dispose();
   }
 
   /**
@@ -84,7 +90,7 @@ export class ChatProvider {
   }
 
   private async once(call: ChatCall, body: RequestBody): Promise<ChatAnswer> {
-    const attempt = new Attempt(this.timers, call.signal, call.timeoutMs);
+    const attempt = new Attempt(this.watchdog, call.signal, call.timeoutMs);
     const ctx: FailureContext = { connection: call.connection, model: call.model, now: this.timers.now() };
     const client = this.client(call.connection);
     try {
@@ -100,7 +106,7 @@ export class ChatProvider {
 
   /** GET a JSON document with the provider's auth and headers (the model catalog). */
   async getJson(connection: Connection, url: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<unknown> {
-    const attempt = new Attempt(this.timers, signal, timeoutMs);
+    const attempt = new Attempt(this.watchdog, signal, timeoutMs);
     const ctx: FailureContext = { connection, model: 'the model catalog', now: this.timers.now() };
     try {
       return await this.client(connection).get<unknown>(url, { signal: attempt.signal });
@@ -220,78 +226,4 @@ function brokenStream(ctx: FailureContext, partialText: string, why: string): Pr
 function withPartial(error: AurelisError, partialText: string): AurelisError {
   if (partialText === '') return error;
   return new AurelisError(error.kind, error.message, { nextSteps: error.nextSteps, partialText });
-}
-
-/**
- * One attempt's cancellation and timeout wiring. A streamed answer's timeout runs from its last
- * chunk: each chunk only notes the time, and the one timer, when it fires early, waits out the
- * rest (a timer cancelled and started again for every chunk cost more than reading the chunk).
- */
-class Attempt {
-  private readonly controller = new AbortController();
-  private cancelTimer: () => void = () => undefined;
-  /** When the timeout was last restarted (the attempt began, a chunk arrived). */
-  private lastActivity: number;
-  private finished = false;
-  timedOut = false;
-  userCancelled = false;
-  private readonly onUserAbort = (): void => {
-    this.userCancelled = true;
-    this.controller.abort();
-  };
-
-  constructor(
-    private readonly timers: Timers,
-    private readonly userSignal: AbortSignal | undefined,
-    private readonly timeoutMs: number,
-  ) {
-    if (userSignal?.aborted) this.onUserAbort();
-    else userSignal?.addEventListener('abort', this.onUserAbort, { once: true });
-    this.lastActivity = timers.now();
-    this.arm(timeoutMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Restarts the timeout (a streamed chunk arrived). */
-  heartbeat(): void {
-    this.lastActivity = this.timers.now();
-  }
-
-  private arm(ms: number): void {
-    this.cancelTimer = this.timers.startTimer(ms, () => {
-      if (this.finished) return;
-      // A clock stepped back reads as no quiet at all, never as more time to wait than the timeout.
-      const quiet = Math.max(0, this.timers.now() - this.lastActivity);
-      if (quiet < this.timeoutMs) {
-        this.arm(this.timeoutMs - quiet);
-        return;
-      }
-      this.timedOut = true;
-      this.controller.abort();
-    });
-  }
-
-  finish(): void {
-    this.finished = true;
-    this.cancelTimer();
-    this.userSignal?.removeEventListener('abort', this.onUserAbort);
-  }
-
-  explain(err: unknown, ctx: FailureContext): ProviderFailure {
-    if (err instanceof ProviderFailure) return err;
-    if (this.userCancelled) return new ProviderFailure(cancelledError(), false, false);
-    if (this.timedOut) {
-      const seconds = Math.round(this.timeoutMs / 1000);
-      const error = new AurelisError(
-        'timeout',
-        `${ctx.model} on ${ctx.connection.label} did not answer within ${seconds} s (aurelis.requestTimeoutSeconds). Try again, raise the timeout, or choose a faster model.`,
-        { provider: ctx.connection.provider, model: ctx.model },
-      );
-      return new ProviderFailure(error, true, true);
-    }
-    return classifyFailure(err, ctx);
-  }
 }
