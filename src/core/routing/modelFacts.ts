@@ -14,6 +14,9 @@ import type { Settings } from '../settings';
 import type { TaskRequest, TaskType } from '../types';
 import { outputAllowance } from './outputAllowance';
 
+/** What the facts read from the catalog: its entry for a model, and whether it changed since. */
+export type CatalogState = Pick<ModelCatalog, 'cached' | 'version'>;
+
 export class ModelFacts {
   readonly catalog: CatalogModel | undefined;
   readonly limits: ModelLimits;
@@ -27,7 +30,7 @@ export class ModelFacts {
     private readonly target: ModelTarget,
     readonly settings: Settings,
     readonly catalogVersion: number,
-    catalog: ModelCatalog,
+    catalog: CatalogState,
   ) {
     this.catalog = catalog.cached(target);
     this.limits = limitsFor(target, settings, this.catalog);
@@ -51,7 +54,7 @@ export class ModelFacts {
 export class ModelFactsBook {
   private readonly known = new WeakMap<ModelTarget, ModelFacts>();
 
-  constructor(private readonly catalog: ModelCatalog) {}
+  constructor(private readonly catalog: CatalogState) {}
 
   of(target: ModelTarget, settings: Settings): ModelFacts {
     const known = this.known.get(target);
