@@ -64,24 +64,35 @@ export class ModelPacer implements Pacer {
   constructor(private readonly timers: Timers) {}
 
   /** Waits until this request may go; `onWait` hears about a timed wait once, before it starts. */
-  async acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request: PaceRequest = PLAIN_REQUEST): Promise<PacePermit> {
+  acquire(limits: PaceLimits, signal: AbortSignal | undefined, onWait?: (ms: number) => void, request: PaceRequest = PLAIN_REQUEST): Promise<PacePermit> {
+    // Nobody in line and a slot free (the usual case): the request goes at once, without a
+    // place in line to take and give back. Whoever would wait behind it is not there to wake.
+    if (this.line.isEmpty() && signal?.aborted !== true) {
+      const permit = this.tryNow(limits, request);
+      if (typeof permit === 'object') return Promise.resolve(permit);
+    }
     let told = false;
     return this.line.take(request.retry, signal, async () => {
-      const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(this.tokensOf(request), this.inFlight, this.timers.now()) : 0);
-      if (wait === 0) {
-        this.inFlight++;
-        this.learned.sent(this.tokensOf(request), this.timers.now());
-        const seq = ++this.sequence;
-        this.sentOrder.set(seq, request);
-        return { result: this.permit(seq) };
-      }
-      if (!told && Number.isFinite(wait)) {
+      const tried = this.tryNow(limits, request);
+      if (typeof tried === 'object') return { result: tried };
+      if (!told && Number.isFinite(tried)) {
         told = true;
-        onWait?.(wait);
+        onWait?.(tried);
       }
-      await this.pause(wait, signal);
+      await this.pause(tried, signal);
       return undefined;
     });
+  }
+
+  /** Lets the request go now (its permit), or says how long it must wait (ms; Infinity until a release). */
+  private tryNow(limits: PaceLimits, request: PaceRequest): PacePermit | number {
+    const wait = Math.max(this.waitNeeded(limits), request.learned ? this.learned.waitNeeded(this.tokensOf(request), this.inFlight, this.timers.now()) : 0);
+    if (wait !== 0) return wait;
+    this.inFlight++;
+    this.learned.sent(this.tokensOf(request), this.timers.now());
+    const seq = ++this.sequence;
+    this.sentOrder.set(seq, request);
+    return this.permit(seq);
   }
 
   /** A request's tokens when a learned token limit counts them; 0 (and nothing counted) otherwise. */

@@ -12,6 +12,11 @@ export class TurnQueue {
   /** Told whenever the line moves or a slot frees up; the head's own wait may listen to it. */
   readonly changed = new ChangeSignal();
 
+  /** No request is waiting or trying for a slot. */
+  isEmpty(): boolean {
+    return this.line.length === 0;
+  }
+
   /**
    * Waits for this request's turn, then calls `tryOnce` until it returns a result; `tryOnce`
    * does its own waiting between tries and returns `undefined` to try again.

@@ -52,6 +52,24 @@ describe('ModelPacer', () => {
     assert.deepEqual(timers.sleeps, [], 'a concurrency wait is not a timed sleep');
   });
 
+  it('a newcomer never takes a freed slot from a request already waiting for it', async () => {
+    const first = await pacer.acquire({ concurrent: 1 }, undefined);
+    const order: string[] = [];
+    const waiting = pacer.acquire({ concurrent: 1 }, undefined).then((p) => {
+      order.push('waiting');
+      p.release();
+    });
+    await new Promise((r) => setImmediate(r));
+    first.release();
+    // The slot is free at this instant, before the waiter has woken: the newcomer must still queue.
+    const newcomer = pacer.acquire({ concurrent: 1 }, undefined).then((p) => {
+      order.push('newcomer');
+      p.release();
+    });
+    await Promise.all([waiting, newcomer]);
+    assert.deepEqual(order, ['waiting', 'newcomer']);
+  });
+
   it('serves waiters first come, first served', async () => {
     const first = await pacer.acquire({ concurrent: 1 }, undefined);
     const order: number[] = [];
