@@ -25,7 +25,7 @@ import { afterRetriesError, asAurelisError, chainExhausted, describe, pausedErro
 import { BudgetAsk, PaceAsk } from './lazyAsks';
 import { Recording } from './recording';
 import { checkedRequest } from './requestCheck';
-import { ChatProvider, type ChatAnswer } from './providers/chatProvider';
+import { ChatProvider, type ChatAnswer, type ChatCall } from './providers/chatProvider';
 import { connectionWithKey, resolveConnection, type Connection, type KeySource } from './providers/connection';
 import { messagesOf } from './providers/messages';
 import type { NetworkOptions } from './providers/network';
@@ -45,7 +45,7 @@ import { targetKey } from './routing/modelRef';
 import type { SecurityEventSink } from './audit/auditEvents';
 import type { Settings } from './settings';
 import { countTokens, PromptSize } from './tokens';
-import { type AnswerCheck, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
+import { type AnswerCheck, type ChatMessage, type ProviderId, type RunOptions, type TaskRequest, type TaskResult, type TaskType, type TokenUsage } from './types';
 
 /**
  * What `run` returns: the result, plus `recorded`, which resolves once the request's usage record
@@ -105,6 +105,8 @@ interface RunState extends RequestFacts {
   fallbackDepth: number;
   /** The prompt's byte bound at once; its exact token count only for the stages that need it. */
   prompt: PromptSize;
+  /** The chat messages of the request as the guard let it through: what every attempt sends. */
+  messages?: ChatMessage[];
   /** Where the answering model's API key came from (logged after the answer). */
   keySource?: KeySource;
   /** The environment variable the key came from, when it did. */
@@ -192,10 +194,12 @@ export class Orchestrator {
       run.target = first;
       const request = await this.guard(run, first, settings);
       const messages = messagesOf(request);
+      run.messages = messages;
       run.prompt = new PromptSize(messages);
       if (this.keepsContent()) this.keepContent(run, 'prompt', messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n'));
       // A cached answer costs nothing, so it is served whatever the budget says (and still recorded).
-      const hit = await this.cacheLookup(run, request, first);
+      // With the cache switched off there is nothing to look up, and no turn to wait for it.
+      const hit = settings.cache.enabled ? await this.cacheLookup(run, request, first) : undefined;
       if (hit) return this.fromCache(run, hit);
       if (await this.budgetCheck(run, request, first, settings)) chain = this.cheapestFirst(chain, run, request, settings);
       const answer = await this.walkChain(run, request, chain);
@@ -517,20 +521,22 @@ export class Orchestrator {
       permit = await this.pace(target, settings, run.signal, run, { prompt: run.prompt, outputTokens: maxTokens, retry: attempt > 0 });
       if (attempt > 0) this.logger.debug(`[${run.requestId}] attempt ${attempt + 1} on ${target.model}`);
       tally.sent++;
-      const answer = await this.chat.complete({
+      const call: ChatCall = {
         connection,
         model: target.model,
-        messages: messagesOf(request),
+        messages: run.messages ?? messagesOf(request),
         stream: request.stream === true,
         signal: run.signal,
         timeoutMs: settings.requestTimeoutSeconds * 1000,
-        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         maxTokens,
-        ...(effort === undefined ? {} : { reasoningEffort: effort }),
-        ...(request.topP === undefined ? {} : { topP: request.topP }),
-        ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
-        ...(run.options.onDelta ? { onDelta: run.options.onDelta } : {}),
-      });
+      };
+      // Set one by one: spreading a throwaway object per optional field cost an allocation each.
+      if (request.temperature !== undefined) call.temperature = request.temperature;
+      if (effort !== undefined) call.reasoningEffort = effort;
+      if (request.topP !== undefined) call.topP = request.topP;
+      if (request.responseFormat !== undefined) call.responseFormat = request.responseFormat;
+      if (run.options.onDelta) call.onDelta = run.options.onDelta;
+      const answer = await this.chat.complete(call);
       permit.report(answeredOutcome(answer.headers, this.clock.now()));
       return answer;
     } catch (err) {
