@@ -9,6 +9,8 @@
  * answer) the record was acknowledged — on disk, with fsync. Each pair waits for that before the
  * next request, so one request's writing does not land inside the next one's timing.
  *
+ * The pipeline runs as users run it: bundled and minified like dist/ (productionPipeline.ts).
+ *
  * Two smaller runs change one thing each — the ledger's fsync off, then no ledger stages at
  * all (no recorder, no budget gate) — so the report can say what the overhead is made of.
  */
@@ -18,7 +20,8 @@ import { messagesOf } from '../src/core/providers/messages';
 import type { Settings } from '../src/core/settings';
 import type { TaskRequest } from '../src/core/types';
 import { FakeOpenAIServer, reply } from '../test/fake-server';
-import { BENCH_KEY, BENCH_MODEL, benchSettings, startPipeline, type PipelineOptions } from './pipeline';
+import { BENCH_KEY, BENCH_MODEL, type Pipeline, type PipelineOptions } from './pipeline';
+import { productionPipeline } from './productionPipeline';
 import { measuredFirst, median, percentile, ratio, round } from './stats';
 
 export interface OverheadFigures {
@@ -121,12 +124,15 @@ export async function measureOverhead(opts: OverheadOptions): Promise<OverheadFi
   server.handle(() => reply.text(ANSWER));
   const sdk = new OpenAI({ baseURL: server.v1Url, apiKey: BENCH_KEY, maxRetries: 0, organization: null, project: null, logLevel: 'off' });
   try {
+    const { benchSettings, startPipeline } = await productionPipeline();
+    const compare = (settings: Settings, options: PipelineOptions, plan: OverheadOptions): Promise<Comparison> =>
+      compareWith(() => startPipeline(server, settings, options), sdk, plan);
     const settings = benchSettings(server, { cache: { enabled: false } });
-    const full = await compare(server, sdk, settings, {}, opts);
-    const fsyncOff = await compare(server, sdk, benchSettings(server, { cache: { enabled: false }, ledger: { fsync: false } }), {}, small(opts));
-    const noLedger = await compare(server, sdk, settings, { withoutLedger: true }, small(opts));
+    const full = await compare(settings, {}, opts);
+    const fsyncOff = await compare(benchSettings(server, { cache: { enabled: false }, ledger: { fsync: false } }), {}, small(opts));
+    const noLedger = await compare(settings, { withoutLedger: true }, small(opts));
     server.handle(() => reply.text(ANSWER, { delayMs: PROVIDER_LATENCY_MS }));
-    const slow = await compare(server, sdk, settings, {}, { ...opts, requests: opts.provider, streamed: opts.provider, warmup: 5 });
+    const slow = await compare(settings, {}, { ...opts, requests: opts.provider, streamed: opts.provider, warmup: 5 });
     const { latency, ttft, durable, cpu } = full;
     return {
       added_ms: addedMedian(latency),
@@ -161,8 +167,8 @@ function small(opts: OverheadOptions): OverheadOptions {
 }
 
 /** Warms up, then measures plain requests and streamed first tokens, pipeline against SDK. */
-async function compare(server: FakeOpenAIServer, sdk: OpenAI, settings: Settings, options: PipelineOptions, opts: OverheadOptions): Promise<Comparison> {
-  const pipeline = await startPipeline(server, settings, options);
+async function compareWith(start: () => Promise<Pipeline>, sdk: OpenAI, opts: OverheadOptions): Promise<Comparison> {
+  const pipeline = await start();
   try {
     const durable: Comparison['durable'] = { fromAsk: [], fromAnswer: [] };
     const cpuOf = { plain: [] as number[], firstToken: [] as number[] };

@@ -409,14 +409,16 @@ export class Orchestrator {
   /** Tries each model in turn; a model that cannot answer hands over to the next. */
   private async walkChain(run: RunState, request: TaskRequest, chain: readonly ModelTarget[]): Promise<Answer> {
     const failures: Array<{ target: ModelTarget; error: AurelisError }> = [];
-    const deadProviders = new Set<ProviderId>();
+    /** Providers that failed in a way no other of their models can avoid (made at the first). */
+    let deadProviders: Set<ProviderId> | undefined;
     // Read from disk by the first request only; later ones do not wait a turn for it.
     const quotaLoading = this.quota.ready();
     if (quotaLoading) await quotaLoading;
     const settings = run.settings;
-    for (const [depth, target] of chain.entries()) {
+    for (let depth = 0; depth < chain.length; depth++) {
+      const target = chain[depth] as ModelTarget;
       throwIfAborted(run.signal);
-      if (deadProviders.has(target.provider)) continue;
+      if (deadProviders?.has(target.provider)) continue;
       const skip = this.unusable(target, settings);
       if (skip) {
         failures.push({ target, error: skip });
@@ -437,7 +439,7 @@ export class Orchestrator {
         if (STOPS_THE_CHAIN.has(error.kind)) throw error;
         this.logger.info(`[${run.requestId}] ${target.provider}:${target.model} failed (${error.kind}): ${error.message}`);
         failures.push({ target, error });
-        if (PROVIDER_WIDE.has(error.kind)) deadProviders.add(target.provider);
+        if (PROVIDER_WIDE.has(error.kind)) (deadProviders ??= new Set()).add(target.provider);
       }
     }
     throw chainExhausted(failures, this.clock.now());

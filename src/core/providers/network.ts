@@ -28,12 +28,15 @@ interface Route {
   dispatcher: Dispatcher;
 }
 
+/** The global fetch, looked up at each call (a test or the editor may replace it). */
+const globalFetch: FetchLike = (input, init) => fetch(input, init);
+
 /** The fetch for the current network options; rebuilt only when they (or the CA file) change. */
 export class NetworkFetch {
   private current: { key: string; fetch: FetchLike; route: Promise<Route> } | undefined;
 
   fetchFor(options: NetworkOptions | undefined): FetchLike {
-    if (!options || (options.proxy === undefined && options.caFile === undefined && options.strictSSL)) return (input, init) => fetch(input, init);
+    if (!options || (options.proxy === undefined && options.caFile === undefined && options.strictSSL)) return globalFetch;
     const key = JSON.stringify([options.proxy ?? '', options.strictSSL, options.caFile ?? '', options.caFile === undefined ? 0 : modifiedAt(options.caFile)]);
     if (this.current?.key === key) return this.current.fetch;
     this.closeDispatcher();
