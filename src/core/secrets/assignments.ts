@@ -9,7 +9,7 @@
  * - under an AWS secret name: exactly 40 base64 characters (the format AWS issues);
  * and never a placeholder or reference (see secretValues.ts), a URL, a path or an e-mail.
  */
-import type { Candidate } from './detection';
+import { anyCase, runPasses, type Candidate, type Pass } from './detection';
 import { classifyName, type SecretNameClass } from './secretNames';
 import { characterClasses, distinctCharacters, isPlaceholder, isRepeatedCharacter, shannonEntropy } from './secretValues';
 
@@ -18,9 +18,9 @@ const QUOTED_ASSIGNMENT =
   /(?<![A-Za-z0-9_$.-])(@?\$?[A-Za-z_][A-Za-z0-9_.-]{0,99})["'`]?\]?(?:\s*:\s*[A-Za-z_][\w.<>[\]|?]*|[ \t]+[A-Za-z_][\w.[\]]*)?\s*(?:=>|:=|\?\?=|\|\|=|=|:)(?!=)\s*(?:[rbuRBfF]{1,2}|[@$])?(?:"([^"\r\n\\]*(?:\\.[^"\r\n\\]*)*)"|'([^'\r\n\\]*(?:\\.[^'\r\n\\]*)*)'|`([^`\r\n\\$]*)`)/dg;
 
 /**
- * What every quoted assignment holds: the end of its operator (`=`, `:`, `=>`), maybe spaces
- * and a string prefix, then a quote. A text without one has no quoted assignment, and the
- * pattern above (the costliest of the scan) need not walk it.
+ * What every quoted assignment holds, and so the trigger of its pass: the end of its operator
+ * (`=`, `:`, `=>`), maybe spaces and a string prefix, then a quote. A text without one has no
+ * quoted assignment, and the pattern above (the costliest of the scan) need not walk it.
  */
 const QUOTED_ASSIGNMENT_MARK = /[=:>]\s*(?:[rbuRBfF]{1,2}|[@$])?["'`]/;
 
@@ -34,11 +34,32 @@ const AUTH_HEADER =
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const LITERAL_KEYWORDS = new Set(['true', 'false', 'null', 'none', 'nil', 'undefined', 'yes', 'no', 'on', 'off']);
 
+export const assignmentPasses: readonly Pass[] = [
+  // The end of the operator and the opening quote (see QUOTED_ASSIGNMENT_MARK).
+  { trigger: QUOTED_ASSIGNMENT_MARK, pattern: QUOTED_ASSIGNMENT, find: quotedAssignments },
+  {
+    // The whole pattern, flags aside: a line matches by its shape from start to end (code is
+    // full of `=` and `: `), so no shorter part of it is both implied and rare. Searched for
+    // with the other triggers, it costs a text without such a line no pass of its own.
+    trigger: new RegExp(BARE_ASSIGNMENT.source, 'm'),
+    pattern: BARE_ASSIGNMENT,
+    find: bareAssignments,
+  },
+  {
+    // Each header name, or the part of it every spelling holds (`x-api-key` holds `api-key`), in any letter case, as the `i` flag matches it.
+    trigger: new RegExp(anyCase('authorization', 'api-key', 'auth-token', 'access-token', 'private-token')),
+    pattern: AUTH_HEADER,
+    find: authHeaders,
+  },
+];
+
 export function assignedSecrets(text: string): Candidate[] {
-  const out: Candidate[] = [];
+  return runPasses(assignmentPasses, text);
+}
+
+function quotedAssignments(text: string, out: Candidate[]): void {
   QUOTED_ASSIGNMENT.lastIndex = 0;
-  const quoted = mayHoldQuotedAssignment(text);
-  for (let m = quoted ? QUOTED_ASSIGNMENT.exec(text) : null; m !== null; m = QUOTED_ASSIGNMENT.exec(text)) {
+  for (let m = QUOTED_ASSIGNMENT.exec(text); m !== null; m = QUOTED_ASSIGNMENT.exec(text)) {
     const group = m[2] !== undefined ? 2 : m[3] !== undefined ? 3 : 4;
     const span = m.indices?.[group];
     const found = span && judge(m[1] ?? '', m[group] ?? '');
@@ -47,6 +68,9 @@ export function assignedSecrets(text: string): Candidate[] {
     // type; when that name is not a secret's, let the words after it have their turn.
     else QUOTED_ASSIGNMENT.lastIndex = m.index + (m[1] ?? '').length;
   }
+}
+
+function bareAssignments(text: string, out: Candidate[]): void {
   BARE_ASSIGNMENT.lastIndex = 0;
   for (let m = BARE_ASSIGNMENT.exec(text); m !== null; m = BARE_ASSIGNMENT.exec(text)) {
     const name = m[1] ?? '';
@@ -56,15 +80,17 @@ export function assignedSecrets(text: string): Candidate[] {
     const found = judge(name, value);
     if (found) out.push({ kind: found, start: span[0], end: span[1] });
   }
+}
+
+function authHeaders(text: string, out: Candidate[]): void {
   AUTH_HEADER.lastIndex = 0;
   for (let m = AUTH_HEADER.exec(text); m !== null; m = AUTH_HEADER.exec(text)) {
     const span = m.indices?.[1];
     if (span && looksRandom(m[1] ?? '', 16)) out.push({ kind: 'auth_header', start: span[0], end: span[1] });
   }
-  return out;
 }
 
-/** False only for a text in which QUOTED_ASSIGNMENT cannot match (exported for the test that holds it to that). */
+/** False only for a text in which QUOTED_ASSIGNMENT cannot match: its pass's trigger (exported for the test that holds it to that). */
 export function mayHoldQuotedAssignment(text: string): boolean {
   return QUOTED_ASSIGNMENT_MARK.test(text);
 }

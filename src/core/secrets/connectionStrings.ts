@@ -7,7 +7,7 @@
  * skipped is a placeholder, a reference (`${DB_PASSWORD}`, `{password}`, `%s`), a well-known
  * development default (`postgres`, `root`, `guest`, …) and a password equal to the user name.
  */
-import type { Candidate } from './detection';
+import { anyCase, runPasses, type Candidate, type Pass } from './detection';
 import { isPlaceholder } from './secretValues';
 
 const URL_WITH_PASSWORD =
@@ -15,6 +15,27 @@ const URL_WITH_PASSWORD =
 const QUERY_PASSWORD = /[?&](?:password|passwd|pwd)=([^&#\s'"`<>]+)/dgi;
 const ADO_SECRET = /(?<![A-Za-z?&])(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;'"`\r\n]+)/dgi;
 const ADO_CONTEXT = /(?<![A-Za-z])(?:server|data source|host|database|initial catalog|user id|uid|username|accountname|endpoint|defaultendpointsprotocol|sharedaccesskeyname)\s*=/i;
+
+export const connectionStringPasses: readonly Pass[] = [
+  {
+    // The pattern's `://user:password@`, as written there but without its groups.
+    trigger: /:\/\/[^\s:/?#@'"`<>]*:[^\s/?#@'"`<>]+@/,
+    pattern: URL_WITH_PASSWORD,
+    find: urlPasswords,
+  },
+  {
+    // The pattern's `?password=` in any letter case, as its `i` flag matches it.
+    trigger: new RegExp(`[?&](?:${anyCase('password', 'passwd', 'pwd')})=`),
+    pattern: QUERY_PASSWORD,
+    find: queryPasswords,
+  },
+  {
+    // The pattern's key name and `=`, in any letter case, as its `i` flag matches them.
+    trigger: new RegExp(`(?:${anyCase('password', 'pwd', 'accountkey', 'sharedaccesskey')})\\s*=`),
+    pattern: ADO_SECRET,
+    find: adoSecrets,
+  },
+];
 
 /** Development defaults that protect nothing; a finding on them would only teach people to click through. */
 const WELL_KNOWN_DEFAULTS = new Set(['postgres', 'mysql', 'mariadb', 'root', 'admin', 'guest', 'redis', 'mongo', 'mongodb', 'rabbitmq', 'oracle', 'sa', 'test', 'user', 'pass', 'password']);
@@ -33,18 +54,26 @@ function isRealPassword(raw: string, user?: string): boolean {
 }
 
 export function connectionStringPasswords(text: string): Candidate[] {
-  const out: Candidate[] = [];
+  return runPasses(connectionStringPasses, text);
+}
+
+function urlPasswords(text: string, out: Candidate[]): void {
   URL_WITH_PASSWORD.lastIndex = 0;
-  // No `://`, no URL: the pattern need not walk the text.
-  for (let m = text.includes('://') ? URL_WITH_PASSWORD.exec(text) : null; m !== null; m = URL_WITH_PASSWORD.exec(text)) {
+  for (let m = URL_WITH_PASSWORD.exec(text); m !== null; m = URL_WITH_PASSWORD.exec(text)) {
     const span = m.indices?.[2];
     if (span && isRealPassword(m[2] ?? '', m[1])) out.push({ kind: 'connection_string', start: span[0], end: span[1] });
   }
+}
+
+function queryPasswords(text: string, out: Candidate[]): void {
   QUERY_PASSWORD.lastIndex = 0;
   for (let m = QUERY_PASSWORD.exec(text); m !== null; m = QUERY_PASSWORD.exec(text)) {
     const span = m.indices?.[1];
     if (span && isRealPassword(m[1] ?? '')) out.push({ kind: 'connection_string', start: span[0], end: span[1] });
   }
+}
+
+function adoSecrets(text: string, out: Candidate[]): void {
   ADO_SECRET.lastIndex = 0;
   for (let m = ADO_SECRET.exec(text); m !== null; m = ADO_SECRET.exec(text)) {
     const span = m.indices?.[1];
@@ -55,7 +84,6 @@ export function connectionStringPasswords(text: string): Candidate[] {
     if (!line.includes(';') || !ADO_CONTEXT.test(line) || !isRealPassword(trimmed)) continue;
     out.push({ kind: 'connection_string', start: span[0], end: span[0] + trimmed.length });
   }
-  return out;
 }
 
 /** The line holding `offset`: an ADO string needs `;` and another `Key=` on it to be one. */

@@ -4,7 +4,7 @@
  * is a secret wherever it appears, test fixtures and documentation included; the only
  * exemption is a body that is one character repeated (`ghp_xxxx…`), which no issuer mints.
  */
-import { findMatches, type Candidate } from './detection';
+import { findMatches, type Candidate, type Pass } from './detection';
 import { isRepeatedCharacter } from './secretValues';
 
 /** Below this many base64 characters a PEM block is an elided example (`MIIE…`), not a key. */
@@ -17,12 +17,18 @@ const MAX_KEY_BLOCK = 64 * 1024;
  * END line, the whole block. Also inside JSON strings (`"-----BEGIN…\nMIIE…\n-----END…"`) and
  * when the END line was cut off by a selection (then the base64 lines that follow).
  */
-export function privateKeys(text: string): Candidate[] {
-  const out: Candidate[] = [];
-  const begin = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
+const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
+
+export const privateKeyPasses: readonly Pass[] = [
+  // Every block starts with the BEGIN line the pattern opens with.
+  { trigger: /-----BEGIN /, pattern: PEM_BEGIN, find: privateKeyBlocks },
+];
+
+function privateKeyBlocks(text: string, out: Candidate[]): void {
+  PEM_BEGIN.lastIndex = 0;
   // Per END marker, where it next occurs (-1: nowhere further): many BEGINs without an END must not each search to the end of the text.
   const nextEnd = new Map<string, number>();
-  for (let m = begin.exec(text); m !== null; m = begin.exec(text)) {
+  for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) {
     const label = `${m[1] ?? ''}PRIVATE KEY${m[2] ?? ''}`;
     const bodyStart = m.index + m[0].length;
     const endMarker = `-----END ${label}-----`;
@@ -40,9 +46,8 @@ export function privateKeys(text: string): Candidate[] {
     }
     const base64 = body.replace(/\\[nr]/g, '').replace(/^[A-Za-z-]+: .*$/gm, '').replace(/[^A-Za-z0-9+/]/g, '');
     if (base64.length >= MIN_KEY_BODY && !isRepeatedCharacter(base64)) out.push({ kind: 'private_key', start: m.index, end });
-    begin.lastIndex = Math.max(begin.lastIndex, end);
+    PEM_BEGIN.lastIndex = Math.max(PEM_BEGIN.lastIndex, end);
   }
-  return out;
 }
 
 /**
@@ -81,29 +86,55 @@ function unterminatedBlockEnd(text: string, from: number): number {
  * checksum; GitHub reserves the right to grow them to 255), and fine-grained personal tokens
  * `github_pat_` + 22 + `_` + 59 base62 characters.
  */
-export function githubTokens(text: string): Candidate[] {
-  return [
-    ...findMatches(text, /(?<![A-Za-z0-9_])gh[pousr]_([A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/dg, 'github_token', (m) => !isRepeatedCharacter(m[1] ?? '')),
-    ...findMatches(text, /(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{22})_([A-Za-z0-9]{59,221})(?![A-Za-z0-9_])/dg, 'github_token', (m) => !isRepeatedCharacter(`${m[1] ?? ''}${m[2] ?? ''}`)),
-  ];
-}
+const GITHUB_CLASSIC = /(?<![A-Za-z0-9_])gh[pousr]_([A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/dg;
+const GITHUB_FINE_GRAINED = /(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{22})_([A-Za-z0-9]{59,221})(?![A-Za-z0-9_])/dg;
+
+export const githubTokenPasses: readonly Pass[] = [
+  {
+    // The pattern opens with the type prefix.
+    trigger: /gh[pousr]_/,
+    pattern: GITHUB_CLASSIC,
+    find: (text, out) => findMatches(text, GITHUB_CLASSIC, 'github_token', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+  {
+    // The pattern opens with the prefix.
+    trigger: /github_pat_/,
+    pattern: GITHUB_FINE_GRAINED,
+    find: (text, out) => findMatches(text, GITHUB_FINE_GRAINED, 'github_token', out, (m) => !isRepeatedCharacter(`${m[1] ?? ''}${m[2] ?? ''}`)),
+  },
+];
 
 /** AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary, STS) and 16 upper-case base32 characters. */
-export function awsAccessKeyIds(text: string): Candidate[] {
-  return findMatches(text, /(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])/dg, 'aws_access_key_id', (m) => !isRepeatedCharacter(m[1] ?? ''));
-}
+const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])/dg;
+
+export const awsAccessKeyIdPasses: readonly Pass[] = [
+  {
+    // The pattern opens with one of the two prefixes (case matters).
+    trigger: /A[KS]IA/,
+    pattern: AWS_KEY_ID,
+    find: (text, out) => findMatches(text, AWS_KEY_ID, 'aws_access_key_id', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+];
 
 /**
  * JSON Web Tokens: three base64url parts where the first decodes to a JSON object with an
  * `alg` and the second to a JSON object. Unsigned tokens (`alg: none`) end with a dot.
  */
-export function jsonWebTokens(text: string): Candidate[] {
-  return findMatches(text, /(?<![A-Za-z0-9_-])(e[wy][A-Za-z0-9_-]{8,})\.(e[wy][A-Za-z0-9_-]{8,})\.([A-Za-z0-9_-]*)/dg, 'jwt', (m) => {
-    const header = decodeJsonObject(m[1] ?? '');
-    if (!header || typeof header.alg !== 'string' || !decodeJsonObject(m[2] ?? '')) return false;
-    return header.alg.toLowerCase() === 'none' || (m[3] ?? '').length >= 16;
-  });
-}
+const JWT = /(?<![A-Za-z0-9_-])(e[wy][A-Za-z0-9_-]{8,})\.(e[wy][A-Za-z0-9_-]{8,})\.([A-Za-z0-9_-]*)/dg;
+
+export const jsonWebTokenPasses: readonly Pass[] = [
+  {
+    // The pattern's header part and the start of its payload (`{"` in base64url is `ey` or `ew`).
+    trigger: /(?<![A-Za-z0-9_-])e[wy][A-Za-z0-9_-]{8,}\.e[wy]/,
+    pattern: JWT,
+    find: (text, out) =>
+      findMatches(text, JWT, 'jwt', out, (m) => {
+        const header = decodeJsonObject(m[1] ?? '');
+        if (!header || typeof header.alg !== 'string' || !decodeJsonObject(m[2] ?? '')) return false;
+        return header.alg.toLowerCase() === 'none' || (m[3] ?? '').length >= 16;
+      }),
+  },
+];
 
 function decodeJsonObject(part: string): Record<string, unknown> | undefined {
   try {
@@ -119,14 +150,34 @@ function decodeJsonObject(part: string): Record<string, unknown> | undefined {
  * `xoxs-`, `xoxo-`, `xoxe-`, `xoxe.xoxp-`: a numeric segment, then more), app-level tokens
  * (`xapp-1-…`) and incoming-webhook / workflow URLs on hooks.slack.com.
  */
-export function slackSecrets(text: string): Candidate[] {
-  const lastSegmentReal = (m: RegExpExecArray): boolean => !isRepeatedCharacter(m[0].split(/[-/]/).pop() ?? '');
-  return [
-    ...findMatches(text, /(?<![A-Za-z0-9.-])(?:xoxe\.)?xox[abposre]-[0-9]+-[A-Za-z0-9-]{8,}[A-Za-z0-9]/g, 'slack_token', lastSegmentReal),
-    ...findMatches(text, /(?<![A-Za-z0-9-])xapp-[0-9]+-[A-Z0-9]+-[0-9]+-[A-Za-z0-9]{16,}/g, 'slack_token', lastSegmentReal),
-    ...findMatches(text, /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+){1,3}/g, 'slack_webhook', lastSegmentReal),
-  ];
+const SLACK_TOKEN = /(?<![A-Za-z0-9.-])(?:xoxe\.)?xox[abposre]-[0-9]+-[A-Za-z0-9-]{8,}[A-Za-z0-9]/g;
+const SLACK_APP_TOKEN = /(?<![A-Za-z0-9-])xapp-[0-9]+-[A-Z0-9]+-[0-9]+-[A-Za-z0-9]{16,}/g;
+const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+){1,3}/g;
+
+function lastSegmentReal(m: RegExpExecArray): boolean {
+  return !isRepeatedCharacter(m[0].split(/[-/]/).pop() ?? '');
 }
+
+export const slackSecretPasses: readonly Pass[] = [
+  {
+    // The token type, after the optional `xoxe.` of a rotating token.
+    trigger: /xox[abposre]-/,
+    pattern: SLACK_TOKEN,
+    find: (text, out) => findMatches(text, SLACK_TOKEN, 'slack_token', out, lastSegmentReal),
+  },
+  {
+    // The pattern opens with the prefix.
+    trigger: /xapp-/,
+    pattern: SLACK_APP_TOKEN,
+    find: (text, out) => findMatches(text, SLACK_APP_TOKEN, 'slack_token', out, lastSegmentReal),
+  },
+  {
+    // The pattern opens with the host.
+    trigger: /https:\/\/hooks\.slack\.com\//,
+    pattern: SLACK_WEBHOOK,
+    find: (text, out) => findMatches(text, SLACK_WEBHOOK, 'slack_webhook', out, lastSegmentReal),
+  },
+];
 
 /**
  * Stripe secret (`sk_live_`, `sk_test_`) and restricted (`rk_live_`, `rk_test_`) keys, and
@@ -134,27 +185,62 @@ export function slackSecrets(text: string): Candidate[] {
  * test data and sit in the same files as the live ones. Publishable keys (`pk_…`) are public
  * by design and are not flagged.
  */
-export function stripeKeys(text: string): Candidate[] {
-  return [
-    ...findMatches(text, /(?<![A-Za-z0-9_])[sr]k_(?:live|test)_([A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/dg, 'stripe_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
-    ...findMatches(text, /(?<![A-Za-z0-9_])whsec_([A-Za-z0-9+/]{24,})(?![A-Za-z0-9_])/dg, 'stripe_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
-  ];
-}
+const STRIPE_KEY = /(?<![A-Za-z0-9_])[sr]k_(?:live|test)_([A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/dg;
+const STRIPE_WEBHOOK_SECRET = /(?<![A-Za-z0-9_])whsec_([A-Za-z0-9+/]{24,})(?![A-Za-z0-9_])/dg;
+
+export const stripeKeyPasses: readonly Pass[] = [
+  {
+    // The pattern opens with the key type and mode.
+    trigger: /[sr]k_(?:live|test)_/,
+    pattern: STRIPE_KEY,
+    find: (text, out) => findMatches(text, STRIPE_KEY, 'stripe_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+  {
+    // The pattern opens with the prefix.
+    trigger: /whsec_/,
+    pattern: STRIPE_WEBHOOK_SECRET,
+    find: (text, out) => findMatches(text, STRIPE_WEBHOOK_SECRET, 'stripe_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+];
 
 /** Google API keys: `AIza` and 35 base64url characters. */
-export function googleApiKeys(text: string): Candidate[] {
-  return findMatches(text, /(?<![A-Za-z0-9_-])AIza([A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg, 'google_api_key', (m) => !isRepeatedCharacter(m[1] ?? ''));
-}
+const GOOGLE_API_KEY = /(?<![A-Za-z0-9_-])AIza([A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg;
+
+export const googleApiKeyPasses: readonly Pass[] = [
+  {
+    // The pattern opens with the prefix (case matters).
+    trigger: /AIza/,
+    pattern: GOOGLE_API_KEY,
+    find: (text, out) => findMatches(text, GOOGLE_API_KEY, 'google_api_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+];
 
 /**
  * OpenAI keys: project, service-account and admin keys (`sk-proj-`, `sk-svcacct-`,
  * `sk-admin-`) and legacy user keys, which carry `T3BlbkFJ` (base64 of "OpenAI") in the middle.
  * Anthropic keys: `sk-ant-api03-…`, `sk-ant-admin01-…`.
  */
-export function aiProviderKeys(text: string): Candidate[] {
-  return [
-    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-([A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/dg, 'openai_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
-    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![A-Za-z0-9_-])/g, 'openai_key'),
-    ...findMatches(text, /(?<![A-Za-z0-9_-])sk-ant-[a-z]+[0-9]{2}-([A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/dg, 'anthropic_key', (m) => !isRepeatedCharacter(m[1] ?? '')),
-  ];
-}
+const OPENAI_KEY = /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-([A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/dg;
+const OPENAI_LEGACY_KEY = /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![A-Za-z0-9_-])/g;
+const ANTHROPIC_KEY = /(?<![A-Za-z0-9_-])sk-ant-[a-z]+[0-9]{2}-([A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/dg;
+
+export const aiProviderKeyPasses: readonly Pass[] = [
+  {
+    // The pattern opens with the key type.
+    trigger: /sk-(?:proj|svcacct|admin)-/,
+    pattern: OPENAI_KEY,
+    find: (text, out) => findMatches(text, OPENAI_KEY, 'openai_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+  {
+    // The fixed middle of every legacy key: rarer in ordinary text than its `sk-`.
+    trigger: /T3BlbkFJ/,
+    pattern: OPENAI_LEGACY_KEY,
+    find: (text, out) => findMatches(text, OPENAI_LEGACY_KEY, 'openai_key', out),
+  },
+  {
+    // The pattern opens with the prefix.
+    trigger: /sk-ant-/,
+    pattern: ANTHROPIC_KEY,
+    find: (text, out) => findMatches(text, ANTHROPIC_KEY, 'anthropic_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
+  },
+];

@@ -2,14 +2,27 @@
  * SecretScanner: finds credentials in text before it leaves the machine, and redacts them.
  * Pure: no I/O, no clock. The detectors live next to this file, one per family:
  * formatDetectors (prefixed tokens, PEM blocks, JWTs), connectionStrings, assignments (values
- * recognised by their name). A finding never carries the secret itself — only where it is and
- * a masked preview — so findings can be logged, audited and shown safely.
+ * recognised by their name). Each detector is a few regex passes, and each pass names the text
+ * all its matches contain (its trigger); the scanner looks for every trigger in one search and
+ * runs only the passes whose trigger is in the text, so an ordinary prompt costs one search.
+ * A finding never carries the secret itself — only where it is and a masked preview — so
+ * findings can be logged, audited and shown safely.
  */
-import { assignedSecrets } from './assignments';
-import { connectionStringPasswords } from './connectionStrings';
-import type { Candidate, Detector } from './detection';
-import { aiProviderKeys, awsAccessKeyIds, githubTokens, googleApiKeys, jsonWebTokens, privateKeys, slackSecrets, stripeKeys } from './formatDetectors';
+import { assignmentPasses } from './assignments';
+import { connectionStringPasses } from './connectionStrings';
+import type { Candidate, Pass } from './detection';
+import {
+  aiProviderKeyPasses,
+  awsAccessKeyIdPasses,
+  githubTokenPasses,
+  googleApiKeyPasses,
+  jsonWebTokenPasses,
+  privateKeyPasses,
+  slackSecretPasses,
+  stripeKeyPasses,
+} from './formatDetectors';
 import { SECRET_KINDS, type SecretKind } from './secretKinds';
+import { TriggerSearch } from './triggers';
 import { TextMemo } from '../textMemo';
 
 export interface SecretFinding {
@@ -25,18 +38,22 @@ export interface SecretFinding {
   preview: string;
 }
 
-const DETECTORS: readonly Detector[] = [
-  privateKeys,
-  githubTokens,
-  awsAccessKeyIds,
-  jsonWebTokens,
-  slackSecrets,
-  stripeKeys,
-  googleApiKeys,
-  aiProviderKeys,
-  connectionStringPasswords,
-  assignedSecrets,
+/** Every detector's passes (exported for the tests that hold the skipping of passes to running them all). */
+export const SECRET_PASSES: readonly Pass[] = [
+  ...privateKeyPasses,
+  ...githubTokenPasses,
+  ...awsAccessKeyIdPasses,
+  ...jsonWebTokenPasses,
+  ...slackSecretPasses,
+  ...stripeKeyPasses,
+  ...googleApiKeyPasses,
+  ...aiProviderKeyPasses,
+  ...connectionStringPasses,
+  ...assignmentPasses,
 ];
+
+/** All the passes' triggers, looked for in one search: an ordinary prompt holds none, and then no pass runs. */
+const triggers = new TriggerSearch(SECRET_PASSES.map((p) => p.trigger));
 
 /** Earlier in SECRET_KINDS is more specific: a `ghp_` token assigned to `token` is a GitHub token. */
 const PRIORITY = new Map<SecretKind, number>(SECRET_KINDS.map((k, i) => [k, i]));
@@ -52,7 +69,7 @@ export class SecretScanner {
   /** Every secret in the text, in order, without overlaps. */
   scan(text: string): SecretFinding[] {
     if (text.length === 0 || scannedClean.get(text)) return [];
-    const candidates = DETECTORS.flatMap((detect) => detect(text));
+    const candidates = candidatesIn(text);
     if (candidates.length === 0) {
       scannedClean.remember(text, true);
       return [];
@@ -65,6 +82,20 @@ export class SecretScanner {
   redactText(text: string): string {
     return redact(text, this.scan(text));
   }
+}
+
+/**
+ * What the passes find in the text, in pass order. A pass whose trigger the text lacks is
+ * skipped: it could find nothing there.
+ */
+export function candidatesIn(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  const present = triggers.presentIn(text);
+  if (present === 0) return out;
+  SECRET_PASSES.forEach((pass, i) => {
+    if ((present & (1 << i)) !== 0) pass.find(text, out);
+  });
+  return out;
 }
 
 /**
