@@ -11,11 +11,20 @@
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-const doneSeen = new WeakSet<Response>();
+/**
+ * A watched body's watch is carried by what the response already leads to: the function the
+ * body hands out its chunks through (or, piped, the body itself). A table of responses would cost
+ * every streamed answer more, before its first token, than the whole watch.
+ */
+const WATCH = Symbol('the watch for data: [DONE]');
+type WatchedChunksOf = (() => AsyncIterableIterator<Uint8Array>) & { [WATCH]?: DoneWatch };
+type WatchedBody = ReadableStream<Uint8Array> & { readonly [Symbol.asyncIterator]?: WatchedChunksOf; readonly [WATCH]?: DoneWatch };
 
 /** True once the body of this (streamed) response has carried `data: [DONE]`. */
 export function streamSaidDone(response: Response): boolean {
-  return doneSeen.has(response);
+  const body = response.body as WatchedBody | null;
+  const watch = body?.[Symbol.asyncIterator]?.[WATCH] ?? body?.[WATCH];
+  return watch?.saidDone() ?? false;
 }
 
 export function providerFetch(base: FetchLike): FetchLike {
@@ -53,7 +62,7 @@ function rebuilt(response: Response, body: string): Response {
 
 /*
  * Chunks are decoded without a streaming TextDecoder of their own: making one sets up an ICU
- * converter for every response (several microseconds on the way to the first token). A shared
+ * converter for every response the watch looks at (several microseconds). A shared
  * decoder decodes each chunk whole, and the bytes of a character cut off at a chunk's end are
  * carried to the next, which is what a streaming decoder does. Only the stream's first chunk
  * loses a byte-order mark, as it would in a decoder of its own.
@@ -95,20 +104,74 @@ export class ChunkText {
   }
 }
 
-/** Watches the `data: [DONE]` marker as the text passes (it may straddle two chunks). */
+/*
+ * The marker is `data:`, any whitespace (line ends too, as always), then `[DONE]`, at the start
+ * of a line: inside a JSON string an answer's words cannot start a line, as a newline there is
+ * written `\n`. The text the watch looks at puts a newline where the stream began, so one
+ * pattern covers both.
+ */
+const MARKER = /\ndata:\s*\[DONE\]/;
+
+/** Any beginning of the marker at the very end of the text: what the next chunks may finish. */
+const MARKER_BEGUN = new RegExp(`\\n${['d', 'a', 't', 'a', ':\\s*', '\\[', 'D', 'O', 'N', 'E'].reduceRight((rest, part) => `(?:${part}${rest})?`, '')}$`);
+
+/** Chunks not yet looked at are looked at once this many have gathered (memory stays bounded). */
+const LOOK_AFTER_CHUNKS = 64;
+const LOOK_AFTER_BYTES = 64 * 1024;
+
+/**
+ * Watches a body for the `data: [DONE]` marker. Chunks pass untouched and are only kept: the
+ * watch looks at them when asked, or once many have gathered, never on a streamed answer's way
+ * to its first token. It answers as if it had seen the whole body at once, however it was cut:
+ * the marker may straddle chunks, and a character may be cut between them. Chunks are kept as
+ * they are, not copied: a stream hands each one out once and nothing writes into it afterwards
+ * (the SDK copies what it reads).
+ */
 class DoneWatch {
-  private tail = '';
-  private readonly text = new ChunkText();
+  private said = false;
+  private unread: Uint8Array[] = [];
+  private unreadBytes = 0;
+  /** The end of the text looked at so far that may still grow into the marker; '' if none. */
+  private begun = '\n';
+  private text: ChunkText | undefined;
 
-  /** `saw` hears when the marker passes. */
-  constructor(private readonly saw: () => void) {}
+  /** Keeps the chunk of a step of the body's reading, and hands the step on as it was. */
+  readonly see = (step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> => {
+    if (step.done !== true) this.keep(step.value);
+    return step;
+  };
 
-  see(chunk: Uint8Array): void {
-    const text = this.tail + this.text.decode(chunk);
-    if (/(^|\n)data:\s*\[DONE\]/.test(text)) this.saw();
-    const lineStart = text.lastIndexOf('\n');
-    this.tail = lineStart >= 0 ? text.slice(lineStart) : text.slice(-64);
+  keep(chunk: Uint8Array): void {
+    if (this.said) return;
+    this.unread.push(chunk);
+    this.unreadBytes += chunk.length;
+    if (this.unread.length >= LOOK_AFTER_CHUNKS || this.unreadBytes >= LOOK_AFTER_BYTES) this.look();
   }
+
+  saidDone(): boolean {
+    if (!this.said && this.unread.length > 0) this.look();
+    return this.said;
+  }
+
+  private look(): void {
+    const bytes = this.unread.length === 1 ? (this.unread[0] as Uint8Array) : joined(this.unread, this.unreadBytes);
+    this.unread = [];
+    this.unreadBytes = 0;
+    const text = this.begun + (this.text ??= new ChunkText()).decode(bytes);
+    this.said = MARKER.test(text);
+    const begun = this.said ? null : MARKER_BEGUN.exec(text);
+    this.begun = begun ? text.slice(begun.index) : '';
+  }
+}
+
+function joined(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 /**
@@ -119,38 +182,52 @@ class DoneWatch {
  */
 function watchedStream(response: Response): Response {
   const body = response.body as ReadableStream<Uint8Array> & Partial<AsyncIterable<Uint8Array>>;
+  const watch = new DoneWatch();
   const iterate = body[Symbol.asyncIterator];
   if (typeof iterate === 'function') {
-    const watch = new DoneWatch(() => doneSeen.add(response));
-    Object.defineProperty(body, Symbol.asyncIterator, { configurable: true, value: () => watchedChunks(iterate.call(body), watch) });
+    const chunks: WatchedChunksOf = () => new WatchedChunks(iterate.call(body), watch);
+    chunks[WATCH] = watch;
+    // One property on the body and no more: each one the stream does not usually have slows
+    // every step the stream's own code takes while reading it.
+    Object.defineProperty(body, Symbol.asyncIterator, { configurable: true, value: chunks });
     return response;
   }
-  // The SDK hands back the response it was given: the rebuilt one is the one asked about.
-  const rebuilt: { response?: Response } = {};
-  const watch = new DoneWatch(() => rebuilt.response && doneSeen.add(rebuilt.response));
   const piped = body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        watch.see(chunk);
+        watch.keep(chunk);
         controller.enqueue(chunk);
       },
     }),
   );
-  rebuilt.response = new Response(piped, { status: response.status, statusText: response.statusText, headers: response.headers });
-  return rebuilt.response;
+  Object.defineProperty(piped, WATCH, { value: watch });
+  return new Response(piped, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-function watchedChunks(source: AsyncIterator<Uint8Array>, watch: DoneWatch): AsyncIterableIterator<Uint8Array> {
-  const chunks: AsyncIterableIterator<Uint8Array> = {
-    async next() {
-      const step = await source.next();
-      if (step.done !== true) watch.see(step.value);
-      return step;
-    },
-    // An SDK that stops reading (the user cancelled) releases the stream through these.
-    return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-    throw: (err?: unknown) => source.throw?.(err) ?? Promise.reject(err instanceof Error ? err : new Error(String(err))),
-    [Symbol.asyncIterator]: () => chunks,
-  };
-  return chunks;
+/**
+ * The body's own chunks, each step handed on by a plain reaction to the source's promise: no
+ * async function of its own between the stream and the SDK.
+ */
+class WatchedChunks implements AsyncIterableIterator<Uint8Array> {
+  constructor(
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly watch: DoneWatch,
+  ) {}
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    return this.source.next().then(this.watch.see);
+  }
+
+  // An SDK that stops reading (the user cancelled) releases the stream through these.
+  return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
+    return this.source.return?.(value) ?? Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<Uint8Array>> {
+    return this.source.throw?.(err) ?? Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return this;
+  }
 }

@@ -205,6 +205,31 @@ describe('streamSaidDone: data: [DONE] found however the body is cut', () => {
     assert.ok(said > 200 && said < 800, `both answers are tried (${said} of 1000 said)`);
   });
 
+  it('answers as the watch that decoded every chunk did, had that watch seen each body whole (where its answer depended on the cut)', async () => {
+    const inner = `data: [DONE]${' words of the answer go on and on'.repeat(3)}`;
+    const bodies = [
+      // Its last 64 characters, kept while no line had ended, could begin with a marker inside the answer.
+      `${event(inner)}${event('Hi')}`,
+      // Lines ended by CR alone: no line start the watch counts, however cut.
+      `data: {"choices":[]}\r\rdata: [DONE]\r\r`,
+      // Whitespace after data: that runs over a line end.
+      `${event('Hi')}data:\n[DONE]\n\n`,
+      `${event('Hi')}data: \r\n\r\n[DONE]\n\n`,
+    ];
+    const random = seeded(99);
+    for (const body of bodies) {
+      const whole = saidDoneAsBefore([encoder.encode(body)]);
+      for (let round = 0; round < 100; round++) {
+        const chunks = cutAtRandom(body, random);
+        assert.equal((await watched(chunks)).said, whole, `${JSON.stringify(body)} cut into ${chunks.length}`);
+      }
+    }
+    const at = event(inner).indexOf(inner);
+    const cut = [encoder.encode(event(inner).slice(0, at + 64)), encoder.encode(event(inner).slice(at + 64))];
+    assert.equal(saidDoneAsBefore(cut), true, 'the watch before took the words of the answer for the marker here');
+    assert.equal((await watched(cut)).said, false);
+  });
+
   it('answers while the body is still being read: not yet, then once the marker has passed', async () => {
     const chunks = [event('Hi'), 'data: [DO', 'NE]\n\n', ': more to come\n\n'].map((t) => encoder.encode(t));
     const response = await providerFetch(() => Promise.resolve(byteStream(chunks, false)))('http://127.0.0.1/v1/chat/completions');
