@@ -9,8 +9,9 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type * as PipelineSource from './pipeline';
 
-type PipelineModule = typeof import('./pipeline');
+type PipelineModule = typeof PipelineSource;
 
 /** Inside node_modules, so the bundle's `require`s of packages resolve as the project's do. */
 const OUT_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'aurelis-bench');
