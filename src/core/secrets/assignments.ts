@@ -9,7 +9,7 @@
  * - under an AWS secret name: exactly 40 base64 characters (the format AWS issues);
  * and never a placeholder or reference (see secretValues.ts), a URL, a path or an e-mail.
  */
-import { anyCase, runPasses, type Candidate, type Pass } from './detection';
+import { anyCase, type Candidate, type Pass } from './detection';
 import { classifyName, type SecretNameClass } from './secretNames';
 import { characterClasses, distinctCharacters, isPlaceholder, isRepeatedCharacter, shannonEntropy } from './secretValues';
 
@@ -52,10 +52,6 @@ export const assignmentPasses: readonly Pass[] = [
     find: authHeaders,
   },
 ];
-
-export function assignedSecrets(text: string): Candidate[] {
-  return runPasses(assignmentPasses, text);
-}
 
 function quotedAssignments(text: string, out: Candidate[]): void {
   QUOTED_ASSIGNMENT.lastIndex = 0;

@@ -7,7 +7,7 @@
  * skipped is a placeholder, a reference (`${DB_PASSWORD}`, `{password}`, `%s`), a well-known
  * development default (`postgres`, `root`, `guest`, …) and a password equal to the user name.
  */
-import { anyCase, runPasses, type Candidate, type Pass } from './detection';
+import { anyCase, type Candidate, type Pass } from './detection';
 import { isPlaceholder } from './secretValues';
 
 const URL_WITH_PASSWORD =
@@ -51,10 +51,6 @@ function isRealPassword(raw: string, user?: string): boolean {
   if (user !== undefined && value === user) return false;
   if (/^\{[A-Za-z_]\w*\}$/.test(value) || /^%[sd]$/.test(value)) return false;
   return !isPlaceholder(value, { extraWords: ['password', 'passwd', 'secret'] });
-}
-
-export function connectionStringPasswords(text: string): Candidate[] {
-  return runPasses(connectionStringPasses, text);
 }
 
 function urlPasswords(text: string, out: Candidate[]): void {

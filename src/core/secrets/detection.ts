@@ -29,13 +29,6 @@ export interface Pass {
   readonly find: (text: string, out: Candidate[]) => void;
 }
 
-/** Runs every pass over the text, none skipped. */
-export function runPasses(passes: readonly Pass[], text: string): Candidate[] {
-  const out: Candidate[] = [];
-  for (const pass of passes) pass.find(text, out);
-  return out;
-}
-
 /**
  * A trigger source matching the words in any letter case, as the `i` flag would (without the
  * `u` flag, `i` only pairs ASCII letters with each other, exactly as `[pP]` does).
@@ -46,17 +39,19 @@ export function anyCase(...words: string[]): string {
     .join('|');
 }
 
-/** Runs a global regex and adds each match's group (0 = the whole match) to `out` as a candidate. */
-export function findMatches(text: string, pattern: RegExp, kind: SecretKind, out: Candidate[], accept: (m: RegExpExecArray) => boolean = () => true, group = 0): void {
+/** A pass whose candidates are the pattern's accepted matches, whole (most format detectors' passes). */
+export function matchPass(trigger: RegExp, pattern: RegExp, kind: SecretKind, accept: (m: RegExpExecArray) => boolean = () => true): Pass {
+  return { trigger, pattern, find: (text, out) => addMatches(text, pattern, kind, out, accept) };
+}
+
+/** Runs a global regex and adds each accepted match to `out` as a candidate. */
+function addMatches(text: string, pattern: RegExp, kind: SecretKind, out: Candidate[], accept: (m: RegExpExecArray) => boolean): void {
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     if (m[0].length === 0) {
       pattern.lastIndex++;
       continue;
     }
-    if (!accept(m)) continue;
-    // Group spans need the regex's `d` flag; the whole match never does.
-    const span: readonly [number, number] | undefined = group === 0 ? [m.index, m.index + m[0].length] : m.indices?.[group];
-    if (span) out.push({ kind, start: span[0], end: span[1] });
+    if (accept(m)) out.push({ kind, start: m.index, end: m.index + m[0].length });
   }
 }

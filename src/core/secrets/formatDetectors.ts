@@ -4,8 +4,13 @@
  * is a secret wherever it appears, test fixtures and documentation included; the only
  * exemption is a body that is one character repeated (`ghp_xxxx…`), which no issuer mints.
  */
-import { findMatches, type Candidate, type Pass } from './detection';
+import { matchPass, type Candidate, type Pass } from './detection';
 import { isRepeatedCharacter } from './secretValues';
+
+/** A token whose body (the pattern's first group) is one character repeated is an example, not a secret. */
+function firstGroupReal(m: RegExpExecArray): boolean {
+  return !isRepeatedCharacter(m[1] ?? '');
+}
 
 /** Below this many base64 characters a PEM block is an elided example (`MIIE…`), not a key. */
 const MIN_KEY_BODY = 32;
@@ -90,30 +95,18 @@ const GITHUB_CLASSIC = /(?<![A-Za-z0-9_])gh[pousr]_([A-Za-z0-9]{36,251})(?![A-Za
 const GITHUB_FINE_GRAINED = /(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{22})_([A-Za-z0-9]{59,221})(?![A-Za-z0-9_])/dg;
 
 export const githubTokenPasses: readonly Pass[] = [
-  {
-    // The pattern opens with the type prefix.
-    trigger: /gh[pousr]_/,
-    pattern: GITHUB_CLASSIC,
-    find: (text, out) => findMatches(text, GITHUB_CLASSIC, 'github_token', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
-  {
-    // The pattern opens with the prefix.
-    trigger: /github_pat_/,
-    pattern: GITHUB_FINE_GRAINED,
-    find: (text, out) => findMatches(text, GITHUB_FINE_GRAINED, 'github_token', out, (m) => !isRepeatedCharacter(`${m[1] ?? ''}${m[2] ?? ''}`)),
-  },
+  // The pattern opens with the type prefix.
+  matchPass(/gh[pousr]_/, GITHUB_CLASSIC, 'github_token', firstGroupReal),
+  // The pattern opens with the prefix.
+  matchPass(/github_pat_/, GITHUB_FINE_GRAINED, 'github_token', (m) => !isRepeatedCharacter(`${m[1] ?? ''}${m[2] ?? ''}`)),
 ];
 
 /** AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary, STS) and 16 upper-case base32 characters. */
 const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])/dg;
 
 export const awsAccessKeyIdPasses: readonly Pass[] = [
-  {
-    // The pattern opens with one of the two prefixes (case matters).
-    trigger: /A[KS]IA/,
-    pattern: AWS_KEY_ID,
-    find: (text, out) => findMatches(text, AWS_KEY_ID, 'aws_access_key_id', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
+  // The pattern opens with one of the two prefixes (case matters).
+  matchPass(/A[KS]IA/, AWS_KEY_ID, 'aws_access_key_id', firstGroupReal),
 ];
 
 /**
@@ -123,17 +116,12 @@ export const awsAccessKeyIdPasses: readonly Pass[] = [
 const JWT = /(?<![A-Za-z0-9_-])(e[wy][A-Za-z0-9_-]{8,})\.(e[wy][A-Za-z0-9_-]{8,})\.([A-Za-z0-9_-]*)/dg;
 
 export const jsonWebTokenPasses: readonly Pass[] = [
-  {
-    // The pattern's header part and the start of its payload (`{"` in base64url is `ey` or `ew`).
-    trigger: /(?<![A-Za-z0-9_-])e[wy][A-Za-z0-9_-]{8,}\.e[wy]/,
-    pattern: JWT,
-    find: (text, out) =>
-      findMatches(text, JWT, 'jwt', out, (m) => {
-        const header = decodeJsonObject(m[1] ?? '');
-        if (!header || typeof header.alg !== 'string' || !decodeJsonObject(m[2] ?? '')) return false;
-        return header.alg.toLowerCase() === 'none' || (m[3] ?? '').length >= 16;
-      }),
-  },
+  // The pattern's header part and the start of its payload (`{"` in base64url is `ey` or `ew`).
+  matchPass(/(?<![A-Za-z0-9_-])e[wy][A-Za-z0-9_-]{8,}\.e[wy]/, JWT, 'jwt', (m) => {
+    const header = decodeJsonObject(m[1] ?? '');
+    if (!header || typeof header.alg !== 'string' || !decodeJsonObject(m[2] ?? '')) return false;
+    return header.alg.toLowerCase() === 'none' || (m[3] ?? '').length >= 16;
+  }),
 ];
 
 function decodeJsonObject(part: string): Record<string, unknown> | undefined {
@@ -159,24 +147,12 @@ function lastSegmentReal(m: RegExpExecArray): boolean {
 }
 
 export const slackSecretPasses: readonly Pass[] = [
-  {
-    // The token type, after the optional `xoxe.` of a rotating token.
-    trigger: /xox[abposre]-/,
-    pattern: SLACK_TOKEN,
-    find: (text, out) => findMatches(text, SLACK_TOKEN, 'slack_token', out, lastSegmentReal),
-  },
-  {
-    // The pattern opens with the prefix.
-    trigger: /xapp-/,
-    pattern: SLACK_APP_TOKEN,
-    find: (text, out) => findMatches(text, SLACK_APP_TOKEN, 'slack_token', out, lastSegmentReal),
-  },
-  {
-    // The pattern opens with the host.
-    trigger: /https:\/\/hooks\.slack\.com\//,
-    pattern: SLACK_WEBHOOK,
-    find: (text, out) => findMatches(text, SLACK_WEBHOOK, 'slack_webhook', out, lastSegmentReal),
-  },
+  // The token type, after the optional `xoxe.` of a rotating token.
+  matchPass(/xox[abposre]-/, SLACK_TOKEN, 'slack_token', lastSegmentReal),
+  // The pattern opens with the prefix.
+  matchPass(/xapp-/, SLACK_APP_TOKEN, 'slack_token', lastSegmentReal),
+  // The pattern opens with the host.
+  matchPass(/https:\/\/hooks\.slack\.com\//, SLACK_WEBHOOK, 'slack_webhook', lastSegmentReal),
 ];
 
 /**
@@ -189,30 +165,18 @@ const STRIPE_KEY = /(?<![A-Za-z0-9_])[sr]k_(?:live|test)_([A-Za-z0-9]{20,247})(?
 const STRIPE_WEBHOOK_SECRET = /(?<![A-Za-z0-9_])whsec_([A-Za-z0-9+/]{24,})(?![A-Za-z0-9_])/dg;
 
 export const stripeKeyPasses: readonly Pass[] = [
-  {
-    // The pattern opens with the key type and mode.
-    trigger: /[sr]k_(?:live|test)_/,
-    pattern: STRIPE_KEY,
-    find: (text, out) => findMatches(text, STRIPE_KEY, 'stripe_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
-  {
-    // The pattern opens with the prefix.
-    trigger: /whsec_/,
-    pattern: STRIPE_WEBHOOK_SECRET,
-    find: (text, out) => findMatches(text, STRIPE_WEBHOOK_SECRET, 'stripe_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
+  // The pattern opens with the key type and mode.
+  matchPass(/[sr]k_(?:live|test)_/, STRIPE_KEY, 'stripe_key', firstGroupReal),
+  // The pattern opens with the prefix.
+  matchPass(/whsec_/, STRIPE_WEBHOOK_SECRET, 'stripe_key', firstGroupReal),
 ];
 
 /** Google API keys: `AIza` and 35 base64url characters. */
 const GOOGLE_API_KEY = /(?<![A-Za-z0-9_-])AIza([A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg;
 
 export const googleApiKeyPasses: readonly Pass[] = [
-  {
-    // The pattern opens with the prefix (case matters).
-    trigger: /AIza/,
-    pattern: GOOGLE_API_KEY,
-    find: (text, out) => findMatches(text, GOOGLE_API_KEY, 'google_api_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
+  // The pattern opens with the prefix (case matters).
+  matchPass(/AIza/, GOOGLE_API_KEY, 'google_api_key', firstGroupReal),
 ];
 
 /**
@@ -225,22 +189,10 @@ const OPENAI_LEGACY_KEY = /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-
 const ANTHROPIC_KEY = /(?<![A-Za-z0-9_-])sk-ant-[a-z]+[0-9]{2}-([A-Za-z0-9_-]{80,})(?![A-Za-z0-9_-])/dg;
 
 export const aiProviderKeyPasses: readonly Pass[] = [
-  {
-    // The pattern opens with the key type.
-    trigger: /sk-(?:proj|svcacct|admin)-/,
-    pattern: OPENAI_KEY,
-    find: (text, out) => findMatches(text, OPENAI_KEY, 'openai_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
-  {
-    // The fixed middle of every legacy key: rarer in ordinary text than its `sk-`.
-    trigger: /T3BlbkFJ/,
-    pattern: OPENAI_LEGACY_KEY,
-    find: (text, out) => findMatches(text, OPENAI_LEGACY_KEY, 'openai_key', out),
-  },
-  {
-    // The pattern opens with the prefix.
-    trigger: /sk-ant-/,
-    pattern: ANTHROPIC_KEY,
-    find: (text, out) => findMatches(text, ANTHROPIC_KEY, 'anthropic_key', out, (m) => !isRepeatedCharacter(m[1] ?? '')),
-  },
+  // The pattern opens with the key type.
+  matchPass(/sk-(?:proj|svcacct|admin)-/, OPENAI_KEY, 'openai_key', firstGroupReal),
+  // The fixed middle of every legacy key: rarer in ordinary text than its `sk-`.
+  matchPass(/T3BlbkFJ/, OPENAI_LEGACY_KEY, 'openai_key'),
+  // The pattern opens with the prefix.
+  matchPass(/sk-ant-/, ANTHROPIC_KEY, 'anthropic_key', firstGroupReal),
 ];

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
-import { assignedSecrets, mayHoldQuotedAssignment } from '../../../src/core/secrets/assignments';
-import { connectionStringPasswords } from '../../../src/core/secrets/connectionStrings';
+import { assignmentPasses, mayHoldQuotedAssignment } from '../../../src/core/secrets/assignments';
+import { connectionStringPasses } from '../../../src/core/secrets/connectionStrings';
+import type { Candidate, Pass } from '../../../src/core/secrets/detection';
+
+/** A detector's passes run over the text, none skipped. */
+const allOf =
+  (passes: readonly Pass[]) =>
+  (text: string): Candidate[] => {
+    const out: Candidate[] = [];
+    for (const pass of passes) pass.find(text, out);
+    return out;
+  };
+const assignedSecrets = allOf(assignmentPasses);
+const connectionStringPasswords = allOf(connectionStringPasses);
 
 const SECRET = 'jJJibaZUPgHV7iB3m03nbqnsGpWLuqIA';
 
