@@ -155,33 +155,39 @@ export class LedgerBudgetGate implements BudgetGate {
 /** Every limit stays below its warning line with this request added (all that `evaluate` would call 'allow'). */
 function allBelowWarning(limits: readonly Readonly<BudgetLimit>[], spend: PeriodSpend, budgets: Budgets, estimateUsd: number, estimateTokens: number): boolean {
   for (const { period, unit, limit } of limits) {
-    const s = spend[period];
-    const spent = unit === 'usd' ? s.usd : s.tokens;
-    const projected = spent + (unit === 'usd' ? estimateUsd : estimateTokens);
-    const tolerance = EPSILON * Math.max(1, limit);
-    const stopLine = limit * budgets.stopAt;
-    if (projected > stopLine + tolerance || spent >= stopLine - tolerance || projected >= limit * Math.min(budgets.warnAt, budgets.throttleAt) - tolerance) return false;
+    const spent = spentOn(spend, period, unit);
+    if (levelOf(spent, spent + (unit === 'usd' ? estimateUsd : estimateTokens), limit, budgets) !== 'allow') return false;
   }
   return true;
 }
 
 /** Each limit's level with this request added: stop, throttle, warn or allow. */
 function evaluate(limits: readonly Readonly<BudgetLimit>[], spend: PeriodSpend, budgets: Budgets, estimateUsd: number | null, estimateTokens: number): Evaluation[] {
-  const evaluations: Evaluation[] = [];
-  for (const { period, unit, limit } of limits) {
-    const s = spend[period];
-    const spent = unit === 'usd' ? s.usd : s.tokens;
+  return limits.map(({ period, unit, limit }) => {
+    const spent = spentOn(spend, period, unit);
     const projected = spent + (unit === 'usd' ? (estimateUsd ?? 0) : estimateTokens);
-    const stopLine = limit * budgets.stopAt;
-    const tolerance = EPSILON * Math.max(1, limit);
-    let level: Level = 'allow';
-    // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
-    if (projected > stopLine + tolerance || spent >= stopLine - tolerance) level = 'stop';
-    else if (projected >= limit * budgets.throttleAt - tolerance) level = 'throttle';
-    else if (projected >= limit * budgets.warnAt - tolerance) level = 'warn';
-    evaluations.push({ level, period, unit, limit, spent, projected, periodStart: s.start, usedUp: spent >= stopLine - tolerance });
-  }
-  return evaluations;
+    const usedUp = spent >= limit * budgets.stopAt - tolerance(limit);
+    return { level: levelOf(spent, projected, limit, budgets), period, unit, limit, spent, projected, periodStart: spend[period].start, usedUp };
+  });
+}
+
+function spentOn(spend: PeriodSpend, period: BudgetPeriod, unit: BudgetUnit): number {
+  return unit === 'usd' ? spend[period].usd : spend[period].tokens;
+}
+
+/** Dollar sums carry floating-point dust: lines are compared with a tolerance that scales with the limit. */
+function tolerance(limit: number): number {
+  return EPSILON * Math.max(1, limit);
+}
+
+function levelOf(spent: number, projected: number, limit: number, budgets: Budgets): Level {
+  const slack = tolerance(limit);
+  const stopLine = limit * budgets.stopAt;
+  // Reaching the stop line exactly is allowed; crossing it, or already standing on it, is not.
+  if (projected > stopLine + slack || spent >= stopLine - slack) return 'stop';
+  if (projected >= limit * budgets.throttleAt - slack) return 'throttle';
+  if (projected >= limit * budgets.warnAt - slack) return 'warn';
+  return 'allow';
 }
 
 function warnKey(e: Evaluation): string {
